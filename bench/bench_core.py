@@ -1,0 +1,141 @@
+"""Benchmark relulab.relu / relu_dash against floors measured in the same run.
+
+Floors: ``x.copy()`` for allocating calls, ``np.copyto(out, x)`` for ``out=`` calls
+(both read the array once and write it once, as an elementwise function must), and
+the article's ``np.where`` version for scale. Data has random signs, so branchy code
+mispredicts as it would on real activations. Measurements alternate floor/candidate
+and report medians, because the machine is shared and noisy.
+
+Targets at 1e7 float64: allocating <= 1.25x x.copy(), out= <= 1.25x np.copyto.
+
+    python bench/bench_core.py            # full table
+    python bench/bench_core.py --quick    # fewer sizes and repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import timeit
+
+import numpy as np
+
+from relulab import article, relu, relu_dash
+
+TARGET = 1.25
+
+
+def _interleaved(fns: list, repeat: int) -> list[float]:
+    """Median seconds per call of each fn, calls interleaved round-robin."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
+
+
+def _loops(fn, target_s: float = 2e-3) -> int:
+    n = 1
+    while True:
+        t = timeit.timeit(fn, number=n)
+        if t >= target_s or n >= 1 << 20:
+            return n
+        n *= 4
+
+
+def bench_arrays(sizes: list[int], dtypes: list[type], repeat: int) -> list[dict]:
+    rows = []
+    rng = np.random.default_rng(0)
+    for dtype in dtypes:
+        for n in sizes:
+            x = rng.standard_normal(n).astype(dtype)
+            out = np.empty_like(x)
+            loops = _loops(lambda x=x: x.copy())
+
+            def many(f, loops=loops):
+                return lambda: [f() for _ in range(loops)]
+
+            for name, fn, art in (
+                ("relu", relu, article.relu),
+                ("relu_dash", relu_dash, article.relu_dash),
+            ):
+                for leak in (0.0, 0.1):
+                    fl_alloc, fl_out, t_alloc, t_out, t_art = _interleaved(
+                        [
+                            many(lambda x=x: x.copy()),
+                            many(lambda x=x, out=out: np.copyto(out, x)),
+                            many(lambda x=x, fn=fn, leak=leak: fn(x, leak)),
+                            many(lambda x=x, out=out, fn=fn, leak=leak: fn(x, leak, out=out)),
+                            many(lambda x=x, art=art, leak=leak: art(x, leak)),
+                        ],
+                        repeat,
+                    )
+                    gbs = 2 * x.nbytes / (t_alloc / loops) / 1e9
+                    rows.append(
+                        dict(
+                            dtype=np.dtype(dtype).name,
+                            n=n,
+                            fn=name,
+                            leak=leak,
+                            alloc_us=t_alloc / loops * 1e6,
+                            out_us=t_out / loops * 1e6,
+                            gbs=gbs,
+                            r_alloc=t_alloc / fl_alloc,
+                            r_out=t_out / fl_out,
+                            r_article=t_art / fl_alloc,
+                            vs_article=t_art / t_alloc,
+                        )
+                    )
+    return rows
+
+
+def bench_scalar() -> list[str]:
+    lines = []
+    for label, stmt in (
+        ("relulab.relu(-2.2, 0.1)", lambda: relu(-2.2, 0.1)),
+        ("relulab.relu_dash(-2.2, 0.1)", lambda: relu_dash(-2.2, 0.1)),
+        ("article relu(-2.2, 0.1)", lambda: article.relu(-2.2, 0.1)),
+        ("article relu_dash(-2.2, 0.1)", lambda: article.relu_dash(-2.2, 0.1)),
+        ("floor np.asarray(-2.2).copy()", lambda: np.asarray(-2.2).copy()),
+    ):
+        n = _loops(stmt, 0.05)
+        best = min(timeit.repeat(stmt, number=n, repeat=5)) / n
+        lines.append(f"scalar  {label:34s} {best * 1e6:7.2f} us/call")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    if args.quick:
+        sizes, dtypes, repeat = [10**3, 10**5, 10**7], [np.float64], 9
+    else:
+        sizes, dtypes, repeat = [10**3, 10**4, 10**5, 10**6, 10**7], [np.float64, np.float32], 15
+    print(f"numpy {np.__version__}; ratios are medians of {repeat} interleaved runs")
+    print(
+        f"{'dtype':8s} {'n':>9s} {'function':10s} {'leak':>4s} {'alloc us':>10s} {'GB/s':>6s}"
+        f" {'/x.copy':>8s} {'out= us':>10s} {'/copyto':>8s} {'article/copy':>12s} {'speedup':>8s}"
+    )
+    rows = bench_arrays(sizes, dtypes, repeat)
+    for r in rows:
+        print(
+            f"{r['dtype']:8s} {r['n']:9.0e} {r['fn']:10s} {r['leak']:4.1f} {r['alloc_us']:10.1f}"
+            f" {r['gbs']:6.1f} {r['r_alloc']:7.2f}x {r['out_us']:10.1f} {r['r_out']:7.2f}x"
+            f" {r['r_article']:11.2f}x {r['vs_article']:7.1f}x"
+        )
+    for line in bench_scalar():
+        print(line)
+    big = [r for r in rows if r["n"] == 10**7 and r["dtype"] == "float64"]
+    worst = max(max(r["r_alloc"], r["r_out"]) for r in big)
+    verdict = "meets" if worst <= TARGET else "MISSES"
+    print(f"target at 1e7 float64: worst ratio {worst:.2f}x ({verdict} <= {TARGET}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
