@@ -1,0 +1,86 @@
+"""The article's two worked examples, and the tables the page shows for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from relulab.activations import relu, relu_dash
+
+
+@dataclass(frozen=True)
+class Example:
+    """An input column from the article and the leak the article used with it."""
+
+    title: str
+    x: np.ndarray  # shape (n, 1), as in the article
+    leak: float
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        title="Example 1: no leak",
+        x=np.array([[0.11], [-2.2], [0], [50.2], [33.5], [-0.6]]),
+        leak=0.0,
+    ),
+    Example(
+        title="Example 2: leak = 0.1",
+        x=np.array([[-0.5], [0], [1], [2], [3], [4.5]]),
+        leak=0.1,
+    ),
+)
+
+
+def example_columns(example: Example, leak: float) -> dict[str, list[float]]:
+    """Columns ``x``, ``relu(x)``, ``relu_dash(x)`` at the article's leak and at ``leak``.
+
+    >>> cols = example_columns(EXAMPLES[1], 0.25)
+    >>> cols["relu(x, 0.1)"][:2], cols["relu(x, 0.25)"][:2]
+    ([-0.05, 0.0], [-0.125, 0.0])
+    """
+    x = example.x[:, 0]
+    cols = {
+        "x": x.tolist(),
+        f"relu(x, {example.leak:g})": relu(x, example.leak).tolist(),
+        f"relu_dash(x, {example.leak:g})": relu_dash(x, example.leak).tolist(),
+    }
+    if leak != example.leak:
+        cols[f"relu(x, {leak:g})"] = relu(x, leak).tolist()
+        cols[f"relu_dash(x, {leak:g})"] = relu_dash(x, leak).tolist()
+    return cols
+
+
+def split_by_range(x: np.ndarray, x_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The values of ``x`` inside the closed range, and those outside it.
+
+    >>> split_by_range(np.array([0.11, -2.2, 50.2]), (-5.0, 5.0))
+    (array([ 0.11, -2.2 ]), array([50.2]))
+    """
+    x = np.ravel(x)
+    lo, hi = x_range
+    inside = (x >= lo) & (x <= hi)
+    return x[inside], x[~inside]
+
+
+def all_example_points() -> np.ndarray:
+    """Every distinct x of both examples, sorted."""
+    return np.unique(np.concatenate([e.x.ravel() for e in EXAMPLES]))
+
+
+def markdown_table(cols: dict[str, list[float]]) -> str:
+    """A Markdown table of equal-length numeric columns, numbers to 6 significant digits.
+
+    >>> print(markdown_table({"x": [-0.5, 0.0], "relu(x, 0.1)": [-0.05, 0.0]}))
+    | `x` | `relu(x, 0.1)` |
+    |---:|---:|
+    | -0.5 | -0.05 |
+    | 0 | 0 |
+    """
+    head = "| " + " | ".join(f"`{c}`" for c in cols) + " |"
+    rule = "|" + "---:|" * len(cols)
+    rows = [
+        "| " + " | ".join(f"{v:.6g}" for v in row) + " |"
+        for row in zip(*cols.values(), strict=True)
+    ]
+    return "\n".join([head, rule, *rows])

@@ -1,0 +1,352 @@
+"""Plotly figures of ReLU / Leaky ReLU and their derivatives. Pure: no Streamlit here.
+
+The curves are exact, not sampled: ReLU-family functions are straight lines on either
+side of 0, so each is drawn as a polyline through ``lo``, ``0`` and ``hi`` with every
+y value computed by :mod:`relulab.activations`. The derivative is a step: two
+horizontal pieces with a gap at 0 (no fake vertical segment), a closed dot on the value
+the library takes at exactly 0 and an open dot on the value it does not take.
+
+A hidden layer of evenly spaced points carries the hover text (x, f(x), f'(x)) so the
+student can read values anywhere along the lines, not just at the vertices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from relulab.activations import relu, relu_dash
+
+# Okabe–Ito colour-blind-safe palette; each reads on light and dark backgrounds.
+LEAKY_COLOR = "#D55E00"  # vermillion
+RELU_COLOR = "#0072B2"  # blue
+POINT_COLOR = "#009E73"  # bluish green
+FONT_SIZE = 16  # readable when projected
+HOVER_POINTS = 41
+HEIGHT = 440
+EMPTY_TEMPLATE = go.layout.Template()
+
+
+def vertices(x_range: tuple[float, float]) -> np.ndarray:
+    """The x values where a ReLU-family line can bend: the ends, and 0 when inside.
+
+    >>> vertices((-5.0, 5.0)).tolist(), vertices((1.0, 3.0)).tolist()
+    ([-5.0, 0.0, 5.0], [1.0, 3.0])
+    """
+    lo, hi = float(x_range[0]), float(x_range[1])
+    return np.array([lo, 0.0, hi] if lo < 0 < hi else [lo, hi])
+
+
+def hover_grid(x_range: tuple[float, float], n: int = HOVER_POINTS) -> np.ndarray:
+    """Evenly spaced x values for hover, always including 0 when it is in range."""
+    lo, hi = x_range
+    grid = np.linspace(lo, hi, n)
+    if lo < 0 < hi:
+        grid = np.union1d(grid, [0.0])
+    return grid
+
+
+def _round(a: np.ndarray) -> list[float]:
+    """Short JSON numbers for hover labels only (curves carry the library's exact values)."""
+    # Hover labels show 4 significant digits; 6 keeps the JSON small without lying.
+    return [float(f"{v:.6g}") for v in np.ravel(a)]
+
+
+def _labels(leak: float) -> tuple[str, str]:
+    return f"Leaky ReLU (leak = {leak:g})", "ReLU (leak = 0)"
+
+
+def _base_layout(title: str, y_title: str, x_range: tuple[float, float]) -> dict:
+    lo, hi = x_range
+    pad = 0.02 * (hi - lo)
+    return {
+        # No Python-side template (Plotly's default is ~7 KB of JSON per chart): the
+        # page's chart theme, light or dark, is applied in the browser.
+        "template": EMPTY_TEMPLATE,
+        "title": {"text": title, "font": {"size": FONT_SIZE + 2}, "y": 0.98, "yanchor": "top"},
+        "font": {"size": FONT_SIZE},
+        "height": HEIGHT,
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+        "hovermode": "closest",
+        "xaxis": {
+            "title": {"text": "x"},
+            "range": [lo - pad, hi + pad],
+            "zeroline": True,
+        },
+        "yaxis": {"title": {"text": y_title}, "zeroline": True},
+    }
+
+
+def _points_trace(x: np.ndarray, y: np.ndarray, dy: np.ndarray, leak: float, name: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": x.tolist(),
+        "y": y.tolist(),
+        "customdata": np.column_stack([relu(x, leak), dy]).tolist(),
+        "marker": {
+            "color": POINT_COLOR,
+            "size": 12,
+            "symbol": "diamond",
+            "line": {"width": 1.5, "color": "white"},
+        },
+        "hovertemplate": "article example<br>x = %{x}<br>f(x) = %{customdata[0]}"
+        "<br>f′(x) = %{customdata[1]}<extra></extra>",
+    }
+
+
+def _hover_trace(x_range: tuple[float, float], leak: float, y_of: str) -> dict:
+    """Invisible points that give hover text along the whole line."""
+    x = hover_grid(x_range)
+    f, df = relu(x, leak), relu_dash(x, leak)
+    f0, df0 = relu(x), relu_dash(x)
+    y = f if y_of == "f" else df
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "values",
+        "showlegend": False,
+        "x": _round(x),
+        "y": _round(y),
+        "customdata": np.column_stack([_round(f), _round(df), _round(f0), _round(df0)]).tolist(),
+        "marker": {"size": 14, "opacity": 0},
+        "hovertemplate": (
+            f"x = %{{x:.4g}}<br>Leaky ReLU ({leak:g}): f = %{{customdata[0]:.4g}},"
+            " f′ = %{customdata[1]:.4g}<br>ReLU: f = %{customdata[2]:.4g},"
+            " f′ = %{customdata[3]:.4g}<extra></extra>"
+        ),
+    }
+
+
+def function_figure(
+    leak: float,
+    x_range: tuple[float, float],
+    points: np.ndarray | None = None,
+) -> go.Figure:
+    """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
+
+    Leaky ReLU is a solid line and ReLU a dashed one drawn on top, so both stay
+    visible where they coincide (x > 0). The inset rescales y on the negative side
+    so that even a slope of 0.01 is visibly different from ReLU's flat 0.
+    """
+    leak_name, relu_name = _labels(leak)
+    xs = vertices(x_range)
+    lo, hi = float(xs[0]), float(xs[-1])
+    traces = [
+        _hover_trace((lo, hi), leak, "f"),
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": leak_name,
+            "x": xs.tolist(),
+            "y": relu(xs, leak).tolist(),
+            "line": {"color": LEAKY_COLOR, "width": 5},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": relu_name,
+            "x": xs.tolist(),
+            "y": relu(xs).tolist(),
+            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+    if points is not None and len(points):
+        p = np.asarray(points, dtype=float)
+        traces.append(_points_trace(p, relu(p, leak), relu_dash(p, leak), leak, "article examples"))
+    layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
+    annotations = []
+    if lo < 0:
+        # Inset: the negative side only, y scaled to the leaky line itself.
+        neg = np.array([lo, min(hi, 0.0)])
+        y_leak = relu(neg, leak)
+        span = float(np.ptp(y_leak)) or abs(lo) * 0.01
+        y_all = np.concatenate([relu(xs, leak), relu(xs)])
+        main_span = float(np.ptp(y_all)) or 1.0
+        zoom = main_span / (span * 1.3)
+        layout["xaxis2"] = {
+            "domain": [0.12, 0.5],
+            "anchor": "y2",
+            "range": [lo, float(neg[-1])],
+            "showgrid": False,
+            "tickfont": {"size": FONT_SIZE - 4},
+        }
+        layout["yaxis2"] = {
+            "domain": [0.52, 0.88],
+            "anchor": "x2",
+            "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
+            "showgrid": False,
+            "tickfont": {"size": FONT_SIZE - 4},
+            "tickformat": ".2~g",
+        }
+        traces += [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": neg.tolist(),
+                "y": y_leak.tolist(),
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "showlegend": False,
+                "line": {"color": LEAKY_COLOR, "width": 4},
+                "hovertemplate": "x = %{x:.4g}<br>Leaky ReLU = %{y:.4g}<extra>inset</extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": neg.tolist(),
+                "y": relu(neg).tolist(),
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "showlegend": False,
+                "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
+                "hoverinfo": "skip",
+            },
+        ]
+        zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
+        annotations.append(
+            {
+                "text": f"close-up of x < 0 ({zoom_text}): slope = {leak:g}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.02,
+                "y": 0.99,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE - 3},
+            }
+        )
+        # A faint panel behind the inset, readable on light and dark themes.
+        layout["shapes"] = [
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "paper",
+                "x0": 0.0,
+                "x1": 0.53,
+                "y0": 0.42,
+                "y1": 1.0,
+                "fillcolor": "rgba(128,128,128,0.10)",
+                "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
+                "layer": "below",
+            }
+        ]
+    layout["annotations"] = annotations
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def kink_dots(leak: float) -> tuple[float, float | None]:
+    """The derivative's value taken at exactly 0, and the one-sided limit not taken.
+
+    Computed from the library, so the dots show what :func:`relu_dash` does.
+
+    >>> kink_dots(0.1)
+    (0.1, 1.0)
+    >>> kink_dots(1.0)
+    (1.0, None)
+    """
+    taken = float(relu_dash(0.0, leak))
+    left = float(relu_dash(-np.finfo(float).tiny, leak))
+    right = float(relu_dash(np.finfo(float).tiny, leak))
+    other = right if taken == left else left
+    return taken, (None if other == taken else other)
+
+
+def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict) -> dict:
+    lo, hi = x_range
+    if lo < 0 < hi:
+        # Two pieces, broken at 0 by a gap (None), values from the library.
+        x = [lo, 0.0, None, 0.0, hi]
+        d = relu_dash(np.array([lo, 0.0, hi]), leak).tolist()
+        right = float(relu_dash(np.finfo(float).tiny, leak))
+        y = [d[0], d[1], None, right, d[2]]
+    else:
+        x = [lo, hi]
+        y = relu_dash(np.array([lo, hi]), leak).tolist()
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": x,
+        "y": y,
+        "connectgaps": False,
+        "line": line,
+        "hoverinfo": "skip",
+    }
+
+
+def _dot_traces(leak: float, color: str, size: int) -> list[dict]:
+    taken, other = kink_dots(leak)
+    dots = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [0.0],
+            "y": [taken],
+            "showlegend": False,
+            "marker": {"color": color, "size": size, "symbol": "circle"},
+            "hovertemplate": f"f′(0) = {taken:g}: the value taken at 0<extra></extra>",
+        }
+    ]
+    if other is not None:
+        dots.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [0.0],
+                "y": [other],
+                "showlegend": False,
+                "marker": {
+                    "color": color,
+                    "size": size,
+                    "symbol": "circle-open",
+                    "line": {"width": 3},
+                },
+                "hovertemplate": f"{other:g}: the limit from the other side,"
+                " not taken at 0<extra></extra>",
+            }
+        )
+    return dots
+
+
+def derivative_figure(
+    leak: float,
+    x_range: tuple[float, float],
+    points: np.ndarray | None = None,
+) -> go.Figure:
+    """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0."""
+    leak_name, relu_name = _labels(leak)
+    xs = vertices(x_range)
+    lo, hi = float(xs[0]), float(xs[-1])
+    traces = [
+        _hover_trace((lo, hi), leak, "df"),
+        _step_trace(leak, (lo, hi), leak_name, {"color": LEAKY_COLOR, "width": 5}),
+        _step_trace(0.0, (lo, hi), relu_name, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
+    ]
+    if points is not None and len(points):
+        p = np.asarray(points, dtype=float)
+        dy = relu_dash(p, leak)
+        traces.append(_points_trace(p, dy, dy, leak, "article examples"))
+    if lo < 0 < hi:  # after the example points, so the dots at 0 stay on top
+        traces += _dot_traces(0.0, RELU_COLOR, 20) + _dot_traces(leak, LEAKY_COLOR, 13)
+    layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
+    ys = [0.0, 1.0, leak]
+    layout["yaxis"]["range"] = [min(ys) - 0.15, max(ys) + 0.15]
+    if lo < 0:
+        left = float(relu_dash(lo, leak))
+        layout["annotations"] = [
+            {
+                "text": f"f′ = leak = {left:g} for x ≤ 0",
+                "x": (lo + min(hi, 0.0)) / 2,
+                "y": left,
+                "yshift": 18 if left < 0.5 else -18,  # away from ReLU′ = 0
+                "showarrow": False,
+                "font": {"size": FONT_SIZE - 2, "color": LEAKY_COLOR},
+            }
+        ]
+    return go.Figure({"data": traces, "layout": layout})

@@ -1,0 +1,155 @@
+"""Repairing the page's state from a shared link (query parameters).
+
+Streamlit's ``bind="query-params"`` seeds the sliders from the URL: it silently drops
+values it cannot parse or that lie outside the slider, and passes a reversed or empty
+range through as it is. These pure functions say what the page should do instead, and
+produce a short notice for the student. Notices never echo the raw text of the URL:
+only numbers the page formatted itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LEAK_BOUNDS = (0.0, 1.0)
+LEAK_STEP = 0.01
+LEAK_DEFAULT = 0.1
+X_BOUNDS = (-60.0, 60.0)  # wide enough for every article value, 50.2 included
+X_STEP = 0.5
+X_DEFAULT = (-5.0, 5.0)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A value for the widget (or None to keep what it has) and a notice to show."""
+
+    value: object
+    notice: str
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
+
+
+def parse_number(text: str) -> float | None:
+    """A finite float from URL text, or None. Accepts what ``float`` accepts.
+
+    >>> parse_number("0.25"), parse_number("abc"), parse_number("nan"), parse_number("1e309")
+    (0.25, None, None, None)
+    """
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _snap(value: float, step: float) -> float:
+    return round(round(value / step) * step, 10)
+
+
+def check_leak(raw: list[str], got: float) -> Repair | None:
+    """What to do about ``leak`` given the URL's raw values and the slider's value.
+
+    >>> check_leak([], 0.1) is None
+    True
+    >>> check_leak(["0.25"], 0.25) is None
+    True
+    >>> check_leak(["abc"], 0.1).notice
+    'The link’s leak is not a finite number; using the default 0.1.'
+    >>> check_leak(["-3"], 0.1).notice
+    'The link’s leak -3 is outside 0–1; using the default 0.1.'
+    >>> check_leak(["0.123"], 0.123)
+    Repair(value=0.12, notice='The link’s leak 0.123 was rounded to the slider step: 0.12.')
+    """
+    if not raw:
+        return None
+    lo, hi = LEAK_BOUNDS
+    if len(raw) != 1:
+        return Repair(None, f"The link gives leak {len(raw)} times; using {_num(got)}.")
+    value = parse_number(raw[0])
+    if value is None:
+        return Repair(
+            None, f"The link’s leak is not a finite number; using the default {_num(got)}."
+        )
+    if not lo <= value <= hi:
+        return Repair(
+            None,
+            f"The link’s leak {_num(value)} is outside {_num(lo)}–{_num(hi)};"
+            f" using the default {_num(got)}.",
+        )
+    snapped = min(max(_snap(value, LEAK_STEP), lo), hi)
+    if snapped != value:
+        return Repair(
+            snapped,
+            f"The link’s leak {_num(value)} was rounded to the slider step: {_num(snapped)}.",
+        )
+    return None
+
+
+def repair_range(lo: float, hi: float) -> tuple[tuple[float, float], str | None]:
+    """A usable x-range from two numbers: sorted, snapped to the step, not empty.
+
+    >>> repair_range(-3.0, 3.0)
+    ((-3.0, 3.0), None)
+    >>> repair_range(5.0, -5.0)[0]
+    (-5.0, 5.0)
+    >>> repair_range(0.0, 0.0)[0]
+    (-1.0, 1.0)
+    >>> repair_range(60.0, 60.0)[0]
+    (58.0, 60.0)
+    """
+    bmin, bmax = X_BOUNDS
+    notes = []
+    if lo > hi:
+        lo, hi = hi, lo
+        notes.append("reversed")
+    slo, shi = _snap(lo, X_STEP), _snap(hi, X_STEP)
+    if (slo, shi) != (lo, hi):
+        lo, hi = slo, shi
+        notes.append("rounded to the slider step")
+    if hi - lo < 2 * X_STEP:
+        mid = min(max((lo + hi) / 2, bmin + 1.0), bmax - 1.0)
+        lo, hi = _snap(mid - 1.0, X_STEP), _snap(mid + 1.0, X_STEP)
+        notes.append("too narrow to draw")
+    lo, hi = max(lo, bmin), min(hi, bmax)
+    if not notes:
+        return (lo, hi), None
+    return (lo, hi), " and ".join(notes)
+
+
+def check_x_range(raw: list[str], got: tuple[float, float]) -> Repair | None:
+    """What to do about ``x_range`` given the URL's raw values and the slider's value.
+
+    >>> check_x_range(["5", "-5"], (5.0, -5.0)).value
+    (-5.0, 5.0)
+    >>> check_x_range(["2"], (-5.0, 5.0)).notice
+    'The link’s x-range needs two numbers (x_range=a&x_range=b); using -5 to 5.'
+    """
+    default = f"using {_num(got[0])} to {_num(got[1])}"
+    if not raw:
+        lo, hi = got
+        fixed, why = repair_range(lo, hi)
+        return None if why is None else Repair(fixed, f"The x-range was {why}.")
+    if len(raw) != 2:
+        return Repair(
+            None, f"The link’s x-range needs two numbers (x_range=a&x_range=b); {default}."
+        )
+    values = [parse_number(r) for r in raw]
+    if any(v is None for v in values):
+        return Repair(None, f"The link’s x-range is not two numbers; {default}.")
+    bmin, bmax = X_BOUNDS
+    if any(not bmin <= v <= bmax for v in values):
+        shown = " to ".join(_num(v) for v in values)
+        return Repair(
+            None,
+            f"The link’s x-range {shown} goes beyond {_num(bmin)}…{_num(bmax)}; {default}.",
+        )
+    fixed, why = repair_range(values[0], values[1])
+    if why is None:
+        return None
+    return Repair(
+        fixed,
+        f"The link’s x-range was {why}; showing {_num(fixed[0])} to {_num(fixed[1])}.",
+    )

@@ -1,0 +1,147 @@
+"""The page, run headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from conftest import chart_specs, trace
+
+from relulab import activations, relu, relu_dash
+
+
+def _all_text(at) -> str:
+    parts = [m.value for m in at.markdown] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def test_page_runs_and_has_the_controls(app):
+    at = app.run()
+    assert not at.exception
+    assert at.slider(key="leak").value == pytest.approx(0.1)
+    lo, hi = at.slider(key="x_range").value
+    assert lo < 0 < hi
+    assert at.slider(key="x_range").min <= -50.2 and at.slider(key="x_range").max >= 50.2
+    assert len(at.get("plotly_chart")) == 2
+    assert not at.warning  # a clean URL gives no notice
+
+
+def test_charts_show_library_values(app):
+    at = app.run()
+    f, df = chart_specs(at)
+    leaky = trace(f, "Leaky ReLU (leak = 0.1)")
+    assert list(leaky["x"]) == [-5.0, 0.0, 5.0]
+    assert list(leaky["y"]) == relu([-5.0, 0.0, 5.0], 0.1).tolist()
+    step = trace(df, "Leaky ReLU (leak = 0.1)")
+    assert list(step["y"]) == [0.1, 0.1, None, 1.0, 1.0]
+
+
+def test_moving_leak_changes_the_charts(app):
+    at = app.run()
+    before = [el.proto.spec for el in at.get("plotly_chart")]
+    at.slider(key="leak").set_value(0.35).run()
+    assert not at.exception
+    after = [el.proto.spec for el in at.get("plotly_chart")]
+    assert before[0] != after[0] and before[1] != after[1]
+    f, _ = chart_specs(at)
+    assert trace(f, "Leaky ReLU (leak = 0.35)")["y"][0] == relu(-5.0, 0.35)
+    assert "relu(x, 0.35)" in _all_text(at)
+
+
+def test_moving_x_range_redraws(app):
+    at = app.run()
+    at.slider(key="x_range").set_value((-2.0, 8.0)).run()
+    f, _ = chart_specs(at)
+    assert list(trace(f, "ReLU (leak = 0)")["x"]) == [-2.0, 0.0, 8.0]
+
+
+def test_example_tables_hold_the_article_values(app):
+    at = app.run()
+    text = _all_text(at)
+    # Example 1 at leak 0: x, relu(x), relu_dash(x) row by row.
+    for x, r, d in zip(
+        [0.11, -2.2, 0, 50.2, 33.5, -0.6],
+        [0.11, 0, 0, 50.2, 33.5, 0],
+        [1, 0, 0, 1, 1, 0],
+        strict=True,
+    ):
+        assert f"| {x:.6g} | {r:.6g} | {d:.6g} |" in text
+    # Example 2 at leak 0.1.
+    for x, r, d in zip(
+        [-0.5, 0, 1, 2, 3, 4.5], [-0.05, 0, 1, 2, 3, 4.5], [0.1, 0.1, 1, 1, 1, 1], strict=True
+    ):
+        assert f"| {x:.6g} | {r:.6g} | {d:.6g} |" in text
+
+
+def test_example_points_outside_the_range_are_listed(app):
+    at = app.run()
+    info = "\n".join(i.value for i in at.info)
+    assert "50.2" in info and "33.5" in info
+    at.slider(key="x_range").set_value((-60.0, 60.0)).run()
+    assert not any("outside" in i.value for i in at.info)
+    f, _ = chart_specs(at)
+    pts = trace(f, "article examples")
+    assert 50.2 in list(pts["x"])
+
+
+def test_the_real_source_is_shown(app):
+    at = app.run()
+    code = "\n".join(c.value for c in at.code)
+    assert inspect.getsource(activations.relu) in code
+    assert inspect.getsource(activations.relu_dash).strip() in code
+    assert "np.where(x <= 0, leak * x, x)" in code
+    assert len(at.get("latex")) >= 4
+
+
+def test_url_state_is_restored(app):
+    app.query_params["leak"] = "0.25"
+    app.query_params["x_range"] = ["-3", "3"]
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.slider(key="leak").value == pytest.approx(0.25)
+    assert at.slider(key="x_range").value == (-3.0, 3.0)
+    f, df = chart_specs(at)
+    assert list(trace(f, "Leaky ReLU (leak = 0.25)")["x"]) == [-3.0, 0.0, 3.0]
+    assert trace(df, "Leaky ReLU (leak = 0.25)")["y"][0] == relu_dash(-3.0, 0.25)
+
+
+HOSTILE = [
+    ({"leak": "abc"}, 0.1, (-5.0, 5.0)),
+    ({"leak": "nan"}, 0.1, (-5.0, 5.0)),
+    ({"leak": "1e309"}, 0.1, (-5.0, 5.0)),
+    ({"leak": "-3"}, 0.1, (-5.0, 5.0)),
+    ({"leak": "<script>alert(1)</script>"}, 0.1, (-5.0, 5.0)),
+    ({"leak": "0.123"}, 0.12, (-5.0, 5.0)),
+    ({"leak": ["0.2", "0.3"]}, 0.1, (-5.0, 5.0)),
+    ({"x_range": ["5", "-5"]}, 0.1, (-5.0, 5.0)),
+    ({"x_range": ["0", "0"]}, 0.1, (-1.0, 1.0)),
+    ({"x_range": "2"}, 0.1, (-5.0, 5.0)),
+    ({"x_range": ["-3", "abc"]}, 0.1, (-5.0, 5.0)),
+    ({"x_range": ["-1e9", "3"]}, 0.1, (-5.0, 5.0)),
+    ({"x_range": ["-3.3", "2"]}, 0.1, (-3.5, 2.0)),
+    ({"x_range": ["<b>x</b>", "3"], "leak": "<img src=x>"}, 0.1, (-5.0, 5.0)),
+]
+
+
+@pytest.mark.parametrize(("params", "leak", "x_range"), HOSTILE)
+def test_hostile_urls_give_a_working_page_with_a_notice(app, params, leak, x_range):
+    for key, value in params.items():
+        app.query_params[key] = value
+    at = app.run()
+    assert not at.exception
+    assert at.warning, "a notice is shown"
+    assert at.slider(key="leak").value == pytest.approx(leak)
+    assert at.slider(key="x_range").value == x_range
+    assert len(at.get("plotly_chart")) == 2
+    text = _all_text(at)
+    assert "<" not in "\n".join(w.value for w in at.warning)  # nothing echoed as markup
+    assert "script" not in text and "<img" not in text and "<b>" not in text
+
+
+def test_notice_goes_once_the_student_moves_on(app):
+    app.query_params["x_range"] = ["5", "-5"]
+    at = app.run()
+    assert at.warning
+    at.slider(key="leak").set_value(0.3).run()
+    assert not at.exception and not at.warning

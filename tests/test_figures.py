@@ -1,0 +1,139 @@
+"""Figure builders: exact vertices, steps with a gap at 0, dots at the kink, small JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from relulab import figures, relu, relu_dash
+
+LEAKS = [0.0, 0.01, 0.1, 0.5, 1.0]
+
+
+def _trace(fig, name):
+    matches = [t for t in fig.data if t.name == name]
+    assert len(matches) == 1, name
+    return matches[0]
+
+
+def _names(leak):
+    return f"Leaky ReLU (leak = {leak:g})", "ReLU (leak = 0)"
+
+
+@pytest.mark.parametrize("leak", LEAKS)
+def test_function_lines_are_exact_polylines_through_zero(leak):
+    fig = figures.function_figure(leak, (-5.0, 5.0))
+    leaky, plain = (_trace(fig, n) for n in _names(leak))
+    assert list(leaky.x) == [-5.0, 0.0, 5.0]
+    assert list(leaky.y) == relu(np.array([-5.0, 0.0, 5.0]), leak).tolist()
+    assert list(plain.y) == [0.0, 0.0, 5.0]
+    assert plain.line.dash == "dash" and leaky.line.dash is None  # both visible for x > 0
+
+
+@pytest.mark.parametrize(
+    ("x_range", "xs"), [((1.0, 3.0), [1.0, 3.0]), ((-4.0, -1.0), [-4.0, -1.0])]
+)
+def test_no_vertex_when_zero_is_outside(x_range, xs):
+    fig = figures.function_figure(0.2, x_range)
+    assert list(_trace(fig, _names(0.2)[0]).x) == xs
+
+
+@pytest.mark.parametrize("leak", LEAKS)
+def test_derivative_is_a_step_with_a_gap_at_zero(leak):
+    fig = figures.derivative_figure(leak, (-5.0, 5.0))
+    leaky, plain = (_trace(fig, n) for n in _names(leak))
+    assert list(leaky.x) == [-5.0, 0.0, None, 0.0, 5.0]
+    assert list(leaky.y) == [leak, leak, None, 1.0, 1.0]
+    assert list(plain.y) == [0.0, 0.0, None, 1.0, 1.0]
+    assert leaky.connectgaps is False
+
+
+@pytest.mark.parametrize("leak", LEAKS)
+def test_dots_at_zero_mark_the_value_taken(leak):
+    fig = figures.derivative_figure(leak, (-5.0, 5.0))
+    dots = [t for t in fig.data if t.mode == "markers" and list(t.x) == [0.0]]
+    closed = {t.marker.color: t.y[0] for t in dots if t.marker.symbol == "circle"}
+    opened = {t.marker.color: t.y[0] for t in dots if t.marker.symbol == "circle-open"}
+    assert closed[figures.LEAKY_COLOR] == relu_dash(0.0, leak) == leak
+    assert closed[figures.RELU_COLOR] == 0.0
+    assert opened[figures.RELU_COLOR] == 1.0
+    if leak == 1.0:  # no jump, nothing not taken
+        assert figures.LEAKY_COLOR not in opened
+    else:
+        assert opened[figures.LEAKY_COLOR] == 1.0
+
+
+def test_kink_dots_follow_the_library():
+    assert figures.kink_dots(0.0) == (0.0, 1.0)
+    assert figures.kink_dots(0.3) == (0.3, 1.0)
+    assert figures.kink_dots(1.0) == (1.0, None)
+
+
+def test_no_dots_when_zero_is_outside():
+    fig = figures.derivative_figure(0.1, (1.0, 4.0))
+    assert not [t for t in fig.data if t.mode == "markers" and list(t.x) == [0.0]]
+    assert list(_trace(fig, _names(0.1)[0]).y) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("leak", [0.01, 0.05, 0.1])
+def test_small_leak_is_visible_in_the_inset(leak):
+    fig = figures.function_figure(leak, (-5.0, 5.0))
+    inset = [t for t in fig.data if t.xaxis == "x2" and t.line.color == figures.LEAKY_COLOR]
+    assert len(inset) == 1
+    y = np.array(inset[0].y)
+    y_lo, y_hi = fig.layout.yaxis2.range
+    assert np.ptp(y) / (y_hi - y_lo) > 0.6  # the slope fills most of the inset's height
+    assert any(f"slope = {leak:g}" in a.text for a in fig.layout.annotations)
+
+
+def test_hover_layer_gives_x_f_and_derivative():
+    fig = figures.function_figure(0.1, (-5.0, 5.0))
+    hover = next(t for t in fig.data if t.name == "values")
+    x = np.array(hover.x)
+    assert 0.0 in x and x[0] == -5.0 and x[-1] == 5.0
+    cd = np.array(hover.customdata)
+    assert np.allclose(cd[:, 0], relu(x, 0.1)) and np.allclose(cd[:, 1], relu_dash(x, 0.1))
+    assert "f′" in hover.hovertemplate and "%{x" in hover.hovertemplate
+
+
+def test_example_points_are_on_the_curves():
+    p = np.array([-2.2, 0.0, 1.0])
+    fig = figures.function_figure(0.1, (-5.0, 5.0), p)
+    pts = _trace(fig, "article examples")
+    assert list(pts.y) == relu(p, 0.1).tolist()
+    dfig = figures.derivative_figure(0.1, (-5.0, 5.0), p)
+    assert list(_trace(dfig, "article examples").y) == relu_dash(p, 0.1).tolist()
+
+
+def test_axes_are_labelled():
+    for fig in (figures.function_figure(0.1, (-5, 5)), figures.derivative_figure(0.1, (-5, 5))):
+        assert fig.layout.xaxis.title.text == "x"
+        assert fig.layout.yaxis.title.text in ("f(x)", "f′(x)")
+
+
+# Bound: each serialized figure stays under 8 KB at the widest range with every
+# example point (a 1,000-point sampled figure is about 40 KB).
+SIZE_BOUND = 8_000
+
+
+@pytest.mark.parametrize("x_range", [(-5.0, 5.0), (-60.0, 60.0), (-0.5, 0.5)])
+def test_serialized_figures_stay_small(x_range):
+    p = np.array([-2.2, -0.6, -0.5, 0, 0.11, 1, 2, 3, 4.5, 33.5, 50.2])
+    for build in (figures.function_figure, figures.derivative_figure):
+        size = len(build(0.13, x_range, p).to_json())
+        assert size < SIZE_BOUND, (build.__name__, size)
+
+
+def test_figures_module_never_imports_streamlit():
+    code = "import relulab.figures, sys; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_figure_is_valid_plotly_json():
+    spec = json.loads(figures.derivative_figure(0.1, (-5, 5)).to_json())
+    assert spec["data"] and spec["layout"]["xaxis"]["title"]["text"] == "x"
