@@ -30,10 +30,10 @@ def test_page_runs_and_has_the_controls(app):
 def test_charts_show_library_values(app):
     at = app.run()
     f, df = chart_specs(at)
-    leaky = trace(f, "Leaky ReLU (leak = 0.1)")
+    leaky = trace(f, "Leaky ReLU (0.1)")
     assert list(leaky["x"]) == [-5.0, 0.0, 5.0]
     assert list(leaky["y"]) == relu([-5.0, 0.0, 5.0], 0.1).tolist()
-    step = trace(df, "Leaky ReLU (leak = 0.1)")
+    step = trace(df, "Leaky ReLU (0.1)")
     assert list(step["y"]) == [0.1, 0.1, None, 1.0, 1.0]
 
 
@@ -45,7 +45,7 @@ def test_moving_leak_changes_the_charts(app):
     after = [el.proto.spec for el in at.get("plotly_chart")]
     assert before[0] != after[0] and before[1] != after[1]
     f, _ = chart_specs(at)
-    assert trace(f, "Leaky ReLU (leak = 0.35)")["y"][0] == relu(-5.0, 0.35)
+    assert trace(f, "Leaky ReLU (0.35)")["y"][0] == relu(-5.0, 0.35)
     assert "relu(x, 0.35)" in _all_text(at)
 
 
@@ -53,7 +53,7 @@ def test_moving_x_range_redraws(app):
     at = app.run()
     at.slider(key="x_range").set_value((-2.0, 8.0)).run()
     f, _ = chart_specs(at)
-    assert list(trace(f, "ReLU (leak = 0)")["x"]) == [-2.0, 0.0, 8.0]
+    assert list(trace(f, "ReLU")["x"]) == [-2.0, 0.0, 8.0]
 
 
 def test_example_tables_hold_the_article_values(app):
@@ -102,8 +102,8 @@ def test_url_state_is_restored(app):
     assert at.slider(key="leak").value == pytest.approx(0.25)
     assert at.slider(key="x_range").value == (-3.0, 3.0)
     f, df = chart_specs(at)
-    assert list(trace(f, "Leaky ReLU (leak = 0.25)")["x"]) == [-3.0, 0.0, 3.0]
-    assert trace(df, "Leaky ReLU (leak = 0.25)")["y"][0] == relu_dash(-3.0, 0.25)
+    assert list(trace(f, "Leaky ReLU (0.25)")["x"]) == [-3.0, 0.0, 3.0]
+    assert trace(df, "Leaky ReLU (0.25)")["y"][0] == relu_dash(-3.0, 0.25)
 
 
 HOSTILE = [

@@ -21,7 +21,7 @@ def _trace(fig, name):
 
 
 def _names(leak):
-    return f"Leaky ReLU (leak = {leak:g})", "ReLU (leak = 0)"
+    return f"Leaky ReLU ({leak:g})", "ReLU"
 
 
 @pytest.mark.parametrize("leak", LEAKS)

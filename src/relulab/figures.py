@@ -23,7 +23,7 @@ RELU_COLOR = "#0072B2"  # blue
 POINT_COLOR = "#009E73"  # bluish green
 FONT_SIZE = 16  # readable when projected
 HOVER_POINTS = 41
-HEIGHT = 440
+HEIGHT = 470
 EMPTY_TEMPLATE = go.layout.Template()
 
 
@@ -53,7 +53,7 @@ def _round(a: np.ndarray) -> list[float]:
 
 
 def _labels(leak: float) -> tuple[str, str]:
-    return f"Leaky ReLU (leak = {leak:g})", "ReLU (leak = 0)"
+    return f"Leaky ReLU ({leak:g})", "ReLU"
 
 
 def _base_layout(title: str, y_title: str, x_range: tuple[float, float]) -> dict:
@@ -66,8 +66,9 @@ def _base_layout(title: str, y_title: str, x_range: tuple[float, float]) -> dict
         "title": {"text": title, "font": {"size": FONT_SIZE + 2}, "y": 0.98, "yanchor": "top"},
         "font": {"size": FONT_SIZE},
         "height": HEIGHT,
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        # Below the x axis: on a phone the legend wraps downwards, not over the plot.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         "hovermode": "closest",
         "xaxis": {
             "title": {"text": "x"},
@@ -210,7 +211,7 @@ def function_figure(
         zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
         annotations.append(
             {
-                "text": f"close-up of x < 0 ({zoom_text}): slope = {leak:g}",
+                "text": f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}",
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.02,
