@@ -116,7 +116,7 @@ def explorer() -> None:
             icon="↔️",
         )
 
-    st.subheader("The article's examples")
+    st.header("The article's examples")
     st.markdown(
         f"Each table shows the article's result and, beside it, the same input under the "
         f"slider's leak ({leak:g})."
