@@ -17,6 +17,7 @@ for _key, _value in st.session_state.pop("_pending", {}).items():
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 RELU, LEAKY = registry.REGISTRY["relu"], registry.REGISTRY["leaky_relu"]
+TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
 
 st.title("ReLU Lab: ReLU and Leaky ReLU")
 st.markdown(
@@ -122,20 +123,18 @@ def explorer() -> None:
         f"slider's leak ({leak:g})."
     )
     for column, example in zip(st.columns(2), examples.EXAMPLES, strict=True):
-        column.markdown(f"**{example.title}**")
-        column.markdown(examples.markdown_table(examples.example_columns(example, leak)))
+        table = examples.markdown_table(examples.example_columns(example, leak))
+        column.markdown(f"**{example.title}**\n\n{table}")  # one element: fewer to redraw
 
 
 explorer()
 
 st.header("The definitions")
 math_relu, math_leaky = st.columns(2)
-with math_relu:
-    st.latex(RELU.latex)
-    st.latex(RELU.latex_deriv)
-with math_leaky:
-    st.latex(LEAKY.latex)
-    st.latex(LEAKY.latex_deriv)
+for column, act in ((math_relu, RELU), (math_leaky, LEAKY)):
+    # Separate blocks: KaTeX makes a multi-line block a scrollable region that axe flags.
+    column.latex(act.latex)
+    column.latex(act.latex_deriv)
 st.markdown(
     "At exactly x = 0 the derivative has no single value (the kink). Like the article, "
     "PyTorch and TensorFlow, `relu_dash` uses the left-hand value there: `leak` (0 for "
@@ -144,37 +143,44 @@ st.markdown(
 )
 
 st.header("The code")
-st.markdown(
-    "The article computes both functions with `np.where(condition, value_if_true, "
-    "value_if_false)`. It looks at every element of the array: where the condition holds "
-    "it takes the element from the second argument, elsewhere from the third. So "
-    "`np.where(x <= 0, leak * x, x)` keeps `x` for the positive elements and uses "
-    "`leak * x` for the rest."
-)
-st.code(
-    "x = np.array([-2.0, 0.0, 3.0])\n"
-    "np.where(x <= 0, 0.1 * x, x)   # -> array([-0.2,  0. ,  3. ])\n"
-    "np.where(x <= 0, 0.1, 1)       # -> array([0.1, 0.1, 1. ])",
-    language="python",
-)
-tab_article, tab_lib = st.tabs(["The article's version", "The version running this page"])
-with tab_article:
-    st.code(
-        "import numpy as np\n\n\n"
-        + inspect.getsource(article.relu)
-        + "\n\n"
-        + inspect.getsource(article.relu_dash),
-        language="python",
-    )
-with tab_lib:
-    st.markdown(
-        "This is the source of `relulab.relu` and `relulab.relu_dash`, read from the "
-        "library itself, so it is exactly what computed the graphs above. It gives the "
-        "same numbers as the article, fixes `relu(-inf)` (the article gets `0 × -inf = "
-        "nan`) and `relu_dash(nan)`, and streams memory once instead of building three "
-        "temporary arrays."
-    )
-    st.code(
-        inspect.getsource(activations.relu) + "\n\n" + inspect.getsource(activations.relu_dash),
-        language="python",
-    )
+
+
+@st.fragment
+def code_tabs() -> None:
+    """How np.where works, the article's code and the library's. Tracked tabs render
+    only the open one, so the code highlighter (the page's costliest script after
+    Plotly) loads when a student asks for code, not before the graphs are drawn."""
+    where, art, lib = st.tabs(TABS, key="code_tab", on_change="rerun")
+    if where.open:
+        where.markdown(
+            "The article computes both functions with `np.where(condition, value_if_true, "
+            "value_if_false)`. It checks the condition for every element of the array: where "
+            "it holds, the result takes that element of the second argument, elsewhere that "
+            "element of the third. So `np.where(x <= 0, leak * x, x)` keeps `x` for the "
+            "positive elements and uses `leak * x` for the rest; a plain number such as "
+            "`leak` or `1` counts as the same value for every element."
+        )
+        where.markdown(examples.where_demo_table(0.1))
+    if art.open:
+        art.code(
+            "import numpy as np\n\n\n"
+            + inspect.getsource(article.relu)
+            + "\n\n"
+            + inspect.getsource(article.relu_dash),
+            language="python",
+        )
+    if lib.open:
+        lib.markdown(
+            "This is the source of `relulab.relu` and `relulab.relu_dash`, read from the "
+            "library itself, so it is exactly what computed the graphs above. It gives the "
+            "same numbers as the article, fixes `relu(-inf)` (the article gets `0 × -inf = "
+            "nan`) and `relu_dash(nan)`, and streams memory once instead of building three "
+            "temporary arrays."
+        )
+        lib.code(
+            inspect.getsource(activations.relu) + "\n\n" + inspect.getsource(activations.relu_dash),
+            language="python",
+        )
+
+
+code_tabs()

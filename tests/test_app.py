@@ -7,7 +7,7 @@ import inspect
 import pytest
 from conftest import chart_specs, trace
 
-from relulab import activations, relu, relu_dash
+from relulab import activations, registry, relu, relu_dash
 
 
 def _all_text(at) -> str:
@@ -87,11 +87,21 @@ def test_example_points_outside_the_range_are_listed(app):
 
 def test_the_real_source_is_shown(app):
     at = app.run()
+    assert not at.code  # the np.where tab is open first; code renders when asked for
+    assert "| 0 | True: takes `0.1 * x` | 0 | 0.1 |" in "\n".join(m.value for m in at.markdown)
+    latex = " ".join(el.proto.body for el in at.get("latex"))
+    for act in registry.REGISTRY.values():
+        assert act.latex in latex and act.latex_deriv in latex
+    at.session_state["code_tab"] = "Article's code"
+    at.run()
+    assert "np.where(x <= 0, leak * x, x)" in at.code[0].value
+    assert inspect.getsource(activations.relu) not in at.code[0].value
+    at.session_state["code_tab"] = "Library's code"
+    at.run()
     code = "\n".join(c.value for c in at.code)
     assert inspect.getsource(activations.relu) in code
     assert inspect.getsource(activations.relu_dash).strip() in code
-    assert "np.where(x <= 0, leak * x, x)" in code
-    assert len(at.get("latex")) >= 4
+    assert not at.exception
 
 
 def test_url_state_is_restored(app):

@@ -208,7 +208,7 @@ def test_phone_viewport_stacks_the_charts(open_page):
 def test_example_tables_show_the_article_values(open_page):
     p = open_page()
     tables = p.page.locator('[data-testid="stMarkdownContainer"] table')
-    assert tables.count() == 2
+    assert tables.count() == 3  # the two examples, then the np.where demonstration
     rows1 = [r.inner_text().split("\t") for r in tables.nth(0).locator("tbody tr").all()]
     rows2 = [r.inner_text().split("\t") for r in tables.nth(1).locator("tbody tr").all()]
     assert [r[:3] for r in rows1] == [
@@ -245,3 +245,17 @@ STREAMLIT_CHROME = ("stToolbar", "stHeader", "stDecoration", "stStatusWidget", "
 def _streamlit_chrome(target) -> bool:
     text = target if isinstance(target, str) else " ".join(target)
     return any(name in text for name in STREAMLIT_CHROME)
+
+
+def test_code_tabs_render_the_librarys_source_on_click(open_page):
+    p = open_page()
+    assert p.page.locator('[data-testid="stCode"]').count() == 0  # lazy: nothing until asked
+    p.page.get_by_role("tab", name="Library's code").click()
+    code = p.page.locator('[data-testid="stCode"]').filter(has_text="def relu_dash(")
+    code.first.wait_for(timeout=30_000)
+    assert "out=" in code.first.inner_text()
+    p.page.get_by_role("tab", name="Article's code").click()
+    p.page.locator('[data-testid="stCode"]').filter(
+        has_text="np.where(x <= 0, leak * x, x)"
+    ).first.wait_for(timeout=30_000)
+    _no_streamlit_errors(p)

@@ -84,3 +84,35 @@ def markdown_table(cols: dict[str, list[float]]) -> str:
         for row in zip(*cols.values(), strict=True)
     ]
     return "\n".join([head, rule, *rows])
+
+
+WHERE_DEMO_X = np.array([-2.0, 0.0, 3.0])
+
+
+def where_demo_table(leak: float = 0.1) -> str:
+    """How ``np.where(condition, a, b)`` builds the article's results, element by element.
+
+    Computed with the article's own code, so the table shows what ``np.where`` returns.
+
+    >>> print(where_demo_table())
+    | `x` | `x <= 0` | `np.where(x <= 0, 0.1 * x, x)` | `np.where(x <= 0, 0.1, 1)` |
+    |---:|:---|---:|---:|
+    | -2 | True: takes `0.1 * x` | -0.2 | 0.1 |
+    | 0 | True: takes `0.1 * x` | 0 | 0.1 |
+    | 3 | False: takes `x` | 3 | 1 |
+    """
+    from relulab import article  # the article's np.where version, on purpose
+
+    x = WHERE_DEMO_X
+    cond = x <= 0
+    f, df = article.relu(x, leak), article.relu_dash(x, leak)
+    head = (
+        f"| `x` | `x <= 0` | `np.where(x <= 0, {leak:g} * x, x)` "
+        f"| `np.where(x <= 0, {leak:g}, 1)` |\n|---:|:---|---:|---:|"
+    )
+    rows = [
+        f"| {xi:g} | {'True: takes `' + f'{leak:g} * x' + '`' if c else 'False: takes `x`'} "
+        f"| {fi:g} | {di:g} |"
+        for xi, c, fi, di in zip(x, cond, f, df, strict=True)
+    ]
+    return "\n".join([head, *rows])

@@ -22,7 +22,7 @@ LEAKY_COLOR = "#D55E00"  # vermillion
 RELU_COLOR = "#0072B2"  # blue
 POINT_COLOR = "#009E73"  # bluish green
 FONT_SIZE = 16  # readable when projected
-HOVER_POINTS = 41
+HOVER_POINTS = 21  # every 0.5 on the default range; each point costs JSON bytes per move
 HEIGHT = 470
 EMPTY_TEMPLATE = go.layout.Template()
 
@@ -237,8 +237,15 @@ def function_figure(
                 "layer": "below",
             }
         ]
-    layout["annotations"] = annotations
-    return go.Figure({"data": traces, "layout": layout})
+    if annotations:
+        layout["annotations"] = annotations
+    return _figure(traces, layout)
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    # Plotly's validation costs ~5 ms a figure, on every slider move. The dicts built
+    # here are fixed in shape, and tests/test_figures.py validates every one of them.
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
 def kink_dots(leak: float) -> tuple[float, float | None]:
@@ -350,4 +357,4 @@ def derivative_figure(
                 "font": {"size": FONT_SIZE - 2, "color": LEAKY_COLOR},
             }
         ]
-    return go.Figure({"data": traces, "layout": layout})
+    return _figure(traces, layout)

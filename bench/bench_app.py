@@ -1,0 +1,249 @@
+"""The page as a classroom feels it, as ratios to a floor page measured in the same run.
+
+Serves app.py and bench/floor_app.py (the same two URL-bound sliders and one 3-point
+Plotly chart, nothing else) on loopback and drives both in one headless Chromium,
+alternating app and floor so that machine noise falls on both alike. For each page:
+
+- first render: navigation start -> every chart drawn and the script idle (a new page,
+  so a new Streamlit session, in a context whose HTTP cache is warm: a student's reload);
+- redraw: the leak slider's keydown -> every chart on the page showing the new leak;
+- websocket bytes the browser receives per move;
+- server CPU per move: utime + stime of the server process from /proc/<pid>/stat.
+
+Each move goes to a new leak value (ArrowRight, 0.11, 0.12, ...): Streamlit caches
+messages it has sent before, so a back-and-forth move would measure that cache.
+Times are taken inside the page (performance.now() from the keydown, a MutationObserver
+for the charts), so Playwright's polling does not enter the figures.
+
+Targets: redraw <= 1.15x, CPU <= 1.5x, bytes <= 3x, first render <= 1.3x the floor.
+A third page, bench/floor2_app.py (the floor with a second bare chart), is measured
+alongside and printed as "two bare charts": the least any two-chart page can cost.
+
+    python bench/bench_app.py             # 15 moves and 10 loads per page
+    python bench/bench_app.py --quick     # 10 and 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from serve import CHROMIUM_ARGS, READY, find_chromium, serve  # noqa: E402
+
+TARGETS = {"first render": 1.3, "redraw": 1.15, "bytes/move": 3.0, "cpu/move": 1.5}
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+# Installed before the page's own scripts. Records when the first render completes and
+# when every chart shows the trace named `want` (set just before a key press).
+PROBE = """
+(() => {
+  const s = window.__rl = {want: null, movedAt: null, t0: null, firstRender: null,
+                           nCharts: %d};
+  const charts = () => [...document.querySelectorAll('.js-plotly-plot')];
+  const idle = () => !!document.querySelector('%s');
+  const check = () => {
+    const cs = charts();
+    if (cs.length < s.nCharts) return;
+    if (s.firstRender === null && idle() && cs.every(el => el.querySelector('.main-svg')))
+      s.firstRender = performance.now();
+    if (s.want !== null && s.movedAt === null &&
+        cs.every(el => (el.data || []).some(t => t.name === s.want)))
+      s.movedAt = performance.now();
+  };
+  new MutationObserver(check).observe(document,
+    {subtree: true, childList: true, attributes: true});
+  document.addEventListener('keydown', () => {
+    s.t0 = performance.now(); s.firstMsg = null; s.lastMsg = null;
+  }, true);
+  // When the server's answer arrives, to split a redraw into server and browser time.
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => {
+        const now = performance.now();
+        if (s.firstMsg === null) s.firstMsg = now;
+        if (s.movedAt === null) s.lastMsg = now;
+      });
+    }
+  };
+})();
+"""
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU of a process so far, in ms (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
+
+
+@dataclass
+class Target:
+    """One served page in its own browser context."""
+
+    name: str
+    url: str
+    pid: int
+    n_charts: int
+    context: object = None
+    page: object = None
+    received: int = 0
+    first_render: list[float] = field(default_factory=list)
+    redraw: list[float] = field(default_factory=list)
+    bytes: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    first_msg: list[float] = field(default_factory=list)  # keydown -> server's first reply
+    last_msg: list[float] = field(default_factory=list)  # keydown -> last reply before drawn
+
+    def open(self, browser) -> None:
+        self.context = self.context or browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = self.context.new_page()
+        page.add_init_script(PROBE % (self.n_charts, READY))
+        page.on("websocket", self._count)
+        page.goto(self.url)
+        page.wait_for_function("window.__rl.firstRender !== null", timeout=60_000)
+        page.wait_for_selector(READY, timeout=60_000)
+        if self.page is not None:
+            self.page.close()
+        self.page = page
+
+    def _count(self, ws) -> None:
+        def add(payload):
+            self.received += len(payload)
+
+        ws.on("framereceived", add)
+
+    def load(self, browser) -> None:
+        self.open(browser)
+        self.first_render.append(self.page.evaluate("window.__rl.firstRender"))
+
+    def settle(self, quiet_s: float = 0.25, limit_s: float = 3.0) -> None:
+        """Wait for the script to be idle and the websocket to go quiet."""
+        self.page.wait_for_selector(READY, timeout=60_000)
+        end = time.monotonic() + limit_s
+        last = -1
+        while time.monotonic() < end and self.received != last:
+            last = self.received
+            self.page.wait_for_timeout(quiet_s * 1000)
+
+    def move(self, leak: float, record: bool = True) -> None:
+        want = f"Leaky ReLU ({leak:g})"
+        self.settle()
+        self.page.evaluate(f"window.__rl.want = {want!r}; window.__rl.movedAt = null")
+        thumb = self.page.locator('[data-testid="stSlider"] input[type="range"]').first
+        thumb.focus()
+        bytes0, cpu0 = self.received, cpu_ms(self.pid)
+        thumb.press("ArrowRight")
+        self.page.wait_for_function("window.__rl.movedAt !== null", timeout=60_000)
+        latency, first_msg, last_msg = self.page.evaluate(
+            "[window.__rl.movedAt, window.__rl.firstMsg, window.__rl.lastMsg]"
+            ".map(t => t - window.__rl.t0)"
+        )
+        self.settle()
+        if record:
+            self.redraw.append(latency)
+            self.first_msg.append(first_msg)
+            self.last_msg.append(last_msg)
+            self.bytes.append(self.received - bytes0)
+            self.cpu.append(cpu_ms(self.pid) - cpu0)
+
+
+def run(moves: int, loads: int, app_script: Path, warmup: int = 3) -> list[Target]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        sys.exit("bench_app: no Chromium found (apt-get install chromium)")
+    with (
+        serve(app_script) as (app_url, app_pid),
+        serve(ROOT / "bench" / "floor_app.py") as (floor_url, floor_pid),
+        serve(ROOT / "bench" / "floor2_app.py") as (floor2_url, floor2_pid),
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        targets = [
+            Target("app", app_url, app_pid, n_charts=2),
+            Target("floor", floor_url, floor_pid, n_charts=1),
+            Target("floor2", floor2_url, floor2_pid, n_charts=2),
+        ]
+        for t in targets:  # warm: imports, HTTP cache, first script runs
+            t.open(browser)
+        for i in range(loads):
+            for t in _rotated(targets, i):
+                t.load(browser)
+        for t in targets:
+            t.open(browser)
+        for k in range(1, warmup + moves + 1):
+            leak = round(0.10 + 0.01 * k, 2)  # a new value every move
+            for t in _rotated(targets, k):
+                t.move(leak, record=k > warmup)
+        browser.close()
+    return targets
+
+
+def _rotated(targets: list[Target], i: int) -> list[Target]:
+    """A different page goes first each round, so no page always follows the same one."""
+    i %= len(targets)
+    return targets[i:] + targets[:i]
+
+
+def report(app: Target, floor: Target, floor2: Target) -> bool:
+    rows = [
+        ("first render", "ms", app.first_render, floor.first_render),
+        ("redraw", "ms", app.redraw, floor.redraw),
+        ("bytes/move", "B", app.bytes, floor.bytes),
+        ("cpu/move", "ms", app.cpu, floor.cpu),
+    ]
+    ok = True
+    print(f"bench_app: medians over {len(app.redraw)} moves and {len(app.first_render)} loads")
+    ref = {
+        "first render": floor2.first_render,
+        "redraw": floor2.redraw,
+        "bytes/move": floor2.bytes,
+        "cpu/move": floor2.cpu,
+    }
+    for name, unit, a, f in rows:
+        # /proc counts 10 ms ticks: for CPU the mean over all moves resolves better.
+        how, avg = (
+            ("mean", statistics.fmean) if name == "cpu/move" else ("median", statistics.median)
+        )
+        ma, mf, m2 = avg(a), avg(f), avg(ref[name])
+        ratio = ma / mf if mf else float("inf")
+        good = ratio <= TARGETS[name]
+        ok &= good
+        print(
+            f"  {name:<13} app {ma:9.1f} {unit:<2}  floor {mf:9.1f} {unit:<2}  "
+            f"ratio {ratio:5.2f}x  target <= {TARGETS[name]:.2f}x  "
+            f"{'ok' if good else 'MISSED'}  ({how}; two bare charts: {m2 / mf:.2f}x)"
+        )
+    for t in (app, floor, floor2):
+        print(
+            f"  {t.name:<6} redraw split: keydown -> first reply "
+            f"{statistics.median(t.first_msg):.0f} ms -> last reply before drawn "
+            f"{statistics.median(t.last_msg):.0f} ms -> drawn {statistics.median(t.redraw):.0f} ms"
+        )
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--moves", type=int, default=15)
+    parser.add_argument("--loads", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="10 moves, 5 loads")
+    parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="page to measure")
+    args = parser.parse_args()
+    moves, loads = (10, 5) if args.quick else (args.moves, args.loads)
+    report(*run(moves, loads, args.app.resolve()))
+
+
+if __name__ == "__main__":
+    main()
