@@ -108,6 +108,31 @@ def bench_scalar() -> list[str]:
     return lines
 
 
+def bench_catalogue(n: int, dtypes: list[type], repeat: int) -> list[str]:
+    """Every registered activation and its derivative, as a ratio to x.copy()."""
+    from relulab.registry import REGISTRY
+
+    lines = [f"catalogue at n={n:.0e} (default parameters): time and ratio to x.copy()"]
+    rng = np.random.default_rng(0)
+    for dtype in dtypes:
+        x = (rng.standard_normal(n) * 3).astype(dtype)
+        for key, act in REGISTRY.items():
+            p = act.defaults()
+            floor, t_f, t_df = _interleaved(
+                [
+                    lambda x=x: x.copy(),
+                    lambda x=x, act=act, p=p: act(x, **p),
+                    lambda x=x, act=act, p=p: act.derivative(x, **p),
+                ],
+                repeat,
+            )
+            lines.append(
+                f"{np.dtype(dtype).name:8s} {key:11s} f {t_f * 1e3:7.2f} ms {t_f / floor:6.2f}x"
+                f"   f' {t_df * 1e3:7.2f} ms {t_df / floor:6.2f}x"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -129,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             f" {r['r_article']:11.2f}x {r['vs_article']:7.1f}x"
         )
     for line in bench_scalar():
+        print(line)
+    cat_dtypes = [np.float64] if args.quick else [np.float64, np.float32]
+    for line in bench_catalogue(10**6, cat_dtypes, 5 if args.quick else 9):
         print(line)
     big = [r for r in rows if r["n"] == 10**7 and r["dtype"] == "float64"]
     worst = max(max(r["r_alloc"], r["r_out"]) for r in big)
