@@ -6,7 +6,7 @@ import inspect
 
 import streamlit as st
 
-from relulab import activations, article, examples, figures, registry, urlstate
+from relulab import activations, article, examples, figures, frameworks, registry, urlstate
 
 st.set_page_config(page_title="ReLU Lab — ReLU and Leaky ReLU", page_icon="📈", layout="wide")
 
@@ -31,12 +31,25 @@ st.markdown(
 )
 
 
-def _url_repairs(raw_leak: list[str], raw_range: list[str], leak, x_range) -> None:
+VIEWS = ["relu", *(k for k in registry.REGISTRY if k not in ("relu", "leaky_relu")), "compare"]
+VIEW_NAMES = {
+    "relu": "ReLU and Leaky ReLU (the article)",
+    "compare": "Compare several",
+    **{k: a.name for k, a in registry.REGISTRY.items() if k not in ("relu", "leaky_relu")},
+}
+COMPARE_DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
+CONVENTION_NAMES = {
+    frameworks.LEFT: "x ≤ 0 branch (article, PyTorch, TF)",
+    frameworks.JAX: "JAX (Leaky ReLU: 1)",
+}
+
+
+def _chart(column, figure, key: str) -> None:
+    column.plotly_chart(figure, width="stretch", theme="streamlit", config=CHART_CONFIG, key=key)
+
+
+def _apply_repairs(found: dict) -> None:
     """Turn a bad shared link into a working view with a notice (never a traceback)."""
-    found = {
-        "leak": urlstate.check_leak(raw_leak, leak),
-        "x_range": urlstate.check_x_range(raw_range, tuple(x_range)),
-    }
     found = {k: r for k, r in found.items() if r is not None}
     if not found:
         return
@@ -48,14 +61,101 @@ def _url_repairs(raw_leak: list[str], raw_range: list[str], leak, x_range) -> No
         st.rerun()
 
 
+def _show_notices(state: tuple) -> None:
+    if st.session_state.get("_notices"):
+        shown_for = st.session_state.setdefault("_notices_for", state)
+        if shown_for == state:  # the notice goes once the student moves on
+            for notice in st.session_state["_notices"]:
+                st.warning(notice, icon="🔗")
+        else:
+            del st.session_state["_notices"]
+
+
+def _x_range_slider(column) -> tuple[float, float]:
+    return column.slider(
+        "x-range",
+        *urlstate.X_BOUNDS,
+        urlstate.X_DEFAULT,
+        urlstate.X_STEP,
+        key="x_range",
+        bind="query-params",
+        help="The stretch of the x axis to draw. Widen it to reach the article's 50.2.",
+    )
+
+
+def _copy_as_code(key: str, params: dict[str, float]) -> None:
+    """The current function as a line for each library; rendered only when opened."""
+    box = st.expander(
+        "Copy as code: PyTorch, TensorFlow, Keras, JAX, numpy", key="copy", on_change="rerun"
+    )
+    if box.open:
+        for library, line in frameworks.code_lines(key, params).items():
+            box.markdown(f"**{library}**")
+            box.code(line, language="python")
+
+
+def _sync_url(key: str, value, default) -> None:
+    """Keep ``key`` in the address bar while it differs from its default."""
+    if value is None or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif isinstance(value, list) or st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
 @st.fragment
 def explorer() -> None:
-    """The interactive part; a slider move reruns only this fragment."""
+    """The interactive part; a widget change reruns only this fragment."""
     first_run = "_url_checked" not in st.session_state
     st.session_state["_url_checked"] = True
-    raw_leak = st.query_params.get_all("leak") if first_run else []
-    raw_range = st.query_params.get_all("x_range") if first_run else []
+    # Read the link before any widget exists: a bound widget drops what it cannot use.
+    link = {k: st.query_params.get_all(k) for k in st.query_params} if first_run else {}
 
+    def raw(key: str) -> list[str]:
+        return link.get(key, [])
+
+    # act, kink and show keep short keys in the URL (Streamlit's binding would write the
+    # displayed labels), so the page syncs them itself: seeded from the link here,
+    # written back below.
+    if first_run:
+        if raw("act")[:1] and raw("act")[0] in VIEWS:
+            st.session_state["act"] = raw("act")[0]
+        if raw("kink")[:1] and raw("kink")[0] in CONVENTION_NAMES:
+            st.session_state["kink"] = raw("kink")[0]
+        if raw("show"):
+            known = [k for k in registry.REGISTRY if k in raw("show")]
+            st.session_state["show"] = known
+
+    pick, switch = st.columns(2)
+    view = pick.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act")
+    convention = switch.radio(
+        "Derivative at exactly x = 0",
+        list(CONVENTION_NAMES),
+        format_func=CONVENTION_NAMES.get,
+        key="kink",
+        horizontal=True,
+        help="Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
+        "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
+    )
+    choices = {
+        "act": urlstate.check_choice("act", raw("act"), VIEWS, VIEW_NAMES[view]),
+        "kink": urlstate.check_choice(
+            "kink", raw("kink"), list(CONVENTION_NAMES), CONVENTION_NAMES[convention]
+        ),
+    }
+    _sync_url("act", view, "relu")
+    _sync_url("kink", convention, frameworks.LEFT)
+    if view != "compare":
+        _sync_url("show", None, None)
+    if view == "relu":
+        _article_view(raw, choices, convention)
+    elif view == "compare":
+        _compare_view(raw, choices, convention)
+    else:
+        _single_view(view, raw, choices, convention)
+
+
+def _article_view(raw, found: dict, convention: str) -> None:
     left, right = st.columns(2)
     leak = left.slider(
         "leak (slope for x ≤ 0)",
@@ -66,48 +166,23 @@ def explorer() -> None:
         bind="query-params",
         help=registry.LEAK.help,
     )
-    x_range = right.slider(
-        "x-range",
-        *urlstate.X_BOUNDS,
-        urlstate.X_DEFAULT,
-        urlstate.X_STEP,
-        key="x_range",
-        bind="query-params",
-        help="The stretch of the x axis to draw. Widen it to reach the article's 50.2.",
-    )
-    _url_repairs(raw_leak, raw_range, leak, x_range)
-
-    state = (leak, tuple(x_range))
-    if st.session_state.get("_notices"):
-        shown_for = st.session_state.setdefault("_notices_for", state)
-        if shown_for == state:  # the notice goes once the student moves on
-            for notice in st.session_state["_notices"]:
-                st.warning(notice, icon="🔗")
-        else:
-            del st.session_state["_notices"]
+    x_range = _x_range_slider(right)
+    found["leak"] = urlstate.check_leak(raw("leak"), leak)
+    found["x_range"] = urlstate.check_x_range(raw("x_range"), tuple(x_range))
+    _apply_repairs(found)
+    _show_notices(("relu", leak, tuple(x_range), convention))
 
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
     graph_f, graph_df = st.columns(2)
-    graph_f.plotly_chart(
-        figures.function_figure(leak, x_range, inside),
-        width="stretch",
-        theme="streamlit",
-        config=CHART_CONFIG,
-        key="chart_f",
-    )
-    graph_df.plotly_chart(
-        figures.derivative_figure(leak, x_range, inside),
-        width="stretch",
-        theme="streamlit",
-        config=CHART_CONFIG,
-        key="chart_df",
-    )
+    _chart(graph_f, figures.function_figure(leak, x_range, inside), "chart_f")
+    _chart(graph_df, figures.derivative_figure(leak, x_range, inside, convention), "chart_df")
     st.caption(
         "For x > 0 both functions are y = x and both derivatives are 1, so the two lines "
         "lie on top of each other: ReLU is drawn dashed over Leaky ReLU so you can see "
         "both. The inset enlarges the negative side, where they differ. On the derivative, "
-        "the filled dot is the value the library uses at exactly x = 0 (the leak, as in "
-        "the article, PyTorch and TensorFlow); the open dot is the value it does not take."
+        "the filled dot is the value taken at exactly x = 0 under the convention chosen "
+        "above (the leak, as in the article, PyTorch and TensorFlow; 1 in JAX); the open "
+        "dot is the value not taken."
     )
     if len(outside):
         values = ", ".join(f"{v:g}" for v in outside)
@@ -116,6 +191,7 @@ def explorer() -> None:
             f"the graphs: {values}. Widen the x-range to see them.",
             icon="↔️",
         )
+    _copy_as_code("leaky_relu", {"leak": leak})
 
     st.header("The article's examples")
     st.markdown(
@@ -123,8 +199,84 @@ def explorer() -> None:
         f"slider's leak ({leak:g})."
     )
     for column, example in zip(st.columns(2), examples.EXAMPLES, strict=True):
-        table = examples.markdown_table(examples.example_columns(example, leak))
+        cols = examples.example_columns(example, leak, convention)
+        table = examples.markdown_table(cols)
         column.markdown(f"**{example.title}**\n\n{table}")  # one element: fewer to redraw
+
+
+def _param_sliders(act, raw, found: dict, columns) -> dict[str, float]:
+    params = {}
+    for column, p in zip(columns, act.params, strict=False):
+        params[p.name] = column.slider(
+            p.label, p.min, p.max, p.default, p.step, key=p.name, bind="query-params", help=p.help
+        )
+        found[p.name] = urlstate.check_number(
+            p.name, raw(p.name), params[p.name], (p.min, p.max), p.step
+        )
+    return params
+
+
+def _single_view(key: str, raw, found: dict, convention: str) -> None:
+    act = registry.get(key)
+    columns = st.columns(len(act.params) + 1)
+    params = _param_sliders(act, raw, found, columns)
+    x_range = _x_range_slider(columns[-1])
+    found["x_range"] = urlstate.check_x_range(raw("x_range"), tuple(x_range))
+    _apply_repairs(found)
+    _show_notices((key, *params.values(), tuple(x_range), convention))
+
+    fig_f, fig_df = figures.catalogue_figures([(act, params)], x_range, convention)
+    graph_f, graph_df = st.columns(2)
+    _chart(graph_f, fig_f, "chart_f")
+    _chart(graph_df, fig_df, "chart_df")
+    math_f, math_df = st.columns(2)
+    math_f.latex(act.latex)
+    math_df.latex(act.latex_deriv)
+    st.caption(act.kink)
+    if act.param_grads:
+        names = ", ".join(f"∂f/∂{name}" for name in act.param_grads)
+        st.caption(
+            f"Training also needs {names}: relulab gives it as "
+            + ", ".join(f"`relulab.{fn.__name__}`" for fn in act.param_grads.values())
+            + "."
+        )
+    _copy_as_code(key, params)
+
+
+def _compare_view(raw, found: dict, convention: str) -> None:
+    pick, right = st.columns(2)
+    keys = pick.multiselect(
+        "Activations to overlay (each at its default parameters)",
+        list(registry.REGISTRY),
+        None if "show" in st.session_state else COMPARE_DEFAULT,  # seeded from the link
+        format_func=lambda k: figures.entry_label(
+            registry.REGISTRY[k], registry.REGISTRY[k].defaults()
+        ),
+        key="show",
+    )
+    _sync_url("show", keys, COMPARE_DEFAULT)
+    x_range = _x_range_slider(right)
+    shown = raw("show")
+    if shown and any(k not in registry.REGISTRY for k in shown):
+        found["show"] = urlstate.Repair(
+            None, "Some of the link’s activations to compare are not known here; left out."
+        )
+    found["x_range"] = urlstate.check_x_range(raw("x_range"), tuple(x_range))
+    _apply_repairs(found)
+    _show_notices(("compare", tuple(keys), tuple(x_range), convention))
+    if not keys:
+        st.info("Pick at least one activation to draw.", icon="☝️")
+        return
+    entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
+    fig_f, fig_df = figures.catalogue_figures(entries, x_range, convention)
+    graph_f, graph_df = st.columns(2)
+    _chart(graph_f, fig_f, "chart_f")
+    _chart(graph_df, fig_df, "chart_df")
+    st.caption(
+        "Smooth activations (GELU, SiLU, Softplus) are drawn through 201 points; the "
+        "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "
+        "shown with a filled dot (the value taken) and an open dot (the one not taken)."
+    )
 
 
 explorer()
@@ -137,9 +289,17 @@ for column, act in ((math_relu, RELU), (math_leaky, LEAKY)):
     column.latex(act.latex_deriv)
 st.markdown(
     "At exactly x = 0 the derivative has no single value (the kink). Like the article, "
-    "PyTorch and TensorFlow, `relu_dash` uses the left-hand value there: `leak` (0 for "
-    "ReLU). JAX uses 1 for Leaky ReLU. Default leaks differ too: 0.01 in PyTorch and JAX, "
-    "0.2 in `tf.nn.leaky_relu`, 0.3 in `keras.layers.LeakyReLU`."
+    "PyTorch and TensorFlow, `relu_dash` uses the x ≤ 0 branch there: `leak` (0 for "
+    "ReLU). JAX's `leaky_relu` takes the other branch, 1. The switch above the graphs "
+    "moves the dot at 0 and adds JAX's column to the tables. The frameworks also "
+    "disagree on defaults:"
+)
+st.markdown(
+    "| | default Leaky ReLU slope | Leaky ReLU′(0) | ReLU′(0) | SELU′(0) |\n|---|---|---|---|---|\n"
+    + "\n".join(
+        f"| {f.name} | {f.leaky_default} | {f.leaky_at_0} | {f.relu_at_0} | {f.selu_at_0} |"
+        for f in frameworks.FACTS
+    )
 )
 
 st.header("The code")

@@ -308,3 +308,23 @@ def test_public_api_exports_every_registered_function():
         for fn in (act.fn, act.deriv, *act.param_grads.values()):
             assert getattr(relulab, fn.__name__) is fn
     assert set(relulab.__all__) <= set(dir(relulab))
+
+
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_every_entry_has_code_for_every_library(key, params):
+    from relulab import frameworks
+
+    lines = frameworks.code_lines(key, params)
+    assert list(lines) == list(frameworks.LIBRARIES)
+    assert all(lines.values())
+
+
+def test_kink_conventions():
+    from relulab import frameworks
+
+    assert frameworks.kink_value("leaky_relu", {"leak": 0.2}) == 0.2
+    assert frameworks.kink_value("leaky_relu", {"leak": 0.2}, frameworks.JAX) == 1.0
+    assert frameworks.kink_value("relu", {}, frameworks.JAX) == 0.0
+    assert frameworks.kink_value("gelu", {}) is None
+    with pytest.raises(ValueError, match="convention"):
+        frameworks.kink_value("relu", {}, "pytorch2")

@@ -32,13 +32,20 @@ EXAMPLES: tuple[Example, ...] = (
 )
 
 
-def example_columns(example: Example, leak: float) -> dict[str, list[float]]:
-    """Columns ``x``, ``relu(x)``, ``relu_dash(x)`` at the article's leak and at ``leak``.
+def example_columns(
+    example: Example, leak: float, convention: str = "left"
+) -> dict[str, list[float]]:
+    """Columns ``x``, ``relu(x)``, ``relu_dash(x)`` at the article's leak and at ``leak``;
+    under JAX's convention, also the derivative as JAX takes it (1 at x = 0).
 
     >>> cols = example_columns(EXAMPLES[1], 0.25)
     >>> cols["relu(x, 0.1)"][:2], cols["relu(x, 0.25)"][:2]
     ([-0.05, 0.0], [-0.125, 0.0])
+    >>> example_columns(EXAMPLES[1], 0.1, "jax")["JAX f′ (0.1)"][:3]
+    [0.1, 1.0, 1.0]
     """
+    from relulab.frameworks import derivative_under
+
     x = example.x[:, 0]
     cols = {
         "x": x.tolist(),
@@ -48,6 +55,9 @@ def example_columns(example: Example, leak: float) -> dict[str, list[float]]:
     if leak != example.leak:
         cols[f"relu(x, {leak:g})"] = relu(x, leak).tolist()
         cols[f"relu_dash(x, {leak:g})"] = relu_dash(x, leak).tolist()
+    if convention == "jax":
+        key = "relu" if leak == 0 else "leaky_relu"
+        cols[f"JAX f′ ({leak:g})"] = derivative_under(key, x, {"leak": leak}, "jax").tolist()
     return cols
 
 

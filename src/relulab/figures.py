@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from relulab.activations import relu, relu_dash
+from relulab.frameworks import LEFT, derivative_under, kink_value
 
 # Okabe–Ito colour-blind-safe palette; each reads on light and dark backgrounds.
 LEAKY_COLOR = "#D55E00"  # vermillion
@@ -248,17 +249,19 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
-def kink_dots(leak: float) -> tuple[float, float | None]:
+def kink_dots(leak: float, convention: str = LEFT) -> tuple[float, float | None]:
     """The derivative's value taken at exactly 0, and the one-sided limit not taken.
 
-    Computed from the library, so the dots show what :func:`relu_dash` does.
+    Computed from the library (the article's convention) or, for JAX's convention,
+    from :func:`relulab.frameworks.kink_value`.
 
-    >>> kink_dots(0.1)
-    (0.1, 1.0)
+    >>> kink_dots(0.1), kink_dots(0.1, "jax")
+    ((0.1, 1.0), (1.0, 0.1))
     >>> kink_dots(1.0)
     (1.0, None)
     """
-    taken = float(relu_dash(0.0, leak))
+    key = "relu" if leak == 0 else "leaky_relu"
+    taken = float(derivative_under(key, 0.0, {"leak": leak}, convention))
     left = float(relu_dash(-np.finfo(float).tiny, leak))
     right = float(relu_dash(np.finfo(float).tiny, leak))
     other = right if taken == left else left
@@ -288,8 +291,8 @@ def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict
     }
 
 
-def _dot_traces(leak: float, color: str, size: int) -> list[dict]:
-    taken, other = kink_dots(leak)
+def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
+    taken, other = kink_dots(leak, convention)
     dots = [
         {
             "type": "scatter",
@@ -326,8 +329,10 @@ def derivative_figure(
     leak: float,
     x_range: tuple[float, float],
     points: np.ndarray | None = None,
+    convention: str = LEFT,
 ) -> go.Figure:
-    """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0."""
+    """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
+    value taken there follows ``convention``: the article's, or JAX's)."""
     leak_name, relu_name = _labels(leak)
     xs = vertices(x_range)
     lo, hi = float(xs[0]), float(xs[-1])
@@ -341,7 +346,8 @@ def derivative_figure(
         dy = relu_dash(p, leak)
         traces.append(_points_trace(p, dy, dy, leak, "article examples"))
     if lo < 0 < hi:  # after the example points, so the dots at 0 stay on top
-        traces += _dot_traces(0.0, RELU_COLOR, 20) + _dot_traces(leak, LEAKY_COLOR, 13)
+        traces += _dot_traces(0.0, RELU_COLOR, 20, convention)
+        traces += _dot_traces(leak, LEAKY_COLOR, 13, convention)
     layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
     ys = [0.0, 1.0, leak]
     layout["yaxis"]["range"] = [min(ys) - 0.15, max(ys) + 0.15]
@@ -358,3 +364,111 @@ def derivative_figure(
             }
         ]
     return _figure(traces, layout)
+
+
+# --- any registered activation (the catalogue) ---------------------------------------
+
+PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+SAMPLES = 201  # smooth curves are sampled; ReLU-family ones stay exact (vertex at 0)
+
+
+def sample_x(x_range: tuple[float, float], n: int = SAMPLES) -> np.ndarray:
+    """Evenly spaced x with 0 included when inside, so every kink is a vertex."""
+    lo, hi = float(x_range[0]), float(x_range[1])
+    x = np.linspace(lo, hi, n)
+    return np.union1d(x, [0.0]) if lo < 0 < hi else x
+
+
+def entry_label(act, params: dict[str, float]) -> str:
+    """'ELU (alpha=0.5)': the legend name of an activation at its parameters."""
+    if not params:
+        return act.name
+    return f"{act.name} (" + ", ".join(f"{k}={v:g}" for k, v in params.items()) + ")"
+
+
+def catalogue_figures(
+    entries: list[tuple[object, dict[str, float]]],
+    x_range: tuple[float, float],
+    convention: str = LEFT,
+) -> tuple[go.Figure, go.Figure]:
+    """f and f′ of each (activation record, parameters), overlaid on two figures.
+
+    Curves are sampled on :func:`sample_x`; a derivative that jumps at 0 is drawn as
+    two pieces with a gap (no vertical segment), with a closed dot on the value taken
+    at 0 under ``convention`` and an open dot on the other one-sided limit.
+    """
+    x = sample_x(x_range)
+    lo, hi = float(x[0]), float(x[-1])
+    f_traces: list[dict] = []
+    d_traces: list[dict] = []
+    tiny = np.finfo(float).tiny
+    for i, (act, params) in enumerate(entries):
+        color = PALETTE[i % len(PALETTE)]
+        name = entry_label(act, params)
+        f = np.asarray(act(x, **params), dtype=float)
+        df = np.asarray(act.derivative(x, **params), dtype=float)
+        f_traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                # float32 halves the JSON; a sampled curve needs no more digits.
+                "x": x.astype(np.float32),
+                "y": f.astype(np.float32),
+                "line": {"color": color, "width": 4},
+                "hovertemplate": f"{name}<br>x = %{{x:.4g}}<br>f = %{{y:.4g}}<extra></extra>",
+            }
+        )
+        at0 = kink_value(act.key, params, convention) if lo < 0 < hi else None
+        left = float(act.derivative(-tiny, **params))
+        right = float(act.derivative(tiny, **params))
+        if at0 is not None and left != right:
+            neg, pos = x <= 0, x > 0
+            dx = np.concatenate([x[neg], [np.nan, 0.0], x[pos]])
+            dy = np.concatenate([df[neg], [np.nan, right], df[pos]])
+            dy[np.flatnonzero(neg)[-1]] = left  # the left piece ends at the left limit
+        else:
+            dx, dy = x, df
+        d_traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": dx.astype(np.float32),
+                "y": dy.astype(np.float32),
+                "connectgaps": False,
+                "line": {"color": color, "width": 4},
+                "hovertemplate": f"{name}<br>x = %{{x:.4g}}<br>f′ = %{{y:.4g}}<extra></extra>",
+            }
+        )
+        if at0 is not None and left != right:
+            other = right if at0 == left else left
+            d_traces += [
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [0.0],
+                    "y": [at0],
+                    "showlegend": False,
+                    "marker": {"color": color, "size": 13, "symbol": "circle"},
+                    "hovertemplate": f"{name}: f′(0) = {at0:.4g}, the value taken<extra></extra>",
+                },
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [0.0],
+                    "y": [other],
+                    "showlegend": False,
+                    "marker": {
+                        "color": color,
+                        "size": 13,
+                        "symbol": "circle-open",
+                        "line": {"width": 3},
+                    },
+                    "hovertemplate": f"{name}: {other:.4g}, the limit not taken<extra></extra>",
+                },
+            ]
+    f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
+    d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
+    f_layout["hovermode"] = d_layout["hovermode"] = "x unified" if len(entries) > 1 else "closest"
+    return _figure(f_traces, f_layout), _figure(d_traces, d_layout)

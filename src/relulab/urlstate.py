@@ -153,3 +153,52 @@ def check_x_range(raw: list[str], got: tuple[float, float]) -> Repair | None:
         fixed,
         f"The link’s x-range was {why}; showing {_num(fixed[0])} to {_num(fixed[1])}.",
     )
+
+
+def check_number(
+    name: str, raw: list[str], got: float, bounds: tuple[float, float], step: float
+) -> Repair | None:
+    """Like :func:`check_leak`, for any numeric slider (the catalogue's parameters).
+
+    >>> check_number("alpha", ["9"], 1.0, (0.0, 3.0), 0.05).notice
+    'The link’s alpha 9 is outside 0–3; using 1.'
+    >>> check_number("alpha", ["0.5"], 0.5, (0.0, 3.0), 0.05) is None
+    True
+    """
+    if not raw:
+        return None
+    lo, hi = bounds
+    if len(raw) != 1:
+        return Repair(None, f"The link gives {name} {len(raw)} times; using {_num(got)}.")
+    value = parse_number(raw[0])
+    if value is None:
+        return Repair(None, f"The link’s {name} is not a finite number; using {_num(got)}.")
+    if not lo <= value <= hi:
+        return Repair(
+            None,
+            f"The link’s {name} {_num(value)} is outside {_num(lo)}–{_num(hi)}; using {_num(got)}.",
+        )
+    snapped = min(max(_snap(value - lo, step) + lo, lo), hi)
+    snapped = round(snapped, 10)
+    if snapped != value:
+        return Repair(
+            snapped,
+            f"The link’s {name} {_num(value)} was rounded to the slider step: {_num(snapped)}.",
+        )
+    return None
+
+
+def check_choice(name: str, raw: list[str], options: list[str], using: str) -> Repair | None:
+    """A URL choice (``act``, ``kink``) must be one of ``options``; the raw text is never
+    shown back.
+
+    >>> check_choice("act", ["<b>x</b>"], ["relu", "elu"], "ReLU").notice
+    'The link’s act is not one of the choices here; showing ReLU.'
+    >>> check_choice("act", ["elu"], ["relu", "elu"], "ELU") is None
+    True
+    """
+    if not raw:
+        return None
+    if len(raw) != 1 or raw[0] not in options:
+        return Repair(None, f"The link’s {name} is not one of the choices here; showing {using}.")
+    return None

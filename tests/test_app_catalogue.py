@@ -1,0 +1,157 @@
+"""The page's catalogue views (issue 5): act and parameter URLs, compare view, the
+convention switch, frameworks panel and copy-as-code, with AppTest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import chart_specs, trace
+
+from relulab import catalogue, frameworks, registry
+
+OTHERS = [k for k in registry.REGISTRY if k not in ("relu", "leaky_relu")]
+
+
+def _names(spec: dict) -> list[str]:
+    return [t.get("name") for t in spec["data"] if t.get("name")]
+
+
+@pytest.mark.parametrize("key", OTHERS)
+def test_each_activation_opens_from_its_url(app, key):
+    app.query_params["act"] = key
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="act").value == key
+    f, _ = chart_specs(at)
+    act = registry.REGISTRY[key]
+    name = _names(f)[0]
+    assert name.startswith(act.name)
+    curve = trace(f, name)
+    np.testing.assert_allclose(
+        curve["y"], act(curve["x"].astype(float), **act.defaults()), rtol=1e-6, atol=1e-6
+    )
+    sliders = {s.key for s in at.slider}
+    assert sliders == {p.name for p in act.params} | {"x_range"}
+    latex = " ".join(el.proto.body for el in at.get("latex"))
+    assert act.latex in latex and act.latex_deriv in latex
+
+
+def test_parameter_urls_are_restored_and_used(app):
+    app.query_params["act"] = "elu"
+    app.query_params["alpha"] = "0.5"
+    app.query_params["x_range"] = ["-3", "3"]
+    at = app.run()
+    assert at.slider(key="alpha").value == pytest.approx(0.5)
+    f, df = chart_specs(at)
+    curve = trace(f, "ELU (alpha=0.5)")
+    assert curve["x"][0] == -3 and curve["y"][0] == pytest.approx(
+        catalogue.elu(-3.0, 0.5), rel=1e-6
+    )
+    # the derivative jumps at 0 for alpha != 1: closed dot at alpha, open dot at 1
+    dots = [t for t in df["data"] if t.get("mode") == "markers"]
+    assert [(d["y"][0], d["marker"]["symbol"]) for d in dots] == [
+        (0.5, "circle"),
+        (1.0, "circle-open"),
+    ]
+
+
+def test_moving_a_parameter_redraws(app):
+    app.query_params["act"] = "silu"
+    at = app.run()
+    before = [el.proto.spec for el in at.get("plotly_chart")]
+    at.slider(key="beta").set_value(2.5).run()
+    assert not at.exception
+    assert [el.proto.spec for el in at.get("plotly_chart")] != before
+    assert "SiLU / Swish (beta=2.5)" in _names(chart_specs(at)[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ({"act": "<script>alert(1)</script>"}, "act is not one of the choices"),
+        ({"act": ["elu", "selu"]}, "act is not one of the choices"),
+        ({"act": "elu", "alpha": "9"}, "outside 0–3"),
+        ({"act": "elu", "alpha": "nan"}, "not a finite number"),
+        ({"act": "softplus", "beta": "0"}, "outside 0.1–5"),
+        ({"act": "softplus", "threshold": "abc"}, "not a finite number"),
+        ({"act": "silu", "beta": "1e999"}, "not a finite number"),
+        ({"act": "prelu", "a": "0.123"}, "rounded"),
+        ({"kink": "banana"}, "kink is not one of the choices"),
+        ({"act": "compare", "show": ["elu", "<b>x</b>"]}, "not known here"),
+    ],
+)
+def test_hostile_catalogue_urls_give_a_notice(app, query, words):
+    for k, v in query.items():
+        app.query_params[k] = v
+    at = app.run()
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert words in notices
+    assert "<script>" not in notices and "<b>" not in notices
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_compare_view_overlays_the_chosen_activations(app):
+    app.query_params["act"] = "compare"
+    app.query_params["show"] = ["gelu", "gelu_tanh", "elu"]
+    at = app.run()
+    assert not at.exception and not at.warning
+    f, df = chart_specs(at)
+    assert _names(f) == ["ELU (alpha=1)", "GELU (exact)", "GELU (tanh approximation)"]
+    assert [n for n in _names(df)] == _names(f)
+    at.multiselect(key="show").set_value([]).run()
+    assert "Pick at least one" in " ".join(i.value for i in at.info)
+
+
+def test_compare_default_and_url_sync(app):
+    app.query_params["act"] = "compare"
+    at = app.run()
+    assert at.multiselect(key="show").value == ["leaky_relu", "elu", "gelu", "silu"]
+    at.multiselect(key="show").set_value(["tanh", "sigmoid"]).run()
+    assert at.query_params["show"] == ["tanh", "sigmoid"]
+    assert at.query_params["act"] == "compare"
+
+
+def test_convention_switch_moves_the_dot_and_the_tables(app):
+    at = app.run()
+    _, df = chart_specs(at)
+    closed = [t["y"][0] for t in df["data"] if t.get("marker", {}).get("symbol") == "circle"]
+    assert 0.1 in closed and 1.0 not in closed
+    at.radio(key="kink").set_value(frameworks.JAX).run()
+    assert not at.exception
+    _, df = chart_specs(at)
+    closed = [t["y"][0] for t in df["data"] if t.get("marker", {}).get("symbol") == "circle"]
+    assert 1.0 in closed and 0.1 not in closed
+    tables = "\n".join(m.value for m in at.markdown)
+    assert "`JAX f′ (0.1)`" in tables
+    assert at.query_params["kink"] == "jax"
+
+
+def test_convention_from_url(app):
+    app.query_params["kink"] = "jax"
+    app.query_params["act"] = "prelu"
+    at = app.run()
+    assert at.radio(key="kink").value == frameworks.JAX
+    _, df = chart_specs(at)
+    closed = [t["y"][0] for t in df["data"] if t.get("marker", {}).get("symbol") == "circle"]
+    assert closed == [1.0]
+
+
+def test_frameworks_panel_lists_defaults_and_kinks(app):
+    at = app.run()
+    text = "\n".join(m.value for m in at.markdown)
+    for facts in frameworks.FACTS:
+        assert f"| {facts.name} | {facts.leaky_default} | {facts.leaky_at_0} |" in text
+
+
+def test_copy_as_code_renders_each_library_when_opened(app):
+    app.query_params["leak"] = "0.25"
+    at = app.run()
+    assert not any("leaky_relu" in c.value for c in at.code)  # closed: nothing rendered
+    at.session_state["copy"] = True
+    at.run()
+    code = "\n".join(c.value for c in at.code)
+    assert "torch.nn.functional.leaky_relu(x, negative_slope=0.25)" in code
+    assert "tf.nn.leaky_relu(x, alpha=0.25)" in code
+    assert "jax.nn.leaky_relu(x, negative_slope=0.25)" in code
+    assert "relulab.relu(x, leak=0.25)" in code
