@@ -328,3 +328,28 @@ def test_kink_conventions():
     assert frameworks.kink_value("gelu", {}) is None
     with pytest.raises(ValueError, match="convention"):
         frameworks.kink_value("relu", {}, "pytorch2")
+
+
+def _torch_cases():
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).parent / "data" / "torch_catalogue.json").read_text())
+    return doc["x"], doc["cases"]
+
+
+def test_torch_reference_covers_every_entry():
+    _, cases = _torch_cases()
+    assert {c["key"] for c in cases} == set(REGISTRY)
+
+
+@pytest.mark.parametrize("case", _torch_cases()[1], ids=lambda c: f"{c['key']}-{c['params']}")
+def test_against_pytorch_values_and_autograd(case):
+    # PyTorch computes GELU-tanh as 0.5*x*(1 + tanh(.)), which cancels for x << 0:
+    # relative agreement to 1e-9 there, tighter elsewhere.
+    x = np.array(_torch_cases()[0])
+    act = REGISTRY[case["key"]]
+    np.testing.assert_allclose(act(x, **case["params"]), case["y"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(
+        act.derivative(x, **case["params"]), case["dy"], rtol=1e-9, atol=1e-15
+    )
