@@ -64,15 +64,17 @@ class Page:
 
     def wait_idle(self) -> None:
         self.page.wait_for_selector(READY, timeout=60_000)
+        # Both charts drawn (each chart has several .main-svg layers, so count charts).
         self.page.wait_for_function(
-            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=60_000
+            f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 2",
+            timeout=60_000,
         )
 
     def traces(self) -> list[list[dict]]:
         """Each chart's data as Plotly holds it in the browser."""
         return self.page.evaluate(
             """() => [...document.querySelectorAll('.js-plotly-plot')].map(
-                 el => el.data.map(t => ({name: t.name, x: Array.from(t.x || []),
+                 el => el._fullData.map(t => ({name: t.name, x: Array.from(t.x || []),
                                           y: Array.from(t.y || [])})))"""
         )
 
@@ -208,7 +210,8 @@ def test_phone_viewport_stacks_the_charts(open_page):
 def test_example_tables_show_the_article_values(open_page):
     p = open_page()
     tables = p.page.locator('[data-testid="stMarkdownContainer"] table')
-    assert tables.count() == 3  # the two examples, then the np.where demonstration
+    # the two examples, then the frameworks table and the np.where demonstration
+    assert tables.count() == 4
     rows1 = [r.inner_text().split("\t") for r in tables.nth(0).locator("tbody tr").all()]
     rows2 = [r.inner_text().split("\t") for r in tables.nth(1).locator("tbody tr").all()]
     assert [r[:3] for r in rows1] == [
@@ -259,3 +262,29 @@ def test_code_tabs_render_the_librarys_source_on_click(open_page):
         has_text="np.where(x <= 0, leak * x, x)"
     ).first.wait_for(timeout=30_000)
     _no_streamlit_errors(p)
+
+
+def test_catalogue_views_from_shared_urls(open_page):
+    p = open_page("?act=elu&alpha=0.5&kink=jax")
+    assert p.named(0, "ELU (alpha=0.5)")["x"][0] == -5
+    assert "act=elu" in p.page.url and "kink=jax" in p.page.url
+    _no_streamlit_errors(p)
+    q = open_page("?act=compare&show=gelu_tanh&show=tanh")
+    assert [t["name"] for t in q.traces()[0]] == ["GELU (tanh approximation)", "tanh"]
+    assert "show=gelu_tanh" in q.page.url and "show=tanh" in q.page.url
+    _no_streamlit_errors(q)
+
+
+def test_accessibility_of_the_compare_view(open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    p = open_page("?act=compare")
+    results = Axe().run(p.page)
+    ours = [
+        (v["id"], n["target"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+        if not any(_streamlit_chrome(t) for t in n["target"])
+    ]
+    assert ours == [], ours

@@ -355,7 +355,7 @@ def derivative_figure(
         left = float(relu_dash(lo, leak))
         layout["annotations"] = [
             {
-                "text": f"f′ = leak = {left:g} for x ≤ 0",
+                "text": f"f′ = leak = {left:g} for x {'<' if convention == 'jax' else '≤'} 0",
                 "x": (lo + min(hi, 0.0)) / 2,
                 "y": left,
                 "yshift": 18 if left < 0.5 else -18,  # away from ReLU′ = 0
