@@ -103,28 +103,25 @@ def _sync_url(key: str, value, default) -> None:
         st.query_params[key] = value
 
 
-@st.fragment
-def explorer() -> None:
-    """The interactive part; a widget change reruns only this fragment."""
+def view_controls() -> tuple[str, str]:
+    """The activation picker and the convention switch: outside the fragment, so a
+    slider move does not re-send them; changing them reruns the whole page."""
     first_run = "_url_checked" not in st.session_state
     st.session_state["_url_checked"] = True
     # Read the link before any widget exists: a bound widget drops what it cannot use.
     link = {k: st.query_params.get_all(k) for k in st.query_params} if first_run else {}
-
-    def raw(key: str) -> list[str]:
-        return link.get(key, [])
-
+    raw = link.get
     # act, kink and show keep short keys in the URL (Streamlit's binding would write the
     # displayed labels), so the page syncs them itself: seeded from the link here,
     # written back below.
     if first_run:
-        if raw("act")[:1] and raw("act")[0] in VIEWS:
+        if raw("act", [])[:1] and raw("act")[0] in VIEWS:
             st.session_state["act"] = raw("act")[0]
-        if raw("kink")[:1] and raw("kink")[0] in CONVENTION_NAMES:
+        if raw("kink", [])[:1] and raw("kink")[0] in CONVENTION_NAMES:
             st.session_state["kink"] = raw("kink")[0]
         if raw("show"):
-            known = [k for k in registry.REGISTRY if k in raw("show")]
-            st.session_state["show"] = known
+            st.session_state["show"] = [k for k in registry.REGISTRY if k in raw("show")]
+        st.session_state["_link"] = link  # for the fragment's first run, then dropped
 
     pick, switch = st.columns(2)
     view = pick.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act")
@@ -138,21 +135,35 @@ def explorer() -> None:
         "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
     )
     choices = {
-        "act": urlstate.check_choice("act", raw("act"), VIEWS, VIEW_NAMES[view]),
+        "act": urlstate.check_choice("act", raw("act", []), VIEWS, VIEW_NAMES[view]),
         "kink": urlstate.check_choice(
-            "kink", raw("kink"), list(CONVENTION_NAMES), CONVENTION_NAMES[convention]
+            "kink", raw("kink", []), list(CONVENTION_NAMES), CONVENTION_NAMES[convention]
         ),
     }
+    if first_run:
+        st.session_state["_choice_repairs"] = choices
     _sync_url("act", view, "relu")
     _sync_url("kink", convention, frameworks.LEFT)
     if view != "compare":
         _sync_url("show", None, None)
+    return view, convention
+
+
+@st.fragment
+def explorer(view: str, convention: str) -> None:
+    """The interactive part; a slider move reruns only this fragment."""
+    link = st.session_state.pop("_link", {})  # the shared link, on the first run only
+
+    def raw(key: str) -> list[str]:
+        return link.get(key, [])
+
+    found = st.session_state.pop("_choice_repairs", {})
     if view == "relu":
-        _article_view(raw, choices, convention)
+        _article_view(raw, found, convention)
     elif view == "compare":
-        _compare_view(raw, choices, convention)
+        _compare_view(raw, found, convention)
     else:
-        _single_view(view, raw, choices, convention)
+        _single_view(view, raw, found, convention)
 
 
 def _article_view(raw, found: dict, convention: str) -> None:
@@ -279,7 +290,7 @@ def _compare_view(raw, found: dict, convention: str) -> None:
     )
 
 
-explorer()
+explorer(*view_controls())
 
 st.header("The definitions")
 math_relu, math_leaky = st.columns(2)
