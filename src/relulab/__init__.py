@@ -8,54 +8,10 @@ array([-0.2,  0. ,  3. ])
 np.float64(1.7580993408473766)
 """
 
+from relulab import catalogue
 from relulab.activations import relu, relu_dash
-from relulab.catalogue import (
-    elu,
-    elu_dash,
-    gelu,
-    gelu_dash,
-    gelu_tanh,
-    gelu_tanh_dash,
-    prelu,
-    prelu_da,
-    prelu_dash,
-    selu,
-    selu_dash,
-    sigmoid,
-    sigmoid_dash,
-    silu,
-    silu_dash,
-    softplus,
-    softplus_dash,
-    tanh,
-    tanh_dash,
-)
+from relulab.catalogue import *  # noqa: F403 -- every catalogue function, listed once there
 from relulab.registry import REGISTRY, Activation, Param
 
-__all__ = [
-    "REGISTRY",
-    "Activation",
-    "Param",
-    "elu",
-    "elu_dash",
-    "gelu",
-    "gelu_dash",
-    "gelu_tanh",
-    "gelu_tanh_dash",
-    "prelu",
-    "prelu_da",
-    "prelu_dash",
-    "relu",
-    "relu_dash",
-    "selu",
-    "selu_dash",
-    "sigmoid",
-    "sigmoid_dash",
-    "silu",
-    "silu_dash",
-    "softplus",
-    "softplus_dash",
-    "tanh",
-    "tanh_dash",
-]
+__all__ = ["REGISTRY", "Activation", "Param", "relu", "relu_dash", *catalogue.__all__]
 __version__ = "0.2.0"

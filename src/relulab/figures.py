@@ -291,8 +291,8 @@ def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict
     }
 
 
-def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
-    taken, other = kink_dots(leak, convention)
+def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str = "") -> list:
+    """A closed dot on the value f′ takes at 0, an open one on the limit it does not."""
     dots = [
         {
             "type": "scatter",
@@ -301,7 +301,7 @@ def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> l
             "y": [taken],
             "showlegend": False,
             "marker": {"color": color, "size": size, "symbol": "circle"},
-            "hovertemplate": f"f′(0) = {taken:g}: the value taken at 0<extra></extra>",
+            "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
         }
     ]
     if other is not None:
@@ -318,11 +318,16 @@ def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> l
                     "symbol": "circle-open",
                     "line": {"width": 3},
                 },
-                "hovertemplate": f"{other:g}: the limit from the other side,"
+                "hovertemplate": f"{who}{other:.4g}: the limit from the other side,"
                 " not taken at 0<extra></extra>",
             }
         )
     return dots
+
+
+def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
+    taken, other = kink_dots(leak, convention)
+    return _dot_pair(taken, other, color, size)
 
 
 def derivative_figure(
@@ -443,31 +448,7 @@ def catalogue_figures(
         )
         if at0 is not None and left != right:
             other = right if at0 == left else left
-            d_traces += [
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "x": [0.0],
-                    "y": [at0],
-                    "showlegend": False,
-                    "marker": {"color": color, "size": 13, "symbol": "circle"},
-                    "hovertemplate": f"{name}: f′(0) = {at0:.4g}, the value taken<extra></extra>",
-                },
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "x": [0.0],
-                    "y": [other],
-                    "showlegend": False,
-                    "marker": {
-                        "color": color,
-                        "size": 13,
-                        "symbol": "circle-open",
-                        "line": {"width": 3},
-                    },
-                    "hovertemplate": f"{name}: {other:.4g}, the limit not taken<extra></extra>",
-                },
-            ]
+            d_traces += _dot_pair(at0, other, color, 13, f"{name}: ")
     f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
     f_layout["hovermode"] = d_layout["hovermode"] = "x unified" if len(entries) > 1 else "closest"

@@ -57,35 +57,13 @@ def check_leak(raw: list[str], got: float) -> Repair | None:
     >>> check_leak(["0.25"], 0.25) is None
     True
     >>> check_leak(["abc"], 0.1).notice
-    'The link’s leak is not a finite number; using the default 0.1.'
+    'The link’s leak is not a finite number; using 0.1.'
     >>> check_leak(["-3"], 0.1).notice
-    'The link’s leak -3 is outside 0–1; using the default 0.1.'
+    'The link’s leak -3 is outside 0–1; using 0.1.'
     >>> check_leak(["0.123"], 0.123)
     Repair(value=0.12, notice='The link’s leak 0.123 was rounded to the slider step: 0.12.')
     """
-    if not raw:
-        return None
-    lo, hi = LEAK_BOUNDS
-    if len(raw) != 1:
-        return Repair(None, f"The link gives leak {len(raw)} times; using {_num(got)}.")
-    value = parse_number(raw[0])
-    if value is None:
-        return Repair(
-            None, f"The link’s leak is not a finite number; using the default {_num(got)}."
-        )
-    if not lo <= value <= hi:
-        return Repair(
-            None,
-            f"The link’s leak {_num(value)} is outside {_num(lo)}–{_num(hi)};"
-            f" using the default {_num(got)}.",
-        )
-    snapped = min(max(_snap(value, LEAK_STEP), lo), hi)
-    if snapped != value:
-        return Repair(
-            snapped,
-            f"The link’s leak {_num(value)} was rounded to the slider step: {_num(snapped)}.",
-        )
-    return None
+    return check_number("leak", raw, got, LEAK_BOUNDS, LEAK_STEP)
 
 
 def repair_range(lo: float, hi: float) -> tuple[tuple[float, float], str | None]:
