@@ -6,7 +6,16 @@ import inspect
 
 import streamlit as st
 
-from relulab import activations, article, examples, figures, frameworks, registry, urlstate
+from relulab import (
+    activations,
+    article,
+    examples,
+    figures,
+    frameworks,
+    parse,
+    registry,
+    urlstate,
+)
 
 st.set_page_config(page_title="ReLU Lab — ReLU and Leaky ReLU", page_icon="📈", layout="wide")
 
@@ -66,7 +75,7 @@ def _show_notices(state: tuple) -> None:
         shown_for = st.session_state.setdefault("_notices_for", state)
         if shown_for == state:  # the notice goes once the student moves on
             for notice in st.session_state["_notices"]:
-                st.warning(notice, icon="🔗")
+                st.warning(notice, icon=":material/link:")
         else:
             del st.session_state["_notices"]
 
@@ -183,10 +192,12 @@ def _article_view(raw, found: dict, convention: str) -> None:
     _apply_repairs(found)
     _show_notices(("relu", leak, tuple(x_range), convention))
 
+    own_values, own_error = _own_values()
+    own = figures.own_points(own_values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
     graph_f, graph_df = st.columns(2)
-    _chart(graph_f, figures.function_figure(leak, x_range, inside), "chart_f")
-    _chart(graph_df, figures.derivative_figure(leak, x_range, inside, convention), "chart_df")
+    _chart(graph_f, figures.function_figure(leak, x_range, inside, own), "chart_f")
+    _chart(graph_df, figures.derivative_figure(leak, x_range, inside, convention, own), "chart_df")
     st.caption(
         "For x > 0 both functions are y = x and both derivatives are 1, so the two lines "
         "lie on top of each other: ReLU is drawn dashed over Leaky ReLU so you can see "
@@ -200,7 +211,7 @@ def _article_view(raw, found: dict, convention: str) -> None:
         st.info(
             f"Example points outside the x-range {x_range[0]:g} to {x_range[1]:g}, not on "
             f"the graphs: {values}. Widen the x-range to see them.",
-            icon="↔️",
+            icon=":material/swap_horiz:",
         )
     _copy_as_code("leaky_relu", {"leak": leak})
 
@@ -213,6 +224,60 @@ def _article_view(raw, found: dict, convention: str) -> None:
         cols = examples.example_columns(example, leak, convention)
         table = examples.markdown_table(cols)
         column.markdown(f"**{example.title}**\n\n{table}")  # one element: fewer to redraw
+    _own_values_box(leak, convention, own_values, own_error, len(own))
+
+
+def _own_values() -> tuple:
+    """The student's typed numbers (from the box below), parsed; or the parser's message."""
+    text = st.session_state.get("values", "")
+    if not text.strip():
+        return None, None
+    try:
+        return parse.parse_values(text), None
+    except parse.ParseError as err:
+        return None, str(err)
+
+
+def _preset(example: int) -> None:
+    x = examples.EXAMPLES[example].x
+    st.session_state["values"] = "[" + ", ".join(f"[{v:g}]" for v in x[:, 0]) + "]"
+
+
+def _own_values_box(leak: float, convention: str, values, error, drawn: int) -> None:
+    """Type or paste numbers; rendered only when opened (closing it clears them)."""
+    box = st.expander(
+        "Your own values: type or paste numbers, see f(x) and f′(x)",
+        key="own",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    first, second = box.columns(2)
+    first.button("Example 1 (the article's first array)", on_click=_preset, args=(0,))
+    second.button("Example 2 (the article's second array)", on_click=_preset, args=(1,))
+    box.text_area(
+        "Numbers",
+        key="values",
+        height=110,
+        max_chars=parse.MAX_CHARS,
+        placeholder="[[0.11], [-2.2], [0]]   or   1, -2, 3   or one per line; nan, inf, 1e-3",
+        help=f"Up to {parse.MAX_VALUES:,} numbers and {parse.MAX_CHARS:,} characters. "
+        "Brackets, commas, semicolons, spaces and new lines all separate numbers.",
+    )
+    if error:
+        box.error(error, icon=":material/error:")
+        return
+    if values is None:
+        return
+    cols = parse.results_table(values, leak, convention)
+    box.caption(
+        f"{len(values):,} values; {drawn:,} of them drawn on the graphs (finite ones inside "
+        f"the x-range, at most {figures.OWN_MAX_DRAWN:,})."
+    )
+    box.dataframe(cols, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(values)))
+    box.download_button(
+        "Download as CSV", parse.to_csv(cols), "relulab_values.csv", "text/csv", icon=":material/download:"
+    )
 
 
 def _param_sliders(act, raw, found: dict, columns) -> dict[str, float]:
@@ -276,7 +341,7 @@ def _compare_view(raw, found: dict, convention: str) -> None:
     _apply_repairs(found)
     _show_notices(("compare", tuple(keys), tuple(x_range), convention))
     if not keys:
-        st.info("Pick at least one activation to draw.", icon="☝️")
+        st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
     fig_f, fig_df = figures.catalogue_figures(entries, x_range, convention)

@@ -288,3 +288,32 @@ def test_accessibility_of_the_compare_view(open_page):
         if not any(_streamlit_chrome(t) for t in n["target"])
     ]
     assert ours == [], ours
+
+
+def test_own_values_box_in_the_browser(open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    p = open_page()
+    p.page.get_by_text("Your own values").click()
+    p.page.get_by_role("button", name="Example 2 (the article's second array)").click()
+    p.page.wait_for_function(
+        f"{CHARTS}[0]._fullData.some(t => t.name === 'your values')", timeout=30_000
+    )
+    p.page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    area = p.page.locator("textarea")
+    area.fill("1, <b>2</b>")
+    area.press("Control+Enter")  # submit the text area
+    alert = p.page.locator('[data-testid="stAlert"]').filter(has_text="is not a number")
+    alert.first.wait_for(timeout=30_000)
+    assert alert.first.locator("b").count() == 0  # shown as text, not markup
+    p.shot("own-values")
+    results = Axe().run(p.page)
+    ours = [
+        (v["id"], n["target"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+        if not any(_streamlit_chrome(t) for t in n["target"])
+    ]
+    assert ours == [], ours
+    _no_streamlit_errors(p)

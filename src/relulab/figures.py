@@ -80,7 +80,13 @@ def _base_layout(title: str, y_title: str, x_range: tuple[float, float]) -> dict
     }
 
 
-def _points_trace(x: np.ndarray, y: np.ndarray, dy: np.ndarray, leak: float, name: str) -> dict:
+OWN_COLOR = "#CC79A7"  # reddish purple: the student's own values
+OWN_MAX_DRAWN = 2_000  # more points than this add bytes, not information, to a chart
+
+
+def _points_trace(
+    x: np.ndarray, y: np.ndarray, dy: np.ndarray, leak: float, name: str, own: bool = False
+) -> dict:
     return {
         "type": "scatter",
         "mode": "markers",
@@ -89,14 +95,26 @@ def _points_trace(x: np.ndarray, y: np.ndarray, dy: np.ndarray, leak: float, nam
         "y": y.tolist(),
         "customdata": np.column_stack([relu(x, leak), dy]).tolist(),
         "marker": {
-            "color": POINT_COLOR,
-            "size": 12,
-            "symbol": "diamond",
+            "color": OWN_COLOR if own else POINT_COLOR,
+            "size": 10 if own else 12,
+            "symbol": "circle" if own else "diamond",
             "line": {"width": 1.5, "color": "white"},
         },
-        "hovertemplate": "article example<br>x = %{x}<br>f(x) = %{customdata[0]}"
+        "hovertemplate": f"{name}<br>x = %{{x}}<br>f(x) = %{{customdata[0]}}"
         "<br>f′(x) = %{customdata[1]}<extra></extra>",
     }
+
+
+def own_points(values: np.ndarray | None, x_range: tuple[float, float]) -> np.ndarray:
+    """The student's finite values inside the x-range, at most OWN_MAX_DRAWN of them.
+
+    >>> own_points(np.array([1.0, np.nan, 9.0, -2.0]), (-5, 5)).tolist()
+    [1.0, -2.0]
+    """
+    if values is None:
+        return np.empty(0)
+    v = values[np.isfinite(values) & (values >= x_range[0]) & (values <= x_range[1])]
+    return v[:: -(-v.size // OWN_MAX_DRAWN)] if v.size > OWN_MAX_DRAWN else v
 
 
 def _hover_trace(x_range: tuple[float, float], leak: float, y_of: str) -> dict:
@@ -126,6 +144,7 @@ def function_figure(
     leak: float,
     x_range: tuple[float, float],
     points: np.ndarray | None = None,
+    own: np.ndarray | None = None,
 ) -> go.Figure:
     """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
 
@@ -160,6 +179,11 @@ def function_figure(
     if points is not None and len(points):
         p = np.asarray(points, dtype=float)
         traces.append(_points_trace(p, relu(p, leak), relu_dash(p, leak), leak, "article examples"))
+    if own is not None and len(own):
+        o = np.asarray(own, dtype=float)
+        traces.append(
+            _points_trace(o, relu(o, leak), relu_dash(o, leak), leak, "your values", True)
+        )
     layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
     annotations = []
     if lo < 0:
@@ -335,6 +359,7 @@ def derivative_figure(
     x_range: tuple[float, float],
     points: np.ndarray | None = None,
     convention: str = LEFT,
+    own: np.ndarray | None = None,
 ) -> go.Figure:
     """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
     value taken there follows ``convention``: the article's, or JAX's)."""
@@ -350,6 +375,10 @@ def derivative_figure(
         p = np.asarray(points, dtype=float)
         dy = relu_dash(p, leak)
         traces.append(_points_trace(p, dy, dy, leak, "article examples"))
+    if own is not None and len(own):
+        o = np.asarray(own, dtype=float)
+        do = derivative_under("relu" if leak == 0 else "leaky_relu", o, {"leak": leak}, convention)
+        traces.append(_points_trace(o, do, do, leak, "your values", True))
     if lo < 0 < hi:  # after the example points, so the dots at 0 stay on top
         traces += _dot_traces(0.0, RELU_COLOR, 20, convention)
         traces += _dot_traces(leak, LEAKY_COLOR, 13, convention)

@@ -1,0 +1,133 @@
+"""Numbers a student types or pastes, read without ``eval``.
+
+Accepted: numbers the way the article prints them (``[[0.11], [-2.2], [0]]``), separated
+by commas, semicolons, spaces or new lines; scientific notation (``1e-3``); ``nan``,
+``inf``, ``-inf`` (any case, also ``infinity``). Brackets may nest but must balance;
+the result is flat, in reading order. Anything else is refused with a :class:`ParseError`
+that points at the offending token by its position (1-based, in characters).
+
+Limits, checked before any work: at most :data:`MAX_CHARS` characters and
+:data:`MAX_VALUES` numbers.
+
+>>> parse_values("[[0.11], [-2.2], [0]]").tolist()
+[0.11, -2.2, 0.0]
+>>> parse_values("1, -2; 3\\n4e-1 nan").tolist()
+[1.0, -2.0, 3.0, 0.4, nan]
+>>> parse_values("1, 2..5")
+Traceback (most recent call last):
+...
+relulab.parse.ParseError: `2..5` at position 4 is not a number
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+MAX_CHARS = 100_000
+MAX_VALUES = 10_000
+
+_TOKEN = re.compile(r"[\s,;]+|\[|\]|[^\s,;\[\]]+")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SPECIAL = {"nan": np.nan, "inf": np.inf, "infinity": np.inf}
+
+
+class ParseError(ValueError):
+    """Text that is not a list of numbers; ``position`` is 1-based (None: whole text)."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+def _shown(token: str) -> str:
+    # Shown inside backticks on the page: keep it short and free of backticks.
+    token = token.replace("`", "'")
+    return token if len(token) <= 20 else token[:17] + "..."
+
+
+def _number(token: str, position: int) -> float:
+    if _NUMBER.fullmatch(token):
+        value = float(token)
+        if np.isinf(value):
+            raise ParseError(
+                f"`{_shown(token)}` at position {position} is beyond the largest float"
+                " (about 1.8e308)",
+                position,
+            )
+        return value
+    sign, word = (token[0], token[1:]) if token[:1] in "+-" else ("", token)
+    special = _SPECIAL.get(word.lower())
+    if special is not None and not (np.isnan(special) and sign):
+        return -special if sign == "-" else special
+    raise ParseError(f"`{_shown(token)}` at position {position} is not a number", position)
+
+
+def parse_values(text: str) -> np.ndarray:
+    """The numbers in ``text`` as a flat float64 array; :class:`ParseError` otherwise."""
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_CHARS:
+        raise ParseError(f"the text is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+    values: list[float] = []
+    open_at: list[int] = []
+    for match in _TOKEN.finditer(text):
+        token, position = match.group(), match.start() + 1
+        if token == "[":
+            open_at.append(position)
+        elif token == "]":
+            if not open_at:
+                raise ParseError(f"`]` at position {position} closes nothing", position)
+            open_at.pop()
+        elif token[0] not in " \t\r\n\f\v,;":
+            values.append(_number(token, position))
+            if len(values) > MAX_VALUES:
+                raise ParseError(
+                    f"more than {MAX_VALUES:,} numbers (the limit); the "
+                    f"{MAX_VALUES + 1:,}th starts at position {position}",
+                    position,
+                )
+    if open_at:
+        raise ParseError(f"`[` at position {open_at[-1]} is never closed", open_at[-1])
+    if not values:
+        raise ParseError("no numbers found: type some, e.g. 1, -2, 0.5")
+    return np.array(values, dtype=np.float64)
+
+
+def results_table(x: np.ndarray, leak: float, convention: str = "left") -> dict[str, list]:
+    """Columns for the page: x, f(x), f′(x) and which branch of ``np.where`` applied.
+
+    >>> results_table(np.array([-2.0, 0.0, 3.0]), 0.1)["branch"]
+    ['x <= 0: leak * x', 'x <= 0: leak * x', 'x > 0: x']
+    """
+    from relulab.activations import relu
+    from relulab.frameworks import derivative_under
+
+    key = "relu" if leak == 0 else "leaky_relu"
+    branch = np.where(x <= 0, "x <= 0: leak * x", "x > 0: x")
+    branch = np.where(np.isnan(x), "nan: neither (nan in, nan out)", branch)
+    return {
+        "x": x.tolist(),
+        "f(x)": relu(x, leak).tolist(),
+        "f′(x)": derivative_under(key, x, {"leak": leak}, convention).tolist(),
+        "branch": branch.tolist(),
+    }
+
+
+def to_csv(columns: dict[str, list]) -> str:
+    """CSV text of equal-length columns (floats with repr precision, so nothing is lost).
+
+    >>> print(to_csv({"x": [0.1, -2.0], "branch": ["x > 0: x", "x <= 0: leak * x"]}), end="")
+    x,branch
+    0.1,x > 0: x
+    -2.0,x <= 0: leak * x
+    """
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(columns))
+    writer.writerows(zip(*columns.values(), strict=True))
+    return buffer.getvalue()

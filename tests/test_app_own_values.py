@@ -1,0 +1,81 @@
+"""The page's "Your own values" box: presets, results, markers, errors, limits, CSV."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import chart_specs, trace
+
+from relulab import parse, relu
+
+
+@pytest.fixture
+def opened(app):
+    at = app.run()
+    at.session_state["own"] = True
+    return at.run()
+
+
+def test_closed_by_default_renders_nothing(app):
+    at = app.run()
+    assert not at.text_area and not at.dataframe
+
+
+def test_presets_are_the_article_examples(opened):
+    at = opened
+    at.button[0].click().run()
+    assert at.text_area(key="values").value == "[[0.11], [-2.2], [0], [50.2], [33.5], [-0.6]]"
+    table = at.dataframe[0].value
+    assert table["x"].tolist() == [0.11, -2.2, 0, 50.2, 33.5, -0.6]
+    assert table["f(x)"].tolist() == relu(table["x"].to_numpy(), 0.1).tolist()  # slider's 0.1
+    at.button[1].click().run()
+    assert at.text_area(key="values").value == "[[-0.5], [0], [1], [2], [3], [4.5]]"
+
+
+def test_typed_values_are_tabled_and_marked_on_both_graphs(opened):
+    at = opened
+    at.text_area(key="values").set_value("-3; 0\n2, nan, 99").run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["f′(x)"].tolist()[:3] == [0.1, 0.1, 1.0]
+    assert table["branch"].tolist()[:3] == ["x <= 0: leak * x", "x <= 0: leak * x", "x > 0: x"]
+    f, df = chart_specs(at)
+    assert list(trace(f, "your values")["x"]) == [-3.0, 0.0, 2.0]  # 99 and nan are not drawn
+    assert list(trace(df, "your values")["y"]) == [0.1, 0.1, 1.0]
+    assert "3 of them drawn" in " ".join(c.value for c in at.caption)
+
+
+def test_bad_input_points_at_the_token_and_the_page_keeps_working(opened):
+    at = opened
+    at.text_area(key="values").set_value("1, 2..5, 3").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["`2..5` at position 4 is not a number"]
+    assert len(at.get("plotly_chart")) == 2
+    at.slider(key="leak").set_value(0.3).run()
+    assert not at.exception and at.error
+
+
+def test_markup_in_input_is_not_rendered(opened):
+    at = opened
+    at.text_area(key="values").set_value("<script>alert(1)</script>").run()
+    message = at.error[0].value
+    assert message.startswith("`<script>alert(1)<...`")  # shortened, inside a code span
+
+
+def test_over_the_limit_is_refused(opened):
+    at = opened
+    at.text_area(key="values").set_value("1," * (parse.MAX_VALUES + 1)).run()
+    assert "more than 10,000 numbers" in at.error[0].value
+    assert not at.dataframe
+
+
+def test_convention_reaches_the_table(opened):
+    at = opened
+    at.text_area(key="values").set_value("0").run()
+    at.radio(key="kink").set_value("jax").run()
+    assert at.dataframe[0].value["f′(x)"].tolist() == [1.0]
+
+
+def test_csv_download_offered(opened):
+    at = opened
+    at.text_area(key="values").set_value("1, -1").run()
+    assert at.get("download_button")

@@ -1,0 +1,113 @@
+"""The typed-values parser: grammar, positions in messages, limits, and fuzzing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relulab.parse import MAX_CHARS, MAX_VALUES, ParseError, parse_values, results_table, to_csv
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("[[0.11], [-2.2], [0], [50.2], [33.5], [-0.6]]", [0.11, -2.2, 0, 50.2, 33.5, -0.6]),
+        ("1, -2, 3", [1, -2, 3]),
+        ("1\n-2\n\n3\n", [1, -2, 3]),
+        ("1;2 ;3", [1, 2, 3]),
+        ("1e-3 -2.5E+2 .5 5. +4", [1e-3, -250, 0.5, 5, 4]),
+        ("nan NaN inf -inf +Infinity", [math.nan, math.nan, math.inf, -math.inf, math.inf]),
+        ("  [1,2]  [3] ", [1, 2, 3]),
+        ("-0.0", [-0.0]),
+        ("4.9e-324", [5e-324]),
+    ],
+)
+def test_accepted_forms(text, want):
+    got = parse_values(text)
+    assert got.dtype == np.float64
+    assert np.array_equal(got, np.array(want, dtype=float), equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        ("1, 2..5", "`2..5` at position 4 is not a number", 4),
+        ("1, abc", "`abc` at position 4 is not a number", 4),
+        ("1 2 3]", "`]` at position 6 closes nothing", 6),
+        ("[1, [2]", "`[` at position 1 is never closed", 1),
+        ("1e999", "`1e999` at position 1 is beyond the largest float", 1),
+        ("0x10", "`0x10` at position 1 is not a number", 1),
+        ("1_000", "`1_000` at position 1 is not a number", 1),
+        ("-nan", "`-nan` at position 1 is not a number", 1),
+        ("__import__('os')", "is not a number", 1),
+        ("", "no numbers found", None),
+        ("[ ] ,;", "no numbers found", None),
+    ],
+)
+def test_refused_with_a_pointed_message(text, message, position):
+    with pytest.raises(ParseError) as info:
+        parse_values(text)
+    assert message in str(info.value)
+    assert info.value.position == position
+
+
+def test_long_tokens_are_shortened_in_messages():
+    with pytest.raises(ParseError) as info:
+        parse_values("x" * 500)
+    assert len(str(info.value)) < 80 and "..." in str(info.value)
+
+
+def test_backticks_cannot_break_the_message_markup():
+    with pytest.raises(ParseError) as info:
+        parse_values("a`b")
+    assert str(info.value).count("`") == 2
+
+
+def test_size_limits_are_refused_before_work():
+    with pytest.raises(ParseError, match="limit is 100,000"):
+        parse_values("1 " * (MAX_CHARS // 2 + 1))
+    assert len(parse_values("1," * MAX_VALUES)) == MAX_VALUES
+    with pytest.raises(ParseError, match="more than 10,000 numbers"):
+        parse_values("1," * (MAX_VALUES + 1))
+
+
+def test_not_text():
+    with pytest.raises(ParseError, match="expected text"):
+        parse_values(b"1, 2")  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_numbers_or_a_parse_error(text):
+    try:
+        got = parse_values(text)
+    except ParseError as err:
+        assert str(err) and (err.position is None or 1 <= err.position <= len(text))
+    else:
+        assert got.ndim == 1 and got.dtype == np.float64 and 1 <= got.size <= MAX_VALUES
+
+
+SEPS = st.sampled_from([",", ", ", " ", "\n", ";", "\t", " , "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30), SEPS)
+def test_round_trip_of_printed_floats(values, sep):
+    text = "[" + sep.join(f"[{v!r}]" for v in values) + "]"
+    assert np.array_equal(parse_values(text), np.array(values), equal_nan=True)
+
+
+def test_results_table_and_csv():
+    cols = results_table(np.array([-2.0, 0.0, 3.0, np.nan]), 0.1)
+    assert cols["f(x)"][:3] == [-0.2, 0.0, 3.0]
+    assert cols["f′(x)"][:3] == [0.1, 0.1, 1.0]
+    assert cols["branch"][3].startswith("nan")
+    jax = results_table(np.array([0.0]), 0.1, "jax")
+    assert jax["f′(x)"] == [1.0]
+    csv = to_csv(cols)
+    assert csv.splitlines()[0] == "x,f(x),f′(x),branch"
+    assert csv.splitlines()[1] == "-2.0,-0.2,0.1,x <= 0: leak * x"
