@@ -276,7 +276,11 @@ def _own_values_box(leak: float, convention: str, values, error, drawn: int) -> 
     )
     box.dataframe(cols, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(values)))
     box.download_button(
-        "Download as CSV", parse.to_csv(cols), "relulab_values.csv", "text/csv", icon=":material/download:"
+        "Download as CSV",
+        parse.to_csv(cols),
+        "relulab_values.csv",
+        "text/csv",
+        icon=":material/download:",
     )
 
 
