@@ -12,6 +12,7 @@ from relulab import (
     examples,
     figures,
     frameworks,
+    lab,
     parse,
     registry,
     urlstate,
@@ -360,6 +361,82 @@ def _compare_view(raw, found: dict, convention: str) -> None:
 
 
 explorer(*view_controls())
+
+
+@st.cache_data(show_spinner="Training both networks…", max_entries=64)
+def _train_pair(setting: lab.Setting) -> dict:
+    """Both networks for one setting; cached across sessions (a class shares presets)."""
+    X, y = lab.two_moons(seed=setting.seed)
+    out = {"X": X, "y": y}
+    for name, leak in (("relu", 0.0), ("leaky", setting.leak)):
+        hist = lab.train(setting, leak, X, y)
+        out[name] = hist
+        out[name + "_grid"] = lab.decision_grid(hist.params, leak)
+    return out
+
+
+@st.fragment
+def dying_relu_lab() -> None:
+    """Its own fragment: training never blocks the explorer above."""
+    box = st.expander(
+        "Open the lab: train one network with ReLU and one with Leaky ReLU",
+        key="lab",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    leak = st.session_state.get("leak", urlstate.LEAK_DEFAULT)
+    preset = box.selectbox("Preset", list(lab.PRESETS), key="lab_preset")
+    base = lab.PRESETS[preset]
+    c1, c2, c3, c4 = box.columns(4)
+    lr = c1.select_slider(
+        "learning rate",
+        [0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0],
+        base.learning_rate,
+        key=f"lab_lr_{preset}",
+    )
+    shift = c2.slider("initial bias shift", -3.0, 1.0, base.bias_shift, 0.25, key=f"lab_b_{preset}")
+    width = c3.slider("hidden width", 4, 64, base.width, 4, key=f"lab_w_{preset}")
+    epochs = c4.slider("epochs", 50, 600, base.epochs, 50, key=f"lab_e_{preset}")
+    if leak == 0:
+        box.info(
+            "The leak slider above is at 0, so both networks are ReLU.", icon=":material/info:"
+        )
+    setting = lab.Setting(
+        leak=float(leak), learning_rate=lr, bias_shift=shift, width=width, epochs=epochs
+    )
+    result = _train_pair(setting)
+    relu_h, leaky_h = result["relu"], result["leaky"]
+    box.plotly_chart(
+        figures.lab_curves_figure(relu_h, leaky_h, leak),
+        width="stretch",
+        theme="streamlit",
+        config=CHART_CONFIG,
+        key="lab_curves",
+    )
+    box.plotly_chart(
+        figures.lab_regions_figure(
+            result["X"], result["y"],
+            [(f"ReLU: {relu_h.accuracy:.0%} right", result["relu_grid"]),
+             (f"Leaky ReLU ({leak:g}): {leaky_h.accuracy:.0%} right", result["leaky_grid"])],
+        ),
+        width="stretch", theme="streamlit", config=CHART_CONFIG, key="lab_regions",
+    )  # fmt: skip
+    box.markdown(
+        f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
+        f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
+        f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
+        f"whose units still pass {leak:g} × the gradient and can recover."
+    )
+
+
+st.header("Why Leaky ReLU exists: a dying-ReLU lab")
+st.markdown(
+    "A small network (2 inputs, two hidden layers, 1 output, written in numpy) learns to "
+    "separate two interleaved half-moons. Both networks start from the same weights; one "
+    "uses ReLU, the other Leaky ReLU at the leak chosen above. The presets show units dying."
+)
+dying_relu_lab()
 
 st.header("The definitions")
 math_relu, math_leaky = st.columns(2)

@@ -79,3 +79,15 @@ def test_csv_download_offered(opened):
     at = opened
     at.text_area(key="values").set_value("1, -1").run()
     assert at.get("download_button")
+
+
+def test_lab_is_lazy_and_shows_dying_units(app):
+    at = app.run()
+    assert len(at.get("plotly_chart")) == 2  # closed: no training, no charts
+    at.session_state["lab"] = True
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == 4
+    text = " ".join(m.value for m in at.markdown)
+    assert "**81%** of the ReLU network's hidden units are dead" in text
+    at.selectbox(key="lab_preset").set_value("Too large a learning rate").run()
+    assert not at.exception

@@ -317,3 +317,13 @@ def test_own_values_box_in_the_browser(open_page):
     ]
     assert ours == [], ours
     _no_streamlit_errors(p)
+
+
+def test_dying_relu_lab_in_the_browser(open_page):
+    p = open_page()
+    p.page.get_by_text("Open the lab").click()
+    p.page.wait_for_function(
+        f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 4", timeout=60_000
+    )
+    p.page.get_by_text("of the ReLU network's hidden units are dead").first.wait_for()
+    _no_streamlit_errors(p)

@@ -482,3 +482,79 @@ def catalogue_figures(
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
     f_layout["hovermode"] = d_layout["hovermode"] = "x unified" if len(entries) > 1 else "closest"
     return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
+
+
+# --- the dying-ReLU lab ------------------------------------------------------------------
+
+
+def lab_curves_figure(relu_hist, leaky_hist, leak: float) -> go.Figure:
+    """Loss (left) and fraction of dead hidden units (right) per epoch, both networks."""
+    epochs = np.arange(1, len(relu_hist.loss) + 1, dtype=np.float32)
+    traces = []
+    for hist, name, color, dash in (
+        (relu_hist, "ReLU", RELU_COLOR, "dash"),
+        (leaky_hist, f"Leaky ReLU ({leak:g})", LEAKY_COLOR, "solid"),
+    ):
+        line = {"color": color, "width": 3, "dash": dash}
+        traces.append(
+            {"type": "scatter", "mode": "lines", "name": name, "x": epochs, "line": line,
+             "y": np.asarray(hist.loss, np.float32), "legendgroup": name,
+             "hovertemplate": f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>"}
+        )  # fmt: skip
+        traces.append(
+            {"type": "scatter", "mode": "lines", "name": name, "x": epochs, "line": line,
+             "y": np.asarray(hist.dead, np.float32), "legendgroup": name, "showlegend": False,
+             "xaxis": "x2", "yaxis": "y2",
+             "hovertemplate": f"{name}<br>epoch %{{x}}<br>dead %{{y:.0%}}<extra></extra>"}
+        )  # fmt: skip
+    layout = {
+        "template": EMPTY_TEMPLATE,
+        "height": 380,
+        "font": {"size": FONT_SIZE},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "xaxis": {"domain": [0, 0.45], "title": {"text": "epoch"}},
+        "yaxis": {"title": {"text": "training loss"}, "rangemode": "tozero"},
+        "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
+        "yaxis2": {"anchor": "x2", "title": {"text": "dead hidden units"}, "range": [0, 1],
+                   "tickformat": ".0%"},
+    }  # fmt: skip
+    return _figure(traces, layout)
+
+
+def lab_regions_figure(X, y, grids: list[tuple[str, tuple]]) -> go.Figure:
+    """Each network's class-1 probability over the plane, with the training points."""
+    traces: list[dict] = []
+    layout: dict = {
+        "template": EMPTY_TEMPLATE,
+        "height": 360,
+        "font": {"size": FONT_SIZE},
+        "margin": {"l": 20, "r": 20, "t": 40, "b": 20},
+        "showlegend": False,
+        "annotations": [],
+    }
+    for i, (title, (gx, gy, prob)) in enumerate(grids):
+        sx = "" if i == 0 else str(i + 1)
+        left = i / len(grids) + 0.02
+        right = (i + 1) / len(grids) - 0.02
+        layout[f"xaxis{sx}"] = {"domain": [left, right], "visible": False, "anchor": f"y{sx}"}
+        layout[f"yaxis{sx}"] = {"visible": False, "anchor": f"x{sx}", "scaleanchor": f"x{sx}"}
+        layout["annotations"].append(
+            {"text": title, "x": (left + right) / 2, "y": 1.08, "xref": "paper",
+             "yref": "paper", "showarrow": False}
+        )  # fmt: skip
+        traces.append(
+            {"type": "heatmap", "x": gx.astype(np.float32), "y": gy.astype(np.float32),
+             "z": prob.astype(np.float32), "zmin": 0, "zmax": 1, "showscale": False,
+             "colorscale": [[0, RELU_COLOR], [0.5, "#f0f0f0"], [1, LEAKY_COLOR]],
+             "opacity": 0.75, "xaxis": f"x{sx}", "yaxis": f"y{sx}",
+             "hovertemplate": "P(class 1) = %{z:.2f}<extra></extra>"}
+        )  # fmt: skip
+        for label, color in ((0, RELU_COLOR), (1, LEAKY_COLOR)):
+            pts = X[y == label].astype(np.float32)
+            traces.append(
+                {"type": "scatter", "mode": "markers", "x": pts[:, 0], "y": pts[:, 1],
+                 "xaxis": f"x{sx}", "yaxis": f"y{sx}", "hoverinfo": "skip",
+                 "marker": {"color": color, "size": 6, "line": {"width": 1, "color": "white"}}}
+            )  # fmt: skip
+    return _figure(traces, layout)
