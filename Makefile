@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_app.py
+
+fuzz: $(VENV)/.dev  # the long hostile-URL run (10,000 cases, tens of minutes)
+	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis screenshots
