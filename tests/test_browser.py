@@ -327,3 +327,33 @@ def test_dying_relu_lab_in_the_browser(open_page):
     )
     p.page.get_by_text("of the ReLU network's hidden units are dead").first.wait_for()
     _no_streamlit_errors(p)
+
+
+def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, browser):
+    """The page reconnects by itself and the URL still holds the lesson's state; a reload
+    (which Streamlit 1.67 needs: after a restart it does not rerun the page, so a fragment's
+    widgets do nothing until a full run) brings back exactly that state, working."""
+    from serve import free_port
+
+    port = free_port()
+    state = '[data-testid="stApp"][data-test-connection-state="{}"]'
+    with serve(ROOT / "app.py", port=port) as (url, _pid):
+        p = Page(browser, f"{url}/?leak=0.3&x_range=-3&x_range=3")
+        assert p.named(0, "Leaky ReLU (0.3)")["x"] == [-3, 0, 3]
+    p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
+    with serve(ROOT / "app.py", port=port):
+        p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
+        assert "leak=0.3" in p.page.url and "x_range=-3" in p.page.url
+        p.page.reload()
+        p.wait_idle()
+        thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
+        assert float(thumbs.nth(0).input_value()) == 0.3
+        assert p.named(0, "Leaky ReLU (0.3)")["x"] == [-3, 0, 3]
+        thumbs.nth(0).focus()
+        thumbs.nth(0).press("ArrowRight")
+        p.page.wait_for_function(
+            f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'Leaky ReLU (0.31)'))",
+            timeout=30_000,
+        )
+        assert p.page.locator('[data-testid="stException"]').count() == 0
+    p.close()
