@@ -357,3 +357,25 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
         )
         assert p.page.locator('[data-testid="stException"]').count() == 0
     p.close()
+
+
+def test_sessions_are_isolated(open_page):
+    a = open_page("?leak=0.42")
+    b = open_page()
+    a.page.get_by_text("Your own values").click()
+    area = a.page.locator("textarea")
+    area.fill("1.23456, -2.5")
+    area.press("Control+Enter")
+    a.page.wait_for_function(
+        f"{CHARTS}[0]._fullData.some(t => t.name === 'your values')", timeout=30_000
+    )
+    # b moves its own slider: its page never shows a's leak or a's numbers
+    thumb = b.page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    b.page.wait_for_url(re.compile(r"leak=0\.11"), timeout=30_000)
+    b.wait_idle()
+    text = b.page.locator('[data-testid="stMain"]').inner_text()
+    assert "1.23456" not in text and "0.42" not in text
+    assert all(t["name"] != "your values" for t in b.traces()[0])
+    assert "leak=0.42" in a.page.url
