@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import streamlit as st
@@ -41,12 +42,13 @@ st.markdown(
 )
 
 
-VIEWS = ["relu", *(k for k in registry.REGISTRY if k not in ("relu", "leaky_relu")), "compare"]
+# The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {
     "relu": "ReLU and Leaky ReLU (the article)",
-    "compare": "Compare several",
     **{k: a.name for k, a in registry.REGISTRY.items() if k not in ("relu", "leaky_relu")},
+    "compare": "Compare several",
 }
+VIEWS = list(VIEW_NAMES)
 COMPARE_DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 CONVENTION_NAMES = {
     frameworks.LEFT: "x ≤ 0 branch (article, PyTorch, TF)",
@@ -56,6 +58,13 @@ CONVENTION_NAMES = {
 
 def _chart(column, figure, key: str) -> None:
     column.plotly_chart(figure, width="stretch", theme="streamlit", config=CHART_CONFIG, key=key)
+
+
+def _chart_pair(fig_f, fig_df) -> None:
+    """The function and its derivative side by side (stacked on a phone)."""
+    graph_f, graph_df = st.columns(2)
+    _chart(graph_f, fig_f, "chart_f")
+    _chart(graph_df, fig_df, "chart_df")
 
 
 def _apply_repairs(found: dict) -> None:
@@ -196,9 +205,10 @@ def _article_view(raw, found: dict, convention: str) -> None:
     own_values, own_error = _own_values()
     own = figures.own_points(own_values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
-    graph_f, graph_df = st.columns(2)
-    _chart(graph_f, figures.function_figure(leak, x_range, inside, own), "chart_f")
-    _chart(graph_df, figures.derivative_figure(leak, x_range, inside, convention, own), "chart_df")
+    _chart_pair(
+        figures.function_figure(leak, x_range, inside, own),
+        figures.derivative_figure(leak, x_range, inside, convention, own),
+    )
     st.caption(
         "For x > 0 both functions are y = x and both derivatives are 1, so the two lines "
         "lie on top of each other: ReLU is drawn dashed over Leaky ReLU so you can see "
@@ -229,14 +239,20 @@ def _article_view(raw, found: dict, convention: str) -> None:
 
 
 def _own_values() -> tuple:
-    """The student's typed numbers (from the box below), parsed; or the parser's message."""
+    """The student's typed numbers (from the box below), parsed; or the parser's message.
+
+    Parsed once per text, not on every slider move (10,000 numbers take ~35 ms)."""
     text = st.session_state.get("values", "")
     if not text.strip():
         return None, None
-    try:
-        return parse.parse_values(text), None
-    except parse.ParseError as err:
-        return None, str(err)
+    parsed_text, result = st.session_state.get("_own_parsed", (None, None))
+    if parsed_text != text:
+        try:
+            result = parse.parse_values(text), None
+        except parse.ParseError as err:
+            result = None, str(err)
+        st.session_state["_own_parsed"] = (text, result)
+    return result
 
 
 def _preset(example: int) -> None:
@@ -278,7 +294,7 @@ def _own_values_box(leak: float, convention: str, values, error, drawn: int) -> 
     box.dataframe(cols, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(values)))
     box.download_button(
         "Download as CSV",
-        parse.to_csv(cols),
+        functools.partial(parse.to_csv, cols),  # built when clicked, not on every rerun
         "relulab_values.csv",
         "text/csv",
         icon=":material/download:",
@@ -306,10 +322,7 @@ def _single_view(key: str, raw, found: dict, convention: str) -> None:
     _apply_repairs(found)
     _show_notices((key, *params.values(), tuple(x_range), convention))
 
-    fig_f, fig_df = figures.catalogue_figures([(act, params)], x_range, convention)
-    graph_f, graph_df = st.columns(2)
-    _chart(graph_f, fig_f, "chart_f")
-    _chart(graph_df, fig_df, "chart_df")
+    _chart_pair(*figures.catalogue_figures([(act, params)], x_range, convention))
     math_f, math_df = st.columns(2)
     math_f.latex(act.latex)
     math_df.latex(act.latex_deriv)
@@ -349,10 +362,7 @@ def _compare_view(raw, found: dict, convention: str) -> None:
         st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
-    fig_f, fig_df = figures.catalogue_figures(entries, x_range, convention)
-    graph_f, graph_df = st.columns(2)
-    _chart(graph_f, fig_f, "chart_f")
-    _chart(graph_df, fig_df, "chart_df")
+    _chart_pair(*figures.catalogue_figures(entries, x_range, convention))
     st.caption(
         "Smooth activations (GELU, SiLU, Softplus) are drawn through 201 points; the "
         "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "
@@ -407,21 +417,16 @@ def dying_relu_lab() -> None:
     )
     result = _train_pair(setting)
     relu_h, leaky_h = result["relu"], result["leaky"]
-    box.plotly_chart(
-        figures.lab_curves_figure(relu_h, leaky_h, leak),
-        width="stretch",
-        theme="streamlit",
-        config=CHART_CONFIG,
-        key="lab_curves",
+    _chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
+    regions = figures.lab_regions_figure(
+        result["X"],
+        result["y"],
+        [
+            (f"ReLU: {relu_h.accuracy:.0%} right", result["relu_grid"]),
+            (f"Leaky ReLU ({leak:g}): {leaky_h.accuracy:.0%} right", result["leaky_grid"]),
+        ],
     )
-    box.plotly_chart(
-        figures.lab_regions_figure(
-            result["X"], result["y"],
-            [(f"ReLU: {relu_h.accuracy:.0%} right", result["relu_grid"]),
-             (f"Leaky ReLU ({leak:g}): {leaky_h.accuracy:.0%} right", result["leaky_grid"])],
-        ),
-        width="stretch", theme="streamlit", config=CHART_CONFIG, key="lab_regions",
-    )  # fmt: skip
+    _chart(box, regions, "lab_regions")
     box.markdown(
         f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
         f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "

@@ -226,18 +226,23 @@ def test_example_tables_show_the_article_values(open_page):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_accessibility_no_serious_violations_in_app_content(open_page, scheme):
+    p = open_page(scheme=scheme)
+    ours = _serious_violations(p)
+    assert ours == [], ours
+
+
+def _serious_violations(p: Page) -> list:
+    """axe-core's serious and critical findings outside Streamlit's own chrome."""
     from axe_playwright_python.sync_playwright import Axe
 
-    p = open_page(scheme=scheme)
     results = Axe().run(p.page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    ours = [
+    return [
         (v["id"], n["target"])
-        for v in serious
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
         for n in v["nodes"]
         if not any(_streamlit_chrome(t) for t in n["target"])
     ]
-    assert ours == [], ours
 
 
 # Elements Streamlit itself renders (toolbar, slider internals, tab list, header); their
@@ -276,23 +281,12 @@ def test_catalogue_views_from_shared_urls(open_page):
 
 
 def test_accessibility_of_the_compare_view(open_page):
-    from axe_playwright_python.sync_playwright import Axe
-
     p = open_page("?act=compare")
-    results = Axe().run(p.page)
-    ours = [
-        (v["id"], n["target"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-        for n in v["nodes"]
-        if not any(_streamlit_chrome(t) for t in n["target"])
-    ]
+    ours = _serious_violations(p)
     assert ours == [], ours
 
 
 def test_own_values_box_in_the_browser(open_page):
-    from axe_playwright_python.sync_playwright import Axe
-
     p = open_page()
     p.page.get_by_text("Your own values").click()
     p.page.get_by_role("button", name="Example 2 (the article's second array)").click()
@@ -307,14 +301,7 @@ def test_own_values_box_in_the_browser(open_page):
     alert.first.wait_for(timeout=30_000)
     assert alert.first.locator("b").count() == 0  # shown as text, not markup
     p.shot("own-values")
-    results = Axe().run(p.page)
-    ours = [
-        (v["id"], n["target"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-        for n in v["nodes"]
-        if not any(_streamlit_chrome(t) for t in n["target"])
-    ]
+    ours = _serious_violations(p)
     assert ours == [], ours
     _no_streamlit_errors(p)
 

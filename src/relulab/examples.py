@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relulab import article  # the article's np.where version, for where_demo_table
 from relulab.activations import relu, relu_dash
+from relulab.frameworks import relu_dash_under
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,6 @@ def example_columns(
     >>> example_columns(EXAMPLES[1], 0.1, "jax")["JAX f′ (0.1)"][:3]
     [0.1, 1.0, 1.0]
     """
-    from relulab.frameworks import derivative_under
-
     x = example.x[:, 0]
     cols = {
         "x": x.tolist(),
@@ -56,8 +56,7 @@ def example_columns(
         cols[f"relu(x, {leak:g})"] = relu(x, leak).tolist()
         cols[f"relu_dash(x, {leak:g})"] = relu_dash(x, leak).tolist()
     if convention == "jax":
-        key = "relu" if leak == 0 else "leaky_relu"
-        cols[f"JAX f′ ({leak:g})"] = derivative_under(key, x, {"leak": leak}, "jax").tolist()
+        cols[f"JAX f′ ({leak:g})"] = relu_dash_under(x, leak, "jax").tolist()
     return cols
 
 
@@ -111,8 +110,6 @@ def where_demo_table(leak: float = 0.1) -> str:
     | 0 | True: takes `0.1 * x` | 0 | 0.1 |
     | 3 | False: takes `x` | 3 | 1 |
     """
-    from relulab import article  # the article's np.where version, on purpose
-
     x = WHERE_DEMO_X
     cond = x <= 0
     f, df = article.relu(x, leak), article.relu_dash(x, leak)

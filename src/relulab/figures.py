@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from relulab.activations import relu, relu_dash
-from relulab.frameworks import LEFT, derivative_under, kink_value
+from relulab.frameworks import LEFT, kink_value, relu_dash_under
 
 # Okabe–Ito colour-blind-safe palette; each reads on light and dark backgrounds.
 LEAKY_COLOR = "#D55E00"  # vermillion
@@ -284,8 +284,7 @@ def kink_dots(leak: float, convention: str = LEFT) -> tuple[float, float | None]
     >>> kink_dots(1.0)
     (1.0, None)
     """
-    key = "relu" if leak == 0 else "leaky_relu"
-    taken = float(derivative_under(key, 0.0, {"leak": leak}, convention))
+    taken = float(relu_dash_under(0.0, leak, convention))
     left = float(relu_dash(-np.finfo(float).tiny, leak))
     right = float(relu_dash(np.finfo(float).tiny, leak))
     other = right if taken == left else left
@@ -377,7 +376,7 @@ def derivative_figure(
         traces.append(_points_trace(p, dy, dy, leak, "article examples"))
     if own is not None and len(own):
         o = np.asarray(own, dtype=float)
-        do = derivative_under("relu" if leak == 0 else "leaky_relu", o, {"leak": leak}, convention)
+        do = relu_dash_under(o, leak, convention)
         traces.append(_points_trace(o, do, do, leak, "your values", True))
     if lo < 0 < hi:  # after the example points, so the dots at 0 stay on top
         traces += _dot_traces(0.0, RELU_COLOR, 20, convention)

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from relulab.catalogue import SELU_ALPHA, SELU_LAMBDA
+from relulab.registry import get
 
 LIBRARIES = ("PyTorch", "TensorFlow", "Keras", "JAX", "numpy (relulab)")
 
@@ -197,12 +200,19 @@ def derivative_under(key: str, x, params: dict[str, float], convention: str = LE
     >>> derivative_under("leaky_relu", [-1.0, 0.0, 2.0], {"leak": 0.1}, JAX)
     array([0.1, 1. , 1. ])
     """
-    import numpy as np
-
-    from relulab.registry import get
-
     out = np.asarray(get(key).derivative(x, **params))
     at0 = kink_value(key, params, convention)
     if at0 is not None:
         out = np.where(np.asarray(x) == 0, out.dtype.type(at0), out)
     return out
+
+
+def relu_dash_under(x, leak: float, convention: str = LEFT):
+    """The article's ``relu_dash(x, leak)`` with f′(0) set by ``convention``: ReLU's 0 in
+    every framework when ``leak`` is 0, else Leaky ReLU's (``leak``, or JAX's 1).
+
+    >>> relu_dash_under([0.0], 0.0, JAX), relu_dash_under([0.0], 0.1, JAX)
+    (array([0.]), array([1.]))
+    """
+    key = "relu" if leak == 0 else "leaky_relu"
+    return derivative_under(key, x, {"leak": leak}, convention)

@@ -21,9 +21,14 @@ relulab.parse.ParseError: `2..5` at position 4 is not a number
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import numpy as np
+
+from relulab.activations import relu
+from relulab.frameworks import relu_dash_under
 
 MAX_CHARS = 100_000
 MAX_VALUES = 10_000
@@ -101,16 +106,12 @@ def results_table(x: np.ndarray, leak: float, convention: str = "left") -> dict[
     >>> results_table(np.array([-2.0, 0.0, 3.0]), 0.1)["branch"]
     ['x <= 0: leak * x', 'x <= 0: leak * x', 'x > 0: x']
     """
-    from relulab.activations import relu
-    from relulab.frameworks import derivative_under
-
-    key = "relu" if leak == 0 else "leaky_relu"
     branch = np.where(x <= 0, "x <= 0: leak * x", "x > 0: x")
     branch = np.where(np.isnan(x), "nan: neither (nan in, nan out)", branch)
     return {
         "x": x.tolist(),
         "f(x)": relu(x, leak).tolist(),
-        "f′(x)": derivative_under(key, x, {"leak": leak}, convention).tolist(),
+        "f′(x)": relu_dash_under(x, leak, convention).tolist(),
         "branch": branch.tolist(),
     }
 
@@ -123,9 +124,6 @@ def to_csv(columns: dict[str, list]) -> str:
     0.1,x > 0: x
     -2.0,x <= 0: leak * x
     """
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(columns))
