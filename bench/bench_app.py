@@ -164,9 +164,10 @@ def run(moves: int, loads: int, app_script: Path, warmup: int = 3) -> list[Targe
     if chromium is None:
         sys.exit("bench_app: no Chromium found (apt-get install chromium)")
     with (
-        serve(app_script) as (app_url, app_pid),
-        serve(ROOT / "bench" / "floor_app.py") as (floor_url, floor_pid),
-        serve(ROOT / "bench" / "floor2_app.py") as (floor2_url, floor2_pid),
+        # All from the root: the floors run under the app's .streamlit/config.toml.
+        serve(app_script, cwd=ROOT) as (app_url, app_pid),
+        serve(ROOT / "bench" / "floor_app.py", cwd=ROOT) as (floor_url, floor_pid),
+        serve(ROOT / "bench" / "floor2_app.py", cwd=ROOT) as (floor2_url, floor2_pid),
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

@@ -50,9 +50,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    script: Path, port: int | None = None, timeout: float = 60.0
+    script: Path, port: int | None = None, timeout: float = 60.0, cwd: Path | None = None
 ) -> Iterator[tuple[str, int]]:
-    """Run ``streamlit run script`` on loopback; yield (base URL, server PID)."""
+    """Run ``streamlit run script`` on loopback; yield (base URL, server PID).
+
+    Streamlit reads ``.streamlit/config.toml`` from the working directory: the script's
+    own folder unless `cwd` says otherwise (the benchmarks serve their floor pages from
+    the repository root, so that they run under the app's server settings)."""
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -62,7 +66,7 @@ def serve(
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd,
-        cwd=script.parent,
+        cwd=cwd or script.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, stopped as one below

@@ -16,6 +16,7 @@ OPTIONS = {
     "server.enableStaticServing": "False",
     "server.maxUploadSize": "1",
     "client.showErrorDetails": "type",
+    "runner.postScriptGC": "False",
 }
 
 

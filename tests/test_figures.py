@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from relulab import figures, relu, relu_dash
+from relulab import figures, registry, relu, relu_dash
 
 LEAKS = [0.0, 0.01, 0.1, 0.5, 1.0]
 
@@ -154,3 +154,50 @@ def test_figures_pass_plotlys_validation(leak, x_range, with_points):
         assert built["layout"].pop("template") == {}
         validated["layout"].pop("template")
         assert validated == built
+
+
+def _specs():
+    return [
+        figures.function_figure(0.1, (-5.0, 5.0), np.array([-2.2, 0.0, 4.5])),
+        figures.derivative_figure(0.0, (-3.0, -1.0)),
+        *figures.catalogue_figures([(registry.REGISTRY["elu"], {"alpha": 1.0})], (-5.0, 5.0)),
+    ]
+
+
+@pytest.mark.parametrize("i", range(4))
+def test_spec_figure_sends_what_a_built_figure_sends(i):
+    # st.plotly_chart serialises to_dict(); the unbuilt fast path must give the same JSON
+    # as the full go.Figure, and no plotly default template may slip in.
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    fig = _specs()[i]
+    assert isinstance(fig, go.Figure)
+    fast = pio.to_json(fig.to_dict(), validate=False)
+    full = go.Figure(fig.to_dict(), _validate=False)
+    assert json.loads(fast) == json.loads(full.to_json())
+    assert full.layout.template.to_plotly_json() == {}
+
+
+def test_spec_figure_is_an_ordinary_figure_once_used():
+    import copy
+    import pickle
+
+    import plotly.graph_objects as go
+
+    fig = _specs()[0]
+    assert fig.data[0].x is not None  # attribute access builds it
+    fig.update_layout(title_text="changed")
+    assert fig.to_dict()["layout"]["title"]["text"] == "changed"
+    # Copies and pickles behave as plotly's own figures do (as the built figure's would).
+    built = go.Figure(_specs()[1].to_dict(), _validate=False)
+    for how in (lambda f: pickle.loads(pickle.dumps(f)), copy.deepcopy):
+        assert how(_specs()[1]).to_json() == how(built).to_json()
+    with pytest.raises(AttributeError):
+        fig.no_such_attribute  # noqa: B018
+
+
+def test_spec_figure_to_dict_does_not_expose_its_spec():
+    fig = _specs()[1]
+    fig.to_dict()["extra"] = 1
+    assert "extra" not in fig.to_dict()
