@@ -186,8 +186,10 @@ def explorer(view: str, convention: str) -> None:
 
 
 def _article_view(raw, found: dict, convention: str) -> None:
-    left, right = st.columns(2)
-    leak = left.slider(
+    # Every element in this fragment is re-sent on each slider move, and each costs the
+    # server ~0.3 ms under load (bench/load.py): the sliders stack rather than sit in
+    # columns (three layout blocks fewer), and text that never changes sits outside.
+    leak = st.slider(
         "leak (slope for x ≤ 0)",
         *urlstate.LEAK_BOUNDS,
         urlstate.LEAK_DEFAULT,
@@ -196,7 +198,7 @@ def _article_view(raw, found: dict, convention: str) -> None:
         bind="query-params",
         help=registry.LEAK.help,
     )
-    x_range = _x_range_slider(right)
+    x_range = _x_range_slider(st)
     found["leak"] = urlstate.check_leak(raw("leak"), leak)
     found["x_range"] = urlstate.check_x_range(raw("x_range"), tuple(x_range))
     _apply_repairs(found)
@@ -209,14 +211,6 @@ def _article_view(raw, found: dict, convention: str) -> None:
         figures.function_figure(leak, x_range, inside, own),
         figures.derivative_figure(leak, x_range, inside, convention, own),
     )
-    st.caption(
-        "For x > 0 both functions are y = x and both derivatives are 1, so the two lines "
-        "lie on top of each other: ReLU is drawn dashed over Leaky ReLU so you can see "
-        "both. The inset enlarges the negative side, where they differ. On the derivative, "
-        "the filled dot is the value taken at exactly x = 0 under the convention chosen "
-        "above (the leak, as in the article, PyTorch and TensorFlow; 1 in JAX); the open "
-        "dot is the value not taken."
-    )
     if len(outside):
         values = ", ".join(f"{v:g}" for v in outside)
         st.info(
@@ -226,15 +220,16 @@ def _article_view(raw, found: dict, convention: str) -> None:
         )
     _copy_as_code("leaky_relu", {"leak": leak})
 
-    st.header("The article's examples")
-    st.markdown(
-        f"Each table shows the article's result and, beside it, the same input under the "
-        f"slider's leak ({leak:g})."
+    # Heading, text and both tables as one element: one message per move, not six.
+    tables = "\n\n".join(
+        f"**{ex.title}**\n\n"
+        + examples.markdown_table(examples.example_columns(ex, leak, convention))
+        for ex in examples.EXAMPLES
     )
-    for column, example in zip(st.columns(2), examples.EXAMPLES, strict=True):
-        cols = examples.example_columns(example, leak, convention)
-        table = examples.markdown_table(cols)
-        column.markdown(f"**{example.title}**\n\n{table}")  # one element: fewer to redraw
+    st.markdown(
+        f"## The article's examples\n\nEach table shows the article's result and, beside "
+        f"it, the same input under the slider's leak ({leak:g}).\n\n{tables}"
+    )
     _own_values_box(leak, convention, own_values, own_error, len(own))
 
 
@@ -370,7 +365,19 @@ def _compare_view(raw, found: dict, convention: str) -> None:
     )
 
 
-explorer(*view_controls())
+ARTICLE_CAPTION = (
+    "How to read the graphs: for x > 0 both functions are y = x and both derivatives are "
+    "1, so the two lines lie on top of each other; ReLU is drawn dashed over Leaky ReLU so "
+    "you can see both. The inset enlarges the negative side, where they differ. On the "
+    "derivative, the filled dot is the value taken at exactly x = 0 under the convention "
+    "chosen above (the leak, as in the article, PyTorch and TensorFlow; 1 in JAX); the "
+    "open dot is the value not taken."
+)
+
+view, convention = view_controls()
+if view == "relu":
+    st.caption(ARTICLE_CAPTION)  # never changes: outside the fragment, not re-sent
+explorer(view, convention)
 
 
 @st.cache_data(show_spinner="Training both networks…", max_entries=64)
