@@ -185,19 +185,16 @@ class SimSession:
                     fm.ParseFromString(self._cache[fm.ref_hash])
                 elif fm.hash:
                     self._cache[fm.hash] = data
+                run.kinds.append(describe(fm))
                 kind = fm.WhichOneof("type")
                 if kind == "new_session":
                     self.page_script_hash = fm.new_session.page_script_hash
-                    run.kinds.append(kind)
                 elif kind == "delta":
-                    run.kinds.append(self._delta(fm.delta, seen, run))
+                    self._delta(fm.delta, seen, run)
                 elif kind == "script_finished":
                     run.seconds = time.perf_counter() - t0
                     run.status = fm.script_finished
-                    run.kinds.append(f"{kind}:{fm.script_finished}")
                     break
-                else:
-                    run.kinds.append(kind)
         # As the frontend does at the end of a run: forget widgets the run did not draw
         # (only those of the rerun fragment, for a fragment run).
         if run.status in FINISHED_OK:
@@ -208,10 +205,9 @@ class SimSession:
             }
         return run
 
-    def _delta(self, delta, seen: set[str], run: Run) -> str:
-        kind = delta.WhichOneof("type")
-        if kind != "new_element":
-            return f"delta:{kind}"
+    def _delta(self, delta, seen: set[str], run: Run) -> None:
+        if delta.WhichOneof("type") != "new_element":
+            return
         el_kind = delta.new_element.WhichOneof("type")
         el = getattr(delta.new_element, el_kind)
         if el_kind == "plotly_chart":
@@ -229,4 +225,32 @@ class SimSession:
                 # A widget the frontend already holds keeps its value across runs.
                 state=known.state if known else _initial_state(el_kind, el),
             )
-        return f"delta:new_element:{el_kind}"
+
+
+def describe(fm: ForwardMsg) -> str:
+    """A reply's kind: "new_session", "delta:new_element:slider", "script_finished:3"."""
+    kind = fm.WhichOneof("type")
+    if kind == "delta":
+        sub = fm.delta.WhichOneof("type")
+        if sub == "new_element":
+            return f"delta:new_element:{fm.delta.new_element.WhichOneof('type')}"
+        return f"delta:{sub}"
+    if kind == "script_finished":
+        return f"script_finished:{fm.script_finished}"
+    return kind or ""
+
+
+def rerun_fields(msg: BackMsg) -> dict:
+    """What a rerun request tells the server, in a form two requests can be compared in."""
+    cs = msg.rerun_script
+    return {
+        "query_string": cs.query_string,
+        "page_script_hash": cs.page_script_hash,
+        "fragment_id": cs.fragment_id,
+        "is_auto_rerun": cs.is_auto_rerun,
+        "widgets": {
+            w.id: (w.WhichOneof("value"), str(getattr(w, w.WhichOneof("value"))))
+            for w in cs.widget_states.widgets
+        },
+        "context": {k: getattr(cs.context_info, k) for k in (*CONTEXT, "url")},
+    }
