@@ -36,6 +36,7 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_app.py
+	$(BIN)/python bench/load.py
 
 fuzz: $(VENV)/.dev  # the long hostile-URL run (10,000 cases, tens of minutes)
 	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py -q
