@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64
+from _plotly_utils.basevalidators import is_homogeneous_array
+from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
 from relulab.activations import relu, relu_dash
 from relulab.frameworks import LEFT, kink_value, relu_dash_under
@@ -296,11 +297,7 @@ class SpecFigure(go.Figure):
         spec = vars(self).get("_spec")
         if spec is None:
             return super().to_dict()
-        # As go.Figure.to_dict does: numeric arrays go out as base64 typed arrays. It
-        # converts in place, so it gets new containers (the arrays themselves are shared).
-        out = _containers(spec)
-        convert_to_base64(out)
-        return out
+        return _wire(spec)
 
     def __reduce__(self):
         # Copies and pickles come back as plain, built go.Figures.
@@ -308,12 +305,23 @@ class SpecFigure(go.Figure):
         return (go.Figure, super().__reduce__()[1])
 
 
-def _containers(obj):
-    """A copy of the dicts and lists in a spec, sharing everything else."""
+def _wire(obj):
+    """What go.Figure.to_dict gives for a spec, in one pass: new dicts and lists, and numpy
+    arrays as base64 typed arrays under plotly's own rules (its ``convert_to_base64``
+    converts dict values only, skips a few keys, and walks every number of every list)."""
     if isinstance(obj, dict):
-        return {k: _containers(v) for k, v in obj.items()}
+        return {
+            k: v
+            if is_skipped_key(k)
+            else to_typed_array_spec(v)
+            if is_homogeneous_array(v)
+            else _wire(v)
+            for k, v in obj.items()
+        }
     if isinstance(obj, list | tuple):
-        return [_containers(v) for v in obj]
+        if any(isinstance(v, dict | list | tuple) for v in obj):
+            return [_wire(v) for v in obj]
+        return list(obj)  # numbers or strings: nothing inside to convert
     return obj
 
 
