@@ -5,6 +5,11 @@ from __future__ import annotations
 import functools
 import inspect
 
+# Imported here, fully, before any chart: plotly's array check looks pandas up in
+# sys.modules without importing it, so while one session's first run is importing pandas
+# another session's chart could see it half-initialised and fail (AttributeError). A
+# plain import waits for the import in progress. Found by bench/load.py on a cold server.
+import pandas  # noqa: F401
 import streamlit as st
 
 from relulab import (
@@ -513,3 +518,16 @@ def code_tabs() -> None:
 
 
 code_tabs()
+
+
+@st.fragment(run_every="1h")
+def reconnect_guard() -> None:
+    """Draws nothing; it makes the page survive a server restart without a reload.
+
+    When its websocket reconnects, Streamlit 1.67's frontend asks for a full rerun only
+    if the page has an auto-rerunning fragment (or its last run was a fragment run).
+    Without one, a restarted server never runs the page, does not know its fragments,
+    and silently drops every slider move inside them. Its hourly rerun costs nothing."""
+
+
+reconnect_guard()

@@ -142,7 +142,7 @@ async def student(i: int, url: str, moves: int, ramp: float, seed: int, res: Res
         async with SimSession(url) as s:
             run = await s.open()
             if not run.ok:
-                res.error("page load failed")
+                res.error(f"page load: status {run.status} {run.exceptions[:1]}")
                 return
             res.established += 1
             res.loads.append(run.seconds)
