@@ -38,8 +38,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/load.py
 
-fuzz: $(VENV)/.dev  # the long hostile-URL run (10,000 cases, tens of minutes)
-	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py -q
+fuzz: $(VENV)/.dev  # the long hostile-URL and typed-input runs (10,000 cases each)
+	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py tests/test_fuzz_typed.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis screenshots

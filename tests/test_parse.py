@@ -67,6 +67,31 @@ def test_backticks_cannot_break_the_message_markup():
     assert str(info.value).count("`") == 2
 
 
+@pytest.mark.parametrize("space", ["\xa0", "\u202f", "\u2003", "\u3000", "\x85", "\u2028", "\x1f"])
+def test_every_unicode_space_separates(space):
+    # A no-break space pasted from a web page or a PDF used to be refused as "not a
+    # number", with the invisible space itself quoted as the culprit.
+    assert parse_values(f"1{space}2,{space}[3]{space}").tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("12\u200b", "`12\\u200b`"),  # zero-width space: the message said `12` is not a number
+        ("1\u202e", "`1\\u202e`"),  # right-to-left override: garbled the rest of the message
+        ("a\x00b", "`a\\x00b`"),
+        ("\x1b[31m", "`\\x1b`"),
+        ("\ufeff1", "`\\ufeff1`"),
+        ("1\u00ad5", "`1\\xad5`"),  # soft hyphen
+    ],
+)
+def test_invisible_characters_are_spelled_out_in_messages(text, shown):
+    with pytest.raises(ParseError) as info:
+        parse_values(text)
+    assert str(info.value).startswith(shown + " at position 1 ")
+    assert str(info.value).isprintable()
+
+
 def test_size_limits_are_refused_before_work():
     with pytest.raises(ParseError, match="limit is 100,000"):
         parse_values("1 " * (MAX_CHARS // 2 + 1))
@@ -87,6 +112,7 @@ def test_any_text_gives_numbers_or_a_parse_error(text):
         got = parse_values(text)
     except ParseError as err:
         assert str(err) and (err.position is None or 1 <= err.position <= len(text))
+        assert str(err).isprintable() and str(err).count("`") in (0, 2)
     else:
         assert got.ndim == 1 and got.dtype == np.float64 and 1 <= got.size <= MAX_VALUES
 

@@ -1,10 +1,11 @@
 """Numbers a student types or pastes, read without ``eval``.
 
 Accepted: numbers the way the article prints them (``[[0.11], [-2.2], [0]]``), separated
-by commas, semicolons, spaces or new lines; scientific notation (``1e-3``); ``nan``,
-``inf``, ``-inf`` (any case, also ``infinity``). Brackets may nest but must balance;
-the result is flat, in reading order. Anything else is refused with a :class:`ParseError`
-that points at the offending token by its position (1-based, in characters).
+by commas, semicolons, spaces (any Unicode space, a pasted no-break space too) or new
+lines; scientific notation (``1e-3``); ``nan``, ``inf``, ``-inf`` (any case, also
+``infinity``). Brackets may nest but must balance; the result is flat, in reading order.
+Anything else is refused with a :class:`ParseError` that points at the offending token
+by its position (1-based, in characters).
 
 Limits, checked before any work: at most :data:`MAX_CHARS` characters and
 :data:`MAX_VALUES` numbers.
@@ -47,9 +48,15 @@ class ParseError(ValueError):
 
 
 def _shown(token: str) -> str:
-    # Shown inside backticks on the page: keep it short and free of backticks.
-    token = token.replace("`", "'")
-    return token if len(token) <= 20 else token[:17] + "..."
+    r"""A token as the page shows it inside backticks: short, free of backticks, and with
+    every invisible or control character spelled out, as Python writes it (a zero-width
+    space would hide in the message; a right-to-left mark would garble the rest of it).
+
+    >>> _shown("12\u200b")
+    '12\\u200b'
+    """
+    token = token if len(token) <= 20 else token[:17] + "..."
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in token.replace("`", "'"))
 
 
 def _number(token: str, position: int) -> float:
@@ -85,7 +92,7 @@ def parse_values(text: str) -> np.ndarray:
             if not open_at:
                 raise ParseError(f"`]` at position {position} closes nothing", position)
             open_at.pop()
-        elif token[0] not in " \t\r\n\f\v,;":
+        elif not (token[0].isspace() or token[0] in ",;"):  # any space separates, as in _TOKEN
             values.append(_number(token, position))
             if len(values) > MAX_VALUES:
                 raise ParseError(
