@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 
 # Imported here, fully, before any chart: plotly's array check looks pandas up in
 # sys.modules without importing it, so while one session's first run is importing pandas
@@ -31,6 +32,7 @@ st.set_page_config(page_title="ReLU Lab — ReLU and Leaky ReLU", page_icon="�
 for _key, _value in st.session_state.pop("_pending", {}).items():
     st.session_state[_key] = _value
 
+log = logging.getLogger("relulab.app")
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 RELU, LEAKY = registry.REGISTRY["relu"], registry.REGISTRY["leaky_relu"]
 TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
@@ -182,12 +184,20 @@ def explorer(view: str, convention: str) -> None:
         return link.get(key, [])
 
     found = st.session_state.pop("_choice_repairs", {})
-    if view == "relu":
-        _article_view(raw, found, convention)
-    elif view == "compare":
-        _compare_view(raw, found, convention)
-    else:
-        _single_view(view, raw, found, convention)
+    try:  # a failure here must not blank the lab, definitions and code below
+        if view == "relu":
+            _article_view(raw, found, convention)
+        elif view == "compare":
+            _compare_view(raw, found, convention)
+        else:
+            _single_view(view, raw, found, convention)
+    except Exception:  # st.rerun and st.stop are BaseExceptions: they pass through
+        log.exception("explorer failed (view %r, convention %r)", view, convention)
+        st.error(
+            "The graphs could not be drawn this time. The rest of the page works; try "
+            "another setting, or reload the page.",
+            icon=":material/error:",
+        )
 
 
 def _article_view(raw, found: dict, convention: str) -> None:
@@ -427,24 +437,32 @@ def dying_relu_lab() -> None:
     setting = lab.Setting(
         leak=float(leak), learning_rate=lr, bias_shift=shift, width=width, epochs=epochs
     )
-    result = _train_pair(setting)
-    relu_h, leaky_h = result["relu"], result["leaky"]
-    _chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
-    regions = figures.lab_regions_figure(
-        result["X"],
-        result["y"],
-        [
-            (f"ReLU: {relu_h.accuracy:.0%} right", result["relu_grid"]),
-            (f"Leaky ReLU ({leak:g}): {leaky_h.accuracy:.0%} right", result["leaky_grid"]),
-        ],
-    )
-    _chart(box, regions, "lab_regions")
-    box.markdown(
-        f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
-        f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
-        f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
-        f"whose units still pass {leak:g} × the gradient and can recover."
-    )
+    try:  # a failing lab must not blank the definitions and code below
+        result = _train_pair(setting)
+        relu_h, leaky_h = result["relu"], result["leaky"]
+        _chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
+        regions = figures.lab_regions_figure(
+            result["X"],
+            result["y"],
+            [
+                (f"ReLU: {relu_h.accuracy:.0%} right", result["relu_grid"]),
+                (f"Leaky ReLU ({leak:g}): {leaky_h.accuracy:.0%} right", result["leaky_grid"]),
+            ],
+        )
+        _chart(box, regions, "lab_regions")
+        box.markdown(
+            f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
+            f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
+            f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
+            f"whose units still pass {leak:g} × the gradient and can recover."
+        )
+    except Exception:
+        log.exception("dying-ReLU lab failed for %s", setting)
+        box.error(
+            "The lab could not train this time. The rest of the page works; try another "
+            "preset or setting, or reload the page.",
+            icon=":material/error:",
+        )
 
 
 st.header("Why Leaky ReLU exists: a dying-ReLU lab")
