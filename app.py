@@ -286,7 +286,7 @@ def _own_values_box(leak: float, convention: str, values, error, drawn: int) -> 
         "Numbers",
         key="values",
         height=110,
-        max_chars=parse.MAX_CHARS,
+        max_chars=parse.MAX_CHARS + 1,  # one over: a longer paste is refused, not cut
         placeholder="[[0.11], [-2.2], [0]]   or   1, -2, 3   or one per line; nan, inf, 1e-3",
         help=f"Up to {parse.MAX_VALUES:,} numbers and {parse.MAX_CHARS:,} characters. "
         "Brackets, commas, semicolons, spaces and new lines all separate numbers.",

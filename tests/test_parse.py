@@ -93,7 +93,7 @@ def test_invisible_characters_are_spelled_out_in_messages(text, shown):
 
 
 def test_size_limits_are_refused_before_work():
-    with pytest.raises(ParseError, match="limit is 100,000"):
+    with pytest.raises(ParseError, match=r"longer than 100,000 characters \(the limit\)"):
         parse_values("1 " * (MAX_CHARS // 2 + 1))
     assert len(parse_values("1," * MAX_VALUES)) == MAX_VALUES
     with pytest.raises(ParseError, match="more than 10,000 numbers"):
@@ -137,3 +137,8 @@ def test_results_table_and_csv():
     csv = to_csv(cols)
     assert csv.splitlines()[0] == "x,f(x),f′(x),branch"
     assert csv.splitlines()[1] == "-2.0,-0.2,0.1,x <= 0: leak * x"
+
+
+def test_a_unicode_minus_is_a_minus():
+    # Copied from a Plotly axis label or a typeset page, −1 is minus one.
+    assert parse_values("\u22121, 2e\u22121; \u2212inf").tolist() == [-1.0, 0.2, -np.inf]

@@ -60,11 +60,17 @@ def _shown(token: str) -> str:
 
 
 def _number(token: str, position: int) -> float:
+    r"""One number; a Unicode minus (as Plotly's axis labels write it) counts as ``-``.
+
+    >>> _number("\u22120.5", 1), _number("1e\u22122", 1)
+    (-0.5, 0.01)
+    """
+    shown, token = token, token.replace("\u2212", "-")
     if _NUMBER.fullmatch(token):
         value = float(token)
         if np.isinf(value):
             raise ParseError(
-                f"`{_shown(token)}` at position {position} is beyond the largest float"
+                f"`{_shown(shown)}` at position {position} is beyond the largest float"
                 " (about 1.8e308)",
                 position,
             )
@@ -73,7 +79,7 @@ def _number(token: str, position: int) -> float:
     special = _SPECIAL.get(word.lower())
     if special is not None and not (np.isnan(special) and sign):
         return -special if sign == "-" else special
-    raise ParseError(f"`{_shown(token)}` at position {position} is not a number", position)
+    raise ParseError(f"`{_shown(shown)}` at position {position} is not a number", position)
 
 
 def parse_values(text: str) -> np.ndarray:
@@ -81,7 +87,8 @@ def parse_values(text: str) -> np.ndarray:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
     if len(text) > MAX_CHARS:
-        raise ParseError(f"the text is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+        # The page's box holds MAX_CHARS + 1 characters, so a longer paste lands here.
+        raise ParseError(f"the text is longer than {MAX_CHARS:,} characters (the limit)")
     values: list[float] = []
     open_at: list[int] = []
     for match in _TOKEN.finditer(text):
