@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium")
@@ -50,33 +50,48 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    script: Path, port: int | None = None, timeout: float = 60.0, cwd: Path | None = None
+    script: Path,
+    port: int | None = None,
+    timeout: float = 60.0,
+    cwd: Path | None = None,
+    *,
+    python: str | None = None,
+    args: Sequence[str] = (),
+    log: Path | None = None,
 ) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run script`` on loopback; yield (base URL, server PID).
 
     Streamlit reads ``.streamlit/config.toml`` from the working directory: the script's
     own folder unless `cwd` says otherwise (the benchmarks serve their floor pages from
-    the repository root, so that they run under the app's server settings)."""
+    the repository root, so that they run under the app's server settings).
+
+    `python` is the interpreter to run Streamlit with (default: this one; the hosting
+    check passes a fresh virtual environment's), `args` are more ``streamlit run``
+    options, and `log` is a file for the server's stderr (default: kept in a pipe and
+    shown only if the server exits early)."""
     port = port or free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        python or sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        "--server.fileWatcherType", "none", *args,
     ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd or script.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, stopped as one below
-    )
+    # the server keeps its own handle on the log file: this one closes once it started
+    with open(log, "wb") if log else contextlib.nullcontext(subprocess.PIPE) as err:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd or script.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,  # its own process group, stopped as one below
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+                text = log.read_bytes() if log else proc.stderr.read()
+                raise RuntimeError(f"streamlit exited: {text.decode(errors='replace')[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.read().strip() == b"ok":
