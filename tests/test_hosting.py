@@ -49,6 +49,8 @@ CLOUD_OVERRIDES = [
     "--server.enableXsrfProtection", "true",
 ]  # fmt: skip
 
+FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
 pytestmark = pytest.mark.browser
 
 
@@ -187,15 +189,16 @@ def test_first_render_as_served_on_cloud(cloud_copy, chromium, tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
             page.wait_for_selector(READY, timeout=90_000)
-            # both charts drawn, or an exception shown instead (fail fast, with its text)
+            # both charts drawn, or an exception or the page's own error message (app.py
+            # catches a failing view, logs it and shows st.error) instead: fail fast
             page.wait_for_function(
                 "[...document.querySelectorAll('.js-plotly-plot')]"
                 ".filter(el => el.querySelector('.main-svg')).length >= 2"
-                " || document.querySelector('[data-testid=\"stException\"]')",
+                f" || document.querySelector('{FAILED}')",
                 timeout=90_000,
             )
             print(f"\nhosting check: first render {time.monotonic() - start:.1f} s")
-            shown = page.locator('[data-testid="stException"]').all_inner_texts()
+            shown = page.locator(FAILED).all_inner_texts()
             assert shown == [], (shown, log.read_text(errors="replace")[-4000:])
             assert page.locator(".js-plotly-plot").count() == 2
             assert page.title().startswith("ReLU Lab")
