@@ -34,13 +34,15 @@ def test_js_number_writes_numbers_as_the_frontend_does():
     # (JavaScript writes 1e-7; the page's sliders never go below a step of 0.01.)
 
 
-def test_a_small_class_gets_every_move_right():
+def test_a_small_class_gets_every_move_right(tmp_path):
     # A cold server and students arriving together: first runs overlap with moves. This
     # caught a race (plotly's array check seeing a half-imported pandas) fixed in app.py.
-    with serve(ROOT / "app.py") as (url, pid):
+    log = tmp_path / "server.log"
+    with serve(ROOT / "app.py", log=log) as (url, pid):
         res = load.measure("app", url, pid, students=8, moves=3, ramp=0.5)
     assert res.established == 8 and res.n_errors == 0, res.errors
     assert len(res.reruns) == 24 and res.peak_rss > 0
+    assert "Traceback" not in log.read_text(errors="replace")
 
 
 def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:  # noqa: F811
