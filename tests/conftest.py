@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from serve import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -38,3 +40,27 @@ def app():
     from streamlit.testing.v1 import AppTest
 
     return AppTest.from_file(str(APP), default_timeout=60)
+
+
+# Browser fixtures: locally a missing Chromium skips the browser tests; with
+# RELULAB_REQUIRE_BROWSER=1 (CI) it fails them.
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                "RELULAB_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)"
+            )
+        pytest.skip("no Chromium found (apt-get install chromium, or set RELULAB_CHROMIUM)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

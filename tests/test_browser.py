@@ -6,12 +6,11 @@ browser is a failure. Screenshots go to screenshots/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from serve import CHROMIUM_ARGS, READY, find_chromium, serve
+from serve import READY, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
@@ -21,31 +20,9 @@ CHARTS = "[...document.querySelectorAll('.js-plotly-plot')]"
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "RELULAB_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)"
-            )
-        pytest.skip("no Chromium found (apt-get install chromium, or set RELULAB_CHROMIUM)")
-    return path
-
-
-@pytest.fixture(scope="module")
 def server(chromium):
     with serve(ROOT / "app.py") as (url, _pid):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Page:

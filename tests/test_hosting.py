@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve import CHROMIUM_ARGS, READY, find_chromium, serve
+from serve import CHROMIUM_ARGS, READY, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL_TIMEOUT = 900  # s; a cold cache downloads streamlit, scipy, pyarrow... from PyPI
@@ -52,18 +52,6 @@ CLOUD_OVERRIDES = [
 FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "RELULAB_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)"
-            )
-        pytest.skip("no Chromium found (apt-get install chromium, or set RELULAB_CHROMIUM)")
-    return path
 
 
 def _git(*args: str) -> list[str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from serve import READY, serve
-from test_browser import browser, chromium  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -45,7 +44,7 @@ def test_a_small_class_gets_every_move_right(tmp_path):
     assert "Traceback" not in log.read_text(errors="replace")
 
 
-def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:  # noqa: F811
+def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:
     frames: list[tuple[str, bytes]] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -96,7 +95,7 @@ async def _simulated_move(url: str) -> tuple[BackMsg, list[str]]:
 
 
 @pytest.mark.browser
-def test_a_simulated_move_looks_like_a_real_browser_move(browser):  # noqa: F811
+def test_a_simulated_move_looks_like_a_real_browser_move(browser):
     with serve(ROOT / "app.py") as (url, _pid):
         real_msg, real_replies = _browser_move(browser, url)
         # Playwright's sync API holds this thread's event loop: the simulation gets its own.
