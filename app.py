@@ -68,10 +68,11 @@ def _chart(column, figure, key: str) -> None:
 
 
 def _chart_pair(fig_f, fig_df) -> None:
-    """The function and its derivative side by side (stacked on a phone)."""
-    graph_f, graph_df = st.columns(2)
-    _chart(graph_f, fig_f, "chart_f")
-    _chart(graph_df, fig_df, "chart_df")
+    """The function and its derivative side by side (stacked on a phone). One horizontal
+    container, not st.columns: one layout block per slider move instead of three."""
+    row = st.container(horizontal=True)
+    _chart(row, fig_f, "chart_f")
+    _chart(row, fig_df, "chart_df")
 
 
 def _apply_repairs(found: dict) -> None:
