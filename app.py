@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
+from collections.abc import Iterator
 
 # Imported here, fully, before any chart: plotly's array check looks pandas up in
 # sys.modules without importing it, so while one session's first run is importing pandas
@@ -65,6 +67,18 @@ CONVENTION_NAMES = {
 
 def _chart(column, figure, key: str) -> None:
     column.plotly_chart(figure, width="stretch", theme="streamlit", config=CHART_CONFIG, key=key)
+
+
+@contextlib.contextmanager
+def _contained(where, message: str, what: str) -> Iterator[None]:
+    """A failure inside shows `message` in `where` and logs its traceback, instead of
+    ending the run and blanking every part of the page below it. st.rerun and st.stop
+    raise BaseExceptions, so they pass through."""
+    try:
+        yield
+    except Exception:
+        log.exception(what)
+        where.error(message, icon=":material/error:")
 
 
 def _chart_pair(fig_f, fig_df) -> None:
@@ -185,20 +199,18 @@ def explorer(view: str, convention: str) -> None:
         return link.get(key, [])
 
     found = st.session_state.pop("_choice_repairs", {})
-    try:  # a failure here must not blank the lab, definitions and code below
+    with _contained(
+        st,
+        "The graphs could not be drawn this time. The rest of the page works; try "
+        "another setting, or reload the page.",
+        f"explorer failed (view {view!r}, convention {convention!r})",
+    ):
         if view == "relu":
             _article_view(raw, found, convention)
         elif view == "compare":
             _compare_view(raw, found, convention)
         else:
             _single_view(view, raw, found, convention)
-    except Exception:  # st.rerun and st.stop are BaseExceptions: they pass through
-        log.exception("explorer failed (view %r, convention %r)", view, convention)
-        st.error(
-            "The graphs could not be drawn this time. The rest of the page works; try "
-            "another setting, or reload the page.",
-            icon=":material/error:",
-        )
 
 
 def _article_view(raw, found: dict, convention: str) -> None:
@@ -438,7 +450,12 @@ def dying_relu_lab() -> None:
     setting = lab.Setting(
         leak=float(leak), learning_rate=lr, bias_shift=shift, width=width, epochs=epochs
     )
-    try:  # a failing lab must not blank the definitions and code below
+    with _contained(
+        box,
+        "The lab could not train this time. The rest of the page works; try another "
+        "preset or setting, or reload the page.",
+        f"dying-ReLU lab failed for {setting}",
+    ):
         result = _train_pair(setting)
         relu_h, leaky_h = result["relu"], result["leaky"]
         _chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
@@ -456,13 +473,6 @@ def dying_relu_lab() -> None:
             f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
             f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
             f"whose units still pass {leak:g} × the gradient and can recover."
-        )
-    except Exception:
-        log.exception("dying-ReLU lab failed for %s", setting)
-        box.error(
-            "The lab could not train this time. The rest of the page works; try another "
-            "preset or setting, or reload the page.",
-            icon=":material/error:",
         )
 
 

@@ -114,7 +114,6 @@ class Result:
     students: int
     established: int = 0
     reruns: list[float] = field(default_factory=list)
-    sent_at: list[float] = field(default_factory=list)  # when each rerun was asked for
     loads: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     peak_rss: float = 0.0
@@ -153,7 +152,6 @@ async def student(i: int, url: str, moves: int, ramp: float, seed: int, res: Res
                 while (new := round(rng.uniform(0.01, 0.5), 2)) == leak:
                     pass
                 leak = new
-                res.sent_at.append(time.monotonic())
                 run = await s.move_slider("leak", leak)
                 res.reruns.append(run.seconds)
                 if not run.ok:
