@@ -76,10 +76,10 @@ def test_example_tables_hold_the_article_values(app):
 
 def test_example_points_outside_the_range_are_listed(app):
     at = app.run()
-    info = "\n".join(i.value for i in at.info)
-    assert "50.2" in info and "33.5" in info
+    note = next(m.value for m in at.markdown if "Not on the graphs" in m.value)
+    assert "33.5, 50.2, outside the x-range -5 to 5" in note
     at.slider(key="x_range").set_value((-60.0, 60.0)).run()
-    assert not any("outside" in i.value for i in at.info)
+    assert "Not on the graphs" not in _all_text(at)
     f, _ = chart_specs(at)
     pts = trace(f, "article examples")
     assert 50.2 in list(pts["x"])

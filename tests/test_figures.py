@@ -201,3 +201,31 @@ def test_spec_figure_to_dict_does_not_expose_its_spec():
     fig = _specs()[1]
     fig.to_dict()["extra"] = 1
     assert "extra" not in fig.to_dict()
+
+
+def _leaves(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _leaves(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _leaves(v)
+    else:
+        yield obj
+
+
+@pytest.mark.parametrize("x_range", [(-5.0, 5.0), (-60.0, 60.0), (1.0, 3.0), (-3.0, -1.0)])
+@pytest.mark.parametrize("convention", ["left", "jax"])
+def test_article_figures_are_plain_json_so_a_copy_is_their_wire_form(x_range, convention):
+    # SpecFigure copies a `plain` spec (pickle) instead of converting it (_wire): that is
+    # only right if no numpy array hides in it, with example points and own values too.
+    p, own = np.array([-2.2, 0.0, 4.5]), np.array([-1.0, 2.0, 2.5])
+    for fig in (
+        figures.function_figure(0.3, x_range, p, own),
+        figures.derivative_figure(0.3, x_range, p, convention, own),
+    ):
+        spec = vars(fig)["_spec"]
+        assert vars(fig)["_plain"]
+        assert {type(v) for v in _leaves(spec)} <= {str, int, float, bool, type(None)}
+        assert fig.to_dict() == figures._wire(spec)
+        assert fig.to_dict() is not fig.to_dict()  # a fresh copy each time
