@@ -17,6 +17,8 @@ OPTIONS = {
     "server.maxUploadSize": "1",
     "client.showErrorDetails": "type",
     "runner.postScriptGC": "False",
+    "runner.magicEnabled": "False",
+    "server.fileWatcherType": "none",
 }
 
 
