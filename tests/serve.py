@@ -63,7 +63,9 @@ def serve(
 
     Streamlit reads ``.streamlit/config.toml`` from the working directory: the script's
     own folder unless `cwd` says otherwise (the benchmarks serve their floor pages from
-    the repository root, so that they run under the app's server settings).
+    the repository root, so that they run under the app's server settings). Nothing
+    here overrides those settings: tests and benchmarks see what production runs (this
+    helper once forced the file watcher off, which hid its ~180 ms per new session).
 
     `python` is the interpreter to run Streamlit with (default: this one; the hosting
     check passes a fresh virtual environment's), `args` are more ``streamlit run``
@@ -73,8 +75,7 @@ def serve(
     cmd = [
         python or sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", *args,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", *args,
     ]  # fmt: skip
     # the server keeps its own handle on the log file: this one closes once it started
     with open(log, "wb") if log else contextlib.nullcontext(subprocess.PIPE) as err:
