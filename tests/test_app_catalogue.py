@@ -127,14 +127,23 @@ def test_convention_switch_moves_the_dot_and_the_tables(app):
     assert at.query_params["kink"] == "jax"
 
 
-def test_convention_from_url(app):
+@pytest.mark.parametrize(
+    ("act", "want"),
+    [
+        # The default comparison's Leaky ReLU: jax.nn.leaky_relu tests x >= 0, so 1.
+        ("compare", [1.0]),
+        # PReLU's JAX line is jnp.where(x > 0, x, a * x): its jax.grad at 0 is a (0.25).
+        ("prelu", [0.25]),
+    ],
+)
+def test_convention_from_url(app, act, want):
     app.query_params["kink"] = "jax"
-    app.query_params["act"] = "prelu"
+    app.query_params["act"] = act
     at = app.run()
     assert at.radio(key="kink").value == frameworks.JAX
     _, df = chart_specs(at)
     closed = [t["y"][0] for t in df["data"] if t.get("marker", {}).get("symbol") == "circle"]
-    assert closed == [1.0]
+    assert closed == want
 
 
 def test_frameworks_panel_lists_defaults_and_kinks(app):

@@ -330,6 +330,53 @@ def test_kink_conventions():
         frameworks.kink_value("relu", {}, "pytorch2")
 
 
+class _Dual:
+    """x + dx·ε: enough forward-mode autodiff to differentiate a printed where-line."""
+
+    def __init__(self, value: float, slope: float = 1.0):
+        self.value, self.slope = value, slope
+
+    def __gt__(self, other: float) -> bool:
+        return self.value > other
+
+    def __rmul__(self, k: float) -> _Dual:
+        return _Dual(k * self.value, k * self.slope)
+
+
+class _WhereOnly:
+    """``jnp`` as far as autodiff of ``jnp.where`` goes: the derivative is the chosen
+    branch's (JAX differentiates a select through the branch its condition picks)."""
+
+    @staticmethod
+    def where(cond: bool, then, other):
+        return then if cond else other
+
+
+@pytest.mark.parametrize("a", [0.25, 0.6, 0.0, -0.5])
+def test_jax_prelu_kink_is_the_derivative_of_its_printed_line(a):
+    # JAX has no prelu; the page prints jnp.where(x > 0, x, a * x), whose jax.grad at 0
+    # is a (x > 0 is false there). It once claimed 1, the value for jax.nn.leaky_relu,
+    # which tests x >= 0.
+    from relulab import frameworks
+
+    line = frameworks.code_lines("prelu", {"a": a})["JAX"]
+    got = eval(line, {"jnp": _WhereOnly, "a": a, "x": _Dual(0.0)})
+    assert got.slope == frameworks.kink_value("prelu", {"a": a}, frameworks.JAX) == a
+    assert frameworks.kink_value("leaky_relu", {"leak": a}, frameworks.JAX) == 1.0
+
+
+@pytest.mark.parametrize("a", [0.25, 0.6, -0.5])
+def test_jax_prelu_kink_under_real_jax(a):
+    jax = pytest.importorskip("jax")  # not installed by default; the real thing if it is
+    from relulab import frameworks
+
+    line = frameworks.code_lines("prelu", {"a": a})["JAX"]
+    grad = jax.grad(lambda x: eval(line, {"jnp": jax.numpy, "a": a, "x": x}))
+    assert float(grad(0.0)) == pytest.approx(frameworks.kink_value("prelu", {"a": a}, "jax"))
+    leaky = jax.grad(lambda x: jax.nn.leaky_relu(x, negative_slope=a))
+    assert float(leaky(0.0)) == frameworks.kink_value("leaky_relu", {"leak": a}, "jax")
+
+
 def _torch_cases():
     import json
     from pathlib import Path

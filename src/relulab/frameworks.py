@@ -20,6 +20,10 @@ Facts, from each framework's source (paths as of 2026):
   ``jax.nn.relu`` has a custom JVP that gives 0 at 0. ``jax.nn.elu`` and ``selu`` are
   ``jnp.where(x > 0, ...)``: alpha and lambda*alpha at 0. ``jax.nn.gelu`` defaults to
   ``approximate=True`` (tanh); PyTorch's and TensorFlow's ``gelu`` default to exact.
+  JAX has no PReLU; the line this module prints for it, ``jnp.where(x > 0, x, a * x)``,
+  has ``jax.grad`` ``a`` at 0 (``x > 0`` is false there, and ``jnp.where`` passes the
+  gradient through the branch it picks), so under JAX's convention PReLU takes ``a``
+  and only Leaky ReLU takes 1.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ LEFT = "left"  # the x <= 0 branch: the article, PyTorch, TensorFlow
 JAX = "jax"  # jnp.where(x >= 0, ...) for leaky_relu: the x > 0 branch at 0
 CONVENTIONS = {
     LEFT: "x ≤ 0 branch at 0 (the article, PyTorch, TensorFlow)",
-    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0",
+    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (PReLU, written with x > 0, does not)",
 }
 
 
@@ -73,6 +77,8 @@ def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> fl
 
     >>> kink_value("leaky_relu", {"leak": 0.1}), kink_value("leaky_relu", {"leak": 0.1}, JAX)
     (0.1, 1.0)
+    >>> kink_value("prelu", {"a": 0.25}, JAX)  # jnp.where(x > 0, x, a * x), as printed
+    0.25
     >>> kink_value("relu", {}, JAX), kink_value("selu", {}, JAX) == SELU_LAMBDA * SELU_ALPHA
     (0.0, True)
     """
@@ -80,9 +86,12 @@ def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> fl
         raise ValueError(f"convention must be one of {sorted(CONVENTIONS)}; got {convention!r}")
     if key == "relu":
         return 0.0  # every framework: 0 (JAX through a custom JVP)
-    if key in ("leaky_relu", "prelu"):
-        slope = params.get("leak", params.get("a", 0.0))
-        return 1.0 if convention == JAX else float(slope)
+    if key == "leaky_relu":
+        # jax.nn.leaky_relu tests x >= 0, so JAX takes the x > 0 branch's 1 at 0.
+        return 1.0 if convention == JAX else float(params.get("leak", 0.0))
+    if key == "prelu":
+        # JAX has none; the JAX line in code_lines tests x > 0, so a at 0 there too.
+        return float(params.get("a", 0.0))
     if key == "elu":
         return float(params.get("alpha", 1.0))  # x > 0 test in all: alpha
     if key == "selu":
