@@ -377,6 +377,80 @@ def test_jax_prelu_kink_under_real_jax(a):
     assert float(leaky(0.0)) == frameworks.kink_value("leaky_relu", {"leak": a}, "jax")
 
 
+def _softplus_namespace() -> dict:
+    """Test doubles for the framework names a softplus line uses: numpy stand-ins, so
+    the test checks the line's math, not the frameworks (relulab's softplus, the
+    reference here, is checked against PyTorch below)."""
+    from types import SimpleNamespace as NS
+
+    import relulab
+
+    def softplus(z):
+        return np.logaddexp(0.0, z)
+
+    return {
+        "tf": NS(where=np.where, math=NS(softplus=softplus)),
+        "keras": NS(ops=NS(where=np.where), activations=NS(softplus=softplus)),
+        "jnp": NS(where=np.where),
+        "jax": NS(nn=NS(softplus=softplus)),
+        "relulab": relulab,
+    }
+
+
+SOFTPLUS_PARAMS = [
+    {"beta": b, "threshold": t} for b in (1.0, 0.1, 2.5, 5.0) for t in (1.0, 5.0, 20.0, 30.0)
+]
+
+
+def _softplus_x(params: dict[str, float]) -> np.ndarray:
+    """The page's x-range, 1.5, and both sides of the switch to x at beta*x = threshold."""
+    switch = params["threshold"] / params["beta"]
+    return np.concatenate([np.linspace(-60, 60, 241), [1.5, switch, switch * (1 + 1e-12)]])
+
+
+@pytest.mark.parametrize(
+    "params", SOFTPLUS_PARAMS, ids=lambda p: f"{p['beta']:g}-{p['threshold']:g}"
+)
+def test_softplus_code_lines_compute_pytorchs_softplus(params):
+    # TensorFlow, Keras and JAX have no threshold: with threshold=1 a plain
+    # tf.math.softplus(x) gives 1.7014 at 1.5 where PyTorch (and relulab) give 1.5.
+    from relulab import frameworks
+
+    x = _softplus_x(params)
+    want = catalogue.softplus(x, **params)
+    for library, line in frameworks.code_lines("softplus", params).items():
+        if library == "PyTorch":
+            continue
+        got = eval(line, {**_softplus_namespace(), "x": x})
+        # At threshold 20 the short form leaves out PyTorch's switch to x, which moves
+        # the value by under 1.1e-10, relative: float32 cannot show it.
+        np.testing.assert_allclose(got, want, rtol=1.1e-10, atol=0, err_msg=f"{library}: {line}")
+        if params["threshold"] != 20:
+            np.testing.assert_allclose(got, want, rtol=1e-14, atol=0, err_msg=line)
+
+
+@pytest.mark.parametrize(
+    "params", SOFTPLUS_PARAMS, ids=lambda p: f"{p['beta']:g}-{p['threshold']:g}"
+)
+def test_softplus_pytorch_code_line(params):
+    torch = pytest.importorskip("torch")  # not installed by default
+    from relulab import frameworks
+
+    x = _softplus_x(params)
+    want = catalogue.softplus(x, **params)
+    line = frameworks.code_lines("softplus", params)["PyTorch"]
+    got = eval(line, {"torch": torch, "x": torch.from_numpy(x)}).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0, err_msg=line)
+
+
+def test_softplus_code_lines_at_threshold_1():
+    from relulab import frameworks
+
+    lines = frameworks.code_lines("softplus", {"beta": 1.0, "threshold": 1.0})
+    for library in ("TensorFlow", "Keras", "JAX"):
+        assert eval(lines[library], {**_softplus_namespace(), "x": 1.5}) == 1.5, library
+
+
 def _torch_cases():
     import json
     from pathlib import Path

@@ -24,6 +24,11 @@ Facts, from each framework's source (paths as of 2026):
   has ``jax.grad`` ``a`` at 0 (``x > 0`` is false there, and ``jnp.where`` passes the
   gradient through the branch it picks), so under JAX's convention PReLU takes ``a``
   and only Leaky ReLU takes 1.
+* Softplus: PyTorch's ``softplus(input, beta=1, threshold=20)`` returns x itself where
+  ``beta * x > threshold``. ``tf.math.softplus``, ``keras.activations.softplus`` and
+  ``jax.nn.softplus`` (``jnp.logaddexp(x, 0)``) take neither beta nor a threshold, so
+  their lines scale by beta and, unless the threshold is PyTorch's default, spell the
+  switch out with ``where``.
 """
 
 from __future__ import annotations
@@ -174,17 +179,7 @@ def code_lines(key: str, params: dict[str, float]) -> dict[str, str]:
             "numpy (relulab)": f"relulab.silu(x, beta={b})",
         }
     if key == "softplus":
-        b, t = p["beta"], p["threshold"]
-        plain = b == "1"
-        return {
-            "PyTorch": f"torch.nn.functional.softplus(x, beta={b}, threshold={t})",
-            "TensorFlow": "tf.math.softplus(x)" if plain else f"tf.math.softplus({b} * x) / {b}",
-            "Keras": "keras.activations.softplus(x)"
-            if plain
-            else f"keras.activations.softplus({b} * x) / {b}",
-            "JAX": "jax.nn.softplus(x)" if plain else f"jax.nn.softplus({b} * x) / {b}",
-            "numpy (relulab)": f"relulab.softplus(x, beta={b}, threshold={t})",
-        }
+        return _softplus_lines(p["beta"], p["threshold"], float(params["threshold"]))
     simple = {
         "selu": ("torch.nn.functional.selu", "tf.nn.selu", "keras.activations.selu", "jax.nn.selu"),
         "sigmoid": (
@@ -201,6 +196,37 @@ def code_lines(key: str, params: dict[str, float]) -> dict[str, str]:
         lines["numpy (relulab)"] = f"relulab.{key}(x)"
         return lines
     raise KeyError(f"no code lines for activation {key!r}")
+
+
+def _softplus_lines(b: str, t: str, threshold: float) -> dict[str, str]:
+    """Softplus as PyTorch computes it, x itself where ``beta * x > threshold``, for
+    libraries whose softplus has no threshold (TensorFlow, Keras, JAX).
+
+    >>> _softplus_lines("1", "1", 1.0)["TensorFlow"]
+    'tf.where(x > 1, x, tf.math.softplus(x))'
+    >>> _softplus_lines("2", "5", 5.0)["JAX"]
+    'jnp.where(2 * x > 5, x, jax.nn.softplus(2 * x) / 2)'
+    """
+    z = "x" if b == "1" else f"{b} * x"
+    scale = "" if b == "1" else f" / {b}"
+    lines = {"PyTorch": f"torch.nn.functional.softplus(x, beta={b}, threshold={t})"}
+    for library, where, softplus in (
+        ("TensorFlow", "tf.where", "tf.math.softplus"),
+        ("Keras", "keras.ops.where", "keras.activations.softplus"),
+        ("JAX", "jnp.where", "jax.nn.softplus"),
+    ):
+        smooth = f"{softplus}({z}){scale}"
+        if threshold == 20:
+            # PyTorch's default. Above the switch (z > 20) the smooth form exceeds x by
+            # log1p(exp(-z)) / beta, under exp(-20) / 20 ≈ 1.03e-10 of x: below float32's
+            # resolution (~6e-8), so the short line is the same function in practice and
+            # far easier to read. Any other threshold is written out, since at small ones
+            # the gap is plain to see (1.5 vs 1.7014 at threshold 1).
+            lines[library] = f"{smooth}  # = PyTorch's threshold=20 to 1.1e-10, relative"
+        else:
+            lines[library] = f"{where}({z} > {t}, x, {smooth})"
+    lines["numpy (relulab)"] = f"relulab.softplus(x, beta={b}, threshold={t})"
+    return lines
 
 
 def derivative_under(key: str, x, params: dict[str, float], convention: str = LEFT):
