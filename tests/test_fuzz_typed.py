@@ -39,6 +39,7 @@ MESSAGES = [
     re.compile(rf"{TOKEN} at position \d+ is beyond the largest float \(about 1\.8e308\)"),
     re.compile(r"`\]` at position \d+ closes nothing"),
     re.compile(r"`\[` at position \d+ is never closed"),
+    re.compile(r"`[,;]` at position \d+ has an empty value (before|after) it"),
     re.compile(r"no numbers found: type some, e\.g\. 1, -2, 0\.5"),
     re.compile(r"more than 10,000 numbers \(the limit\); the 10,001th starts at position \d+"),
     re.compile(r"the text is longer than 100,000 characters \(the limit\)"),

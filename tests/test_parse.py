@@ -55,6 +55,57 @@ def test_refused_with_a_pointed_message(text, message, position):
     assert info.value.position == position
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        # A comma or semicolon separates two values; with none between (spaces aside),
+        # the student most likely lost a number, so the parser says where.
+        ("1,,2", "`,` at position 3 has an empty value before it", 3),
+        ("1;;2", "`;` at position 3 has an empty value before it", 3),
+        ("1, ,2", "`,` at position 4 has an empty value before it", 4),
+        ("1,\n,2", "`,` at position 4 has an empty value before it", 4),
+        ("1;,2", "`,` at position 3 has an empty value before it", 3),
+        ("[1,,2]", "`,` at position 4 has an empty value before it", 4),
+        (",1", "`,` at position 1 has an empty value before it", 1),
+        ("  ;1", "`;` at position 3 has an empty value before it", 3),
+        ("[,1]", "`,` at position 2 has an empty value before it", 2),
+        ("[1], [, 2]", "`,` at position 7 has an empty value before it", 7),
+        ("1,", "`,` at position 2 has an empty value after it", 2),
+        ("1, 2, ", "`,` at position 5 has an empty value after it", 5),
+        ("[1, 2,]", "`,` at position 6 has an empty value after it", 6),
+        ("[[0.11], [-2.2],]", "`,` at position 16 has an empty value after it", 16),
+        ("1,, abc", "`,` at position 3 has an empty value before it", 3),  # the first problem
+    ],
+)
+def test_an_empty_value_between_separators_is_refused(text, message, position):
+    with pytest.raises(ParseError) as info:
+        parse_values(text)
+    assert str(info.value) == message
+    assert info.value.position == position
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("1  2", [1, 2]),  # spaces and new lines alone never make an empty value
+        ("1\n\n2", [1, 2]),
+        ("1 ,\n 2 ; 3", [1, 2, 3]),
+        ("[1],[2]", [1, 2]),
+        ("[1] , [2]; [3]", [1, 2, 3]),
+        ("[1][2]", [1, 2]),
+    ],
+)
+def test_separators_that_are_not_empty_values(text, want):
+    assert parse_values(text).tolist() == want
+
+
+@pytest.mark.parametrize("text", [",", " ,; ", "[,]", "[ ] ,;"])
+def test_only_separators_is_no_numbers_not_an_empty_value(text):
+    # Nothing typed but punctuation: "type some numbers" helps more than a position.
+    with pytest.raises(ParseError, match="no numbers found"):
+        parse_values(text)
+
+
 def test_long_tokens_are_shortened_in_messages():
     with pytest.raises(ParseError) as info:
         parse_values("x" * 500)
@@ -95,7 +146,7 @@ def test_invisible_characters_are_spelled_out_in_messages(text, shown):
 def test_size_limits_are_refused_before_work():
     with pytest.raises(ParseError, match=r"longer than 100,000 characters \(the limit\)"):
         parse_values("1 " * (MAX_CHARS // 2 + 1))
-    assert len(parse_values("1," * MAX_VALUES)) == MAX_VALUES
+    assert len(parse_values("1," * (MAX_VALUES - 1) + "1")) == MAX_VALUES
     with pytest.raises(ParseError, match="more than 10,000 numbers"):
         parse_values("1," * (MAX_VALUES + 1))
 
@@ -125,6 +176,30 @@ SEPS = st.sampled_from([",", ", ", " ", "\n", ";", "\t", " , "])
 def test_round_trip_of_printed_floats(values, sep):
     text = "[" + sep.join(f"[{v!r}]" for v in values) + "]"
     assert np.array_equal(parse_values(text), np.array(values), equal_nan=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(), min_size=2, max_size=10),
+    st.data(),
+    st.sampled_from([",", ";"]),
+    st.sampled_from([",", ";"]),
+    st.sampled_from(["", " ", "\n", "\xa0 ", "\r\n\t"]),
+)
+def test_a_doubled_separator_is_pointed_at(values, data, first, second, space):
+    # However the values look, two separators with only space between stop the parse
+    # at the second one.
+    k = data.draw(st.integers(1, len(values) - 1))
+    left = ", ".join(repr(v) for v in values[:k])
+    right = ", ".join(repr(v) for v in values[k:])
+    text = f"{left}{first}{space}{second}{right}"
+    with pytest.raises(ParseError) as info:
+        parse_values(text)
+    assert info.value.position == len(left) + 1 + len(space) + 1
+    assert (
+        str(info.value)
+        == f"`{second}` at position {info.value.position} has an empty value before it"
+    )
 
 
 def test_results_table_and_csv():

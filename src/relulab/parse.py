@@ -7,6 +7,12 @@ lines; scientific notation (``1e-3``); ``nan``, ``inf``, ``-inf`` (any case, als
 Anything else is refused with a :class:`ParseError` that points at the offending token
 by its position (1-based, in characters).
 
+A comma or semicolon stands between two values, so an empty value is refused too: two of
+them with only spaces between (``1,,2``, ``1, ;2``), one at the start or the end
+(``,1``, ``1, 2,``), or one just inside a bracket (``[,1]``, ``[1, 2,]``). Spaces and
+new lines alone never make an empty value (``1  2`` and ``1\\n\\n2`` are two numbers).
+Text of nothing but separators and brackets is told that no numbers were found.
+
 Limits, checked before any work: at most :data:`MAX_CHARS` characters and
 :data:`MAX_VALUES` numbers.
 
@@ -18,6 +24,10 @@ Limits, checked before any work: at most :data:`MAX_CHARS` characters and
 Traceback (most recent call last):
 ...
 relulab.parse.ParseError: `2..5` at position 4 is not a number
+>>> parse_values("1,,2")
+Traceback (most recent call last):
+...
+relulab.parse.ParseError: `,` at position 3 has an empty value before it
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ MAX_VALUES = 10_000
 _TOKEN = re.compile(r"[\s,;]+|\[|\]|[^\s,;\[\]]+")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SPECIAL = {"nan": np.nan, "inf": np.inf, "infinity": np.inf}
+_CONTENT = re.compile(r"[^\s,;\[\]]")  # anything but separators and brackets
 
 
 class ParseError(ValueError):
@@ -82,6 +93,17 @@ def _number(token: str, position: int) -> float:
     raise ParseError(f"`{_shown(shown)}` at position {position} is not a number", position)
 
 
+def _empty(text: str, position: int, side: str) -> ParseError:
+    """The error for the separator at ``position`` with no value on ``side`` of it.
+
+    >>> str(_empty("1,,2", 3, "before"))
+    '`,` at position 3 has an empty value before it'
+    """
+    return ParseError(
+        f"`{text[position - 1]}` at position {position} has an empty value {side} it", position
+    )
+
+
 def parse_values(text: str) -> np.ndarray:
     """The numbers in ``text`` as a flat float64 array; :class:`ParseError` otherwise."""
     if not isinstance(text, str):
@@ -91,22 +113,42 @@ def parse_values(text: str) -> np.ndarray:
         raise ParseError(f"the text is longer than {MAX_CHARS:,} characters (the limit)")
     values: list[float] = []
     open_at: list[int] = []
+    # Empty values: a comma or semicolon needs a value (a number or a bracketed group) on
+    # each side. ``pending`` is the position of the last one while it still waits for
+    # the value after it; ``value_before`` says whether one came since the previous
+    # separator or ``[``. Text with no content at all gets "no numbers found" instead.
+    check_empty = _CONTENT.search(text) is not None
+    pending: int | None = None
+    value_before = False
     for match in _TOKEN.finditer(text):
         token, position = match.group(), match.start() + 1
         if token == "[":
             open_at.append(position)
+            pending, value_before = None, False
         elif token == "]":
             if not open_at:
                 raise ParseError(f"`]` at position {position} closes nothing", position)
+            if pending is not None and check_empty:
+                raise _empty(text, pending, "after")
             open_at.pop()
-        elif not (token[0].isspace() or token[0] in ",;"):  # any space separates, as in _TOKEN
+            pending, value_before = None, True
+        elif token[0].isspace() or token[0] in ",;":  # any space separates, as in _TOKEN
+            for offset, char in enumerate(token):
+                if char in ",;":
+                    if not value_before and check_empty:
+                        raise _empty(text, position + offset, "before")
+                    pending, value_before = position + offset, False
+        else:
             values.append(_number(token, position))
+            pending, value_before = None, True
             if len(values) > MAX_VALUES:
                 raise ParseError(
                     f"more than {MAX_VALUES:,} numbers (the limit); the "
                     f"{MAX_VALUES + 1:,}th starts at position {position}",
                     position,
                 )
+    if pending is not None and check_empty:
+        raise _empty(text, pending, "after")
     if open_at:
         raise ParseError(f"`[` at position {open_at[-1]} is never closed", open_at[-1])
     if not values:
