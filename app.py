@@ -27,6 +27,7 @@ from relulab import (
     serving,
     urlstate,
 )
+from relulab_app import chart
 
 # Once per server process, after the imports: the heap of plotly, pandas and Streamlit
 # leaves the garbage collector's view, so a full collection no longer pauses every
@@ -45,8 +46,7 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
 RELU, LEAKY = registry.REGISTRY["relu"], registry.REGISTRY["leaky_relu"]
 TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
 
-st.title("ReLU Lab: ReLU and Leaky ReLU")
-st.markdown(
+INTRO = (
     "An activation function decides what a neuron passes on. **ReLU** lets positive inputs "
     "through unchanged and turns every negative input into 0. **Leaky ReLU** lets a little "
     "of the negative side through: it multiplies negative inputs by a small slope, the "
@@ -55,7 +55,6 @@ st.markdown(
     "and watch the graphs and the tables change; the address bar keeps your settings, so "
     "you can share the exact view."
 )
-
 
 # The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {
@@ -66,8 +65,8 @@ VIEW_NAMES = {
 VIEWS = list(VIEW_NAMES)
 COMPARE_DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 CONVENTION_NAMES = {
-    frameworks.LEFT: "x ≤ 0 branch (article, PyTorch, TF)",
-    frameworks.JAX: "JAX (Leaky ReLU: 1)",
+    frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
+    frameworks.JAX: "JAX",
 }
 
 
@@ -87,12 +86,21 @@ def _contained(where, message: str, what: str) -> Iterator[None]:
         where.error(message, icon=":material/error:")
 
 
-def _chart_pair(fig_f, fig_df) -> None:
-    """The function and its derivative side by side (stacked on a phone). One horizontal
-    container, not st.columns: one layout block per slider move instead of three."""
-    row = st.container(horizontal=True)
-    _chart(row, fig_f, "chart_f")
-    _chart(row, fig_df, "chart_df")
+def _chart_pair(fig_f, fig_df, curves: list, x_range) -> None:
+    """The function and its derivative side by side (stacked on a phone), as one element
+    that keeps its plots across slider moves (and the student's zoom until the x-range
+    changes)."""
+    chart.chart_pair(
+        (figures.spec(fig_f), figures.spec(fig_df)),
+        figures.hover_refs(fig_f, fig_df, curves),
+        revision=f"{x_range[0]:g}:{x_range[1]:g}",
+        present=_present(),
+        key="charts",
+    )
+
+
+def _present() -> bool:
+    return bool(st.session_state.get("present", False))
 
 
 def _apply_repairs(found: dict) -> None:
@@ -168,16 +176,30 @@ def view_controls() -> tuple[str, str]:
             st.session_state["kink"] = raw("kink")[0]
         if raw("show"):
             st.session_state["show"] = [k for k in registry.REGISTRY if k in raw("show")]
+        st.session_state["present"], present_repair = urlstate.check_flag(
+            "present", raw("present", [])
+        )
         st.session_state["_link"] = link  # for the fragment's first run, then dropped
 
-    pick, switch = st.columns(2)
-    view = pick.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act")
-    convention = switch.radio(
+    # Two compact rows above the instrument (they wrap on a phone): the title with the
+    # present switch, then the picker with the convention at the kink.
+    top = st.container(horizontal=True, vertical_alignment="center")
+    top.markdown("#### ReLU Lab", width="content")
+    top.toggle(
+        "Present",
+        key="present",
+        help="For a projector: hides the explanations and draws the charts as large as "
+        "the screen allows, with larger text. The link keeps it (present=1).",
+    )
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=300)
+    convention = row.radio(
         "Derivative at exactly x = 0",
         list(CONVENTION_NAMES),
         format_func=CONVENTION_NAMES.get,
         key="kink",
         horizontal=True,
+        width="content",
         help="Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
         "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
     )
@@ -188,8 +210,10 @@ def view_controls() -> tuple[str, str]:
         ),
     }
     if first_run:
+        choices["present"] = present_repair
         st.session_state["_choice_repairs"] = choices
     _sync_url("act", view, "relu")
+    _sync_url("present", "1" if st.session_state["present"] else None, None)
     _sync_url("kink", convention, frameworks.LEFT)
     if view != "compare":
         _sync_url("show", None, None)
@@ -223,7 +247,10 @@ def _article_view(raw, found: dict, convention: str) -> None:
     # Every element in this fragment is re-sent on each slider move, and each costs the
     # server ~0.3 ms under load (bench/load.py): the sliders stack rather than sit in
     # columns (three layout blocks fewer), and text that never changes sits outside.
-    leak = st.slider(
+    # Columns, not a horizontal container: side by side on a wide screen, stacked at
+    # full width on a phone.
+    left, right = st.columns(2, gap="medium")
+    leak = left.slider(
         "leak (slope for x ≤ 0)",
         *urlstate.LEAK_BOUNDS,
         urlstate.LEAK_DEFAULT,
@@ -232,7 +259,7 @@ def _article_view(raw, found: dict, convention: str) -> None:
         bind="query-params",
         help=registry.LEAK.help,
     )
-    x_range = _x_range_slider(st)
+    x_range = _x_range_slider(right)
     found["leak"] = urlstate.check_leak(raw("leak"), leak)
     found["x_range"] = urlstate.check_x_range(raw("x_range"), tuple(x_range))
     _apply_repairs(found)
@@ -241,9 +268,12 @@ def _article_view(raw, found: dict, convention: str) -> None:
     own_values, own_error = _own_values()
     own = figures.own_points(own_values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
+    font = figures.PRESENT_FONT_SIZE if _present() else figures.FONT_SIZE
     _chart_pair(
-        figures.function_figure(leak, x_range, inside, own),
-        figures.derivative_figure(leak, x_range, inside, convention, own),
+        figures.function_figure(leak, x_range, inside, own, convention, font),
+        figures.derivative_figure(leak, x_range, inside, convention, own, font),
+        figures.article_hover(leak, x_range, convention),
+        x_range,
     )
     _copy_as_code("leaky_relu", {"leak": leak})
 
@@ -352,7 +382,12 @@ def _single_view(key: str, raw, found: dict, convention: str) -> None:
     _apply_repairs(found)
     _show_notices((key, *params.values(), tuple(x_range), convention))
 
-    _chart_pair(*figures.catalogue_figures([(act, params)], x_range, convention))
+    entries = [(act, params)]
+    _chart_pair(
+        *figures.catalogue_figures(entries, x_range, convention),
+        figures.catalogue_hover(entries, x_range, convention),
+        x_range,
+    )
     math_f, math_df = st.columns(2)
     math_f.latex(act.latex)
     math_df.latex(act.latex_deriv)
@@ -392,7 +427,11 @@ def _compare_view(raw, found: dict, convention: str) -> None:
         st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
-    _chart_pair(*figures.catalogue_figures(entries, x_range, convention))
+    _chart_pair(
+        *figures.catalogue_figures(entries, x_range, convention),
+        figures.catalogue_hover(entries, x_range, convention),
+        x_range,
+    )
     st.caption(
         "Smooth activations (GELU, SiLU, Softplus) are drawn through 201 points; the "
         "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "
@@ -410,9 +449,12 @@ ARTICLE_CAPTION = (
 )
 
 view, convention = view_controls()
-if view == "relu":
-    st.caption(ARTICLE_CAPTION)  # never changes: outside the fragment, not re-sent
 explorer(view, convention)
+if not _present():
+    with st.expander("What am I looking at?", key="about"):
+        st.markdown(INTRO)
+        if view == "relu":
+            st.markdown(ARTICLE_CAPTION)
 
 
 @st.cache_data(show_spinner="Training both networks…", max_entries=64)

@@ -16,16 +16,41 @@ APP = ROOT / "app.py"
 
 
 def decode(value):
-    """Plotly JSON arrays may arrive base64-encoded ({"dtype": "f8", "bdata": ...})."""
+    """A chart's data array as numpy: a JSON list of numbers (the chart element's form),
+    or Plotly's base64 typed array ({"dtype": "f8", "bdata": ...}, st.plotly_chart's).
+    A list with a gap (None) stays a list, so tests can see the gap."""
     if isinstance(value, dict) and "bdata" in value:
         arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
         return arr.reshape(value["shape"]) if "shape" in value else arr
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        return np.array(value, dtype=float)
     return value
 
 
+def chart_payloads(at) -> list[dict]:
+    """What each chart element (the explorer's function and derivative pair) sends the
+    browser: its JSON payload (``charts``, ``hover``, ``present``, ``revision``)."""
+    return [
+        json.loads(el.proto.bytes)
+        for el in at.get("bidi_component")
+        if el.proto.component_name == "relulab.chart"
+    ]
+
+
 def chart_specs(at) -> list[dict]:
-    """The figure JSON of every Plotly chart on the page, in order."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """The figure JSON of every chart on the page, in order: the explorer's pair (one
+    chart element), then any st.plotly_chart (the lab's)."""
+    specs = [c for p in chart_payloads(at) for c in p["charts"]]
+    return specs + [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def n_charts(at) -> int:
+    """How many charts the page draws (2 per chart element, 1 per st.plotly_chart)."""
+    return 2 * len(chart_payloads(at)) + len(at.get("plotly_chart"))
 
 
 def trace(spec: dict, name: str) -> dict:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import json
 
 import pytest
-from conftest import chart_specs, trace
+from conftest import chart_specs, n_charts, trace
 
 from relulab import activations, registry, relu, relu_dash
 
@@ -23,7 +24,7 @@ def test_page_runs_and_has_the_controls(app):
     lo, hi = at.slider(key="x_range").value
     assert lo < 0 < hi
     assert at.slider(key="x_range").min <= -50.2 and at.slider(key="x_range").max >= 50.2
-    assert len(at.get("plotly_chart")) == 2
+    assert n_charts(at) == 2
     assert not at.warning  # a clean URL gives no notice
 
 
@@ -39,10 +40,10 @@ def test_charts_show_library_values(app):
 
 def test_moving_leak_changes_the_charts(app):
     at = app.run()
-    before = [el.proto.spec for el in at.get("plotly_chart")]
+    before = [json.dumps(c) for c in chart_specs(at)]
     at.slider(key="leak").set_value(0.35).run()
     assert not at.exception and not at.error
-    after = [el.proto.spec for el in at.get("plotly_chart")]
+    after = [json.dumps(c) for c in chart_specs(at)]
     assert before[0] != after[0] and before[1] != after[1]
     f, _ = chart_specs(at)
     assert trace(f, "Leaky ReLU (0.35)")["y"][0] == relu(-5.0, 0.35)
@@ -143,7 +144,7 @@ def test_hostile_urls_give_a_working_page_with_a_notice(app, params, leak, x_ran
     assert at.warning, "a notice is shown"
     assert at.slider(key="leak").value == pytest.approx(leak)
     assert at.slider(key="x_range").value == x_range
-    assert len(at.get("plotly_chart")) == 2
+    assert n_charts(at) == 2
     text = _all_text(at)
     assert "<" not in "\n".join(w.value for w in at.warning)  # nothing echoed as markup
     assert "script" not in text and "<img" not in text and "<b>" not in text

@@ -3,9 +3,11 @@ convention switch, frameworks panel and copy-as-code, with AppTest."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
-from conftest import chart_specs, trace
+from conftest import chart_specs, n_charts, trace
 
 from relulab import catalogue, frameworks, registry
 
@@ -58,10 +60,10 @@ def test_parameter_urls_are_restored_and_used(app):
 def test_moving_a_parameter_redraws(app):
     app.query_params["act"] = "silu"
     at = app.run()
-    before = [el.proto.spec for el in at.get("plotly_chart")]
+    before = [json.dumps(c) for c in chart_specs(at)]
     at.slider(key="beta").set_value(2.5).run()
     assert not at.exception and not at.error
-    assert [el.proto.spec for el in at.get("plotly_chart")] != before
+    assert [json.dumps(c) for c in chart_specs(at)] != before
     assert "SiLU / Swish (beta=2.5)" in _names(chart_specs(at)[0])
 
 
@@ -88,7 +90,7 @@ def test_hostile_catalogue_urls_give_a_notice(app, query, words):
     notices = " ".join(w.value for w in at.warning)
     assert words in notices
     assert "<script>" not in notices and "<b>" not in notices
-    assert len(at.get("plotly_chart")) == 2
+    assert n_charts(at) == 2
 
 
 def test_compare_view_overlays_the_chosen_activations(app):

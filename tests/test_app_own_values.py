@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import chart_specs, trace
+from conftest import chart_specs, n_charts, trace
 
 from relulab import parse, relu
 
@@ -49,7 +49,7 @@ def test_bad_input_points_at_the_token_and_the_page_keeps_working(opened):
     at.text_area(key="values").set_value("1, 2..5, 3").run()
     assert not at.exception
     assert [e.value for e in at.error] == ["`2..5` at position 4 is not a number"]
-    assert len(at.get("plotly_chart")) == 2
+    assert n_charts(at) == 2
     at.slider(key="leak").set_value(0.3).run()
     assert not at.exception and at.error
 
@@ -83,10 +83,10 @@ def test_csv_download_offered(opened):
 
 def test_lab_is_lazy_and_shows_dying_units(app):
     at = app.run()
-    assert len(at.get("plotly_chart")) == 2  # closed: no training, no charts
+    assert n_charts(at) == 2  # closed: no training, no charts
     at.session_state["lab"] = True
     at.run()
-    assert not at.exception and len(at.get("plotly_chart")) == 4
+    assert not at.exception and n_charts(at) == 4
     text = " ".join(m.value for m in at.markdown)
     assert "**81%** of the ReLU network's hidden units are dead" in text
     at.selectbox(key="lab_preset").set_value("Too large a learning rate").run()

@@ -90,14 +90,70 @@ def test_small_leak_is_visible_in_the_inset(leak):
     assert any(f"slope = {leak:g}" in a.text for a in fig.layout.annotations)
 
 
-def test_hover_layer_gives_x_f_and_derivative():
+@pytest.mark.parametrize("convention", ["left", "jax"])
+def test_hover_refs_name_each_curves_lines_and_its_value_at_zero(convention):
+    leak = 0.25
+    f, df = (
+        figures.function_figure(leak, (-5.0, 5.0), convention=convention),
+        figures.derivative_figure(leak, (-5.0, 5.0), convention=convention),
+    )
+    refs = figures.hover_refs(f, df, figures.article_hover(leak, (-5.0, 5.0), convention))
+    assert [r["name"] for r in refs] == ["Leaky ReLU (0.25)", "ReLU"]
+    for r in refs:
+        f_line, df_line = f.data[r["f"][1]], df.data[r["df"][1]]
+        assert f_line.name == df_line.name == r["name"] and f_line.mode == "lines"
+        assert r["f"][0] == 0 and r["df"][0] == 1
+    # f′(0) for hover is the value the filled dot shows under the convention.
+    assert refs[0]["at0"] == figures.kink_dots(leak, convention)[0]
+    assert refs[0]["at0"] == (1.0 if convention == "jax" else leak)
+    assert refs[1]["at0"] == 0.0
+
+
+def test_hover_has_no_value_at_zero_when_zero_is_not_drawn():
+    assert [at0 for _, at0 in figures.article_hover(0.1, (1.0, 4.0))] == [None, None]
+
+
+def test_marked_points_hover_rounds_to_four_significant_digits():
+    # relu(-2.2, 0.1) is -0.22000000000000003 in floating point: the label shows -0.22.
+    fig = figures.function_figure(0.1, (-5.0, 5.0), np.array([-2.2]))
+    template = _trace(fig, "article examples").hovertemplate
+    assert "%{customdata[0]:.4~g}" in template and "%{x:.4~g}" in template
+
+
+@pytest.mark.parametrize("convention", ["left", "jax"])
+def test_example_marker_at_zero_follows_the_convention(convention):
+    # The article's x = 0 on f′ sits on the filled dot, never on the open one.
+    p = np.array([-0.5, 0.0, 1.0])
+    fig = figures.derivative_figure(0.25, (-5.0, 5.0), p, convention)
+    taken, other = figures.kink_dots(0.25, convention)
+    assert list(_trace(fig, "article examples").y) == [0.25, taken, 1.0]
+    assert taken != other
+
+
+def test_no_inset_at_leak_zero():
+    # ReLU and Leaky ReLU 0 are the same flat line for x < 0: nothing to magnify.
+    fig = figures.function_figure(0.0, (-5.0, 5.0))
+    assert "xaxis2" not in fig.layout.to_plotly_json()
+    assert not fig.layout.annotations and not fig.layout.shapes
+    assert all(t.xaxis in (None, "x") for t in fig.data)
+
+
+def test_inset_parts_are_marked_so_the_chart_can_hide_them():
     fig = figures.function_figure(0.1, (-5.0, 5.0))
-    hover = next(t for t in fig.data if t.name == "values")
-    x = np.array(hover.x)
-    assert 0.0 in x and x[0] == -5.0 and x[-1] == 5.0
-    cd = np.array(hover.customdata)
-    assert np.allclose(cd[:, 0], relu(x, 0.1)) and np.allclose(cd[:, 1], relu_dash(x, 0.1))
-    assert "f′" in hover.hovertemplate and "%{x" in hover.hovertemplate
+    on_inset = [t for t in fig.data if t.xaxis == "x2"]
+    assert on_inset and all(t.meta == "inset" for t in on_inset)
+    assert all(t.meta != "inset" for t in fig.data if t.xaxis != "x2")
+    assert [a.name for a in fig.layout.annotations] == ["inset"]
+    assert [s.name for s in fig.layout.shapes] == ["inset"]
+
+
+def test_chart_text_is_large_enough_to_project():
+    for font, least in ((figures.FONT_SIZE, 14), (figures.PRESENT_FONT_SIZE, 18)):
+        f = figures.function_figure(0.1, (-5.0, 5.0), font_size=font).layout
+        df = figures.derivative_figure(0.1, (-5.0, 5.0), font_size=font).layout
+        sizes = [f.font.size, df.font.size, f.xaxis2.tickfont.size, f.yaxis2.tickfont.size]
+        sizes += [a.font.size for a in (*f.annotations, *df.annotations)]
+        assert min(sizes) >= least, sizes
 
 
 def test_example_points_are_on_the_curves():

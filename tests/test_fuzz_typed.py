@@ -18,7 +18,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import APP
+from conftest import APP, n_charts
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +117,7 @@ def rendered(at) -> Counter:
         kind = getattr(node, "type", "")
         if kind in MARKDOWN_VALUES:
             out[(kind, "value", node.value)] += 1
-        if kind not in ("plotly_chart", "dataframe"):
+        if kind not in ("plotly_chart", "dataframe", "bidi_component"):
             for attr in MARKDOWN_ATTRS:
                 text = getattr(node, attr, None)
                 if isinstance(text, str) and text:
@@ -146,7 +146,7 @@ def check_typed(page, text: str) -> str:
     at, blank = page
     at.text_area(key="values").set_value(text).run()
     assert not at.exception, (text, at.exception)
-    assert len(at.get("plotly_chart")) == 2
+    assert n_charts(at) == 2
     kept = at.text_area(key="values").value
     assert text.startswith(kept) and len(kept) <= parse.MAX_CHARS + 1
     shown = rendered(at)

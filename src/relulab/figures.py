@@ -6,13 +6,14 @@ y value computed by :mod:`relulab.activations`. The derivative is a step: two
 horizontal pieces with a gap at 0 (no fake vertical segment), a closed dot on the value
 the library takes at exactly 0 and an open dot on the value it does not take.
 
-A hidden layer of evenly spaced points carries the hover text (x, f(x), f'(x)) so the
-student can read values anywhere along the lines, not just at the vertices.
+Hover along the lines is the chart element's (``relulab/webchart/chart.js``): it reads
+f and f′ at the cursor's x from these same vertices, named for it by :func:`hover_refs`.
+Marked points (the article's examples, the student's values) carry their own labels,
+rounded to 4 significant digits; full precision stays in the tables and the CSV.
 """
 
 from __future__ import annotations
 
-import functools
 import pickle
 
 import numpy as np
@@ -28,7 +29,7 @@ LEAKY_COLOR = "#D55E00"  # vermillion
 RELU_COLOR = "#0072B2"  # blue
 POINT_COLOR = "#009E73"  # bluish green
 FONT_SIZE = 16  # readable when projected
-HOVER_POINTS = 21  # every 0.5 on the default range; each point costs JSON bytes per move
+PRESENT_FONT_SIZE = 20  # present mode: chart text >= 18 px from the back of a room
 HEIGHT = 470
 
 
@@ -42,45 +43,40 @@ def vertices(x_range: tuple[float, float]) -> np.ndarray:
     return np.array([lo, 0.0, hi] if lo < 0 < hi else [lo, hi])
 
 
-def hover_grid(x_range: tuple[float, float], n: int = HOVER_POINTS) -> np.ndarray:
-    """Evenly spaced x values for hover, always including 0 when it is in range."""
-    lo, hi = x_range
-    grid = np.linspace(lo, hi, n)
-    if lo < 0 < hi:
-        grid = np.union1d(grid, [0.0])
-    return grid
-
-
-def _round(a: np.ndarray) -> list[float]:
-    """Short JSON numbers for hover labels only (curves carry the library's exact values)."""
-    # Hover labels show 4 significant digits; 6 keeps the JSON small without lying.
-    return [float(f"{v:.6g}") for v in np.ravel(a)]
-
-
 def _labels(leak: float) -> tuple[str, str]:
     return f"Leaky ReLU ({leak:g})", "ReLU"
 
 
-def _base_layout(title: str, y_title: str, x_range: tuple[float, float]) -> dict:
+def _base_layout(
+    title: str, y_title: str, x_range: tuple[float, float], font_size: int = FONT_SIZE
+) -> dict:
     lo, hi = x_range
     pad = 0.02 * (hi - lo)
     return {
         # No Python-side template (Plotly's default is ~7 KB of JSON per chart): the
         # page's chart theme, light or dark, is applied in the browser.
         "template": {},  # no plotly default: the page theme applies
-        "title": {"text": title, "font": {"size": FONT_SIZE + 2}, "y": 0.98, "yanchor": "top"},
-        "font": {"size": FONT_SIZE},
+        # Left-aligned: the modebar (top right) never covers it, even on a phone.
+        "title": {
+            "text": title,
+            "font": {"size": font_size + 2},
+            "x": 0,
+            "xref": "paper",
+            "y": 0.98,
+            "yanchor": "top",
+        },
+        "font": {"size": font_size},
         "height": HEIGHT,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "margin": {"l": 64, "r": 16, "t": 46, "b": 40},
         # Below the x axis: on a phone the legend wraps downwards, not over the plot.
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
         "hovermode": "closest",
         "xaxis": {
-            "title": {"text": "x"},
+            "title": {"text": "x", "standoff": 4},
             "range": [lo - pad, hi + pad],
             "zeroline": True,
         },
-        "yaxis": {"title": {"text": y_title}, "zeroline": True},
+        "yaxis": {"title": {"text": y_title, "standoff": 4}, "zeroline": True},
     }
 
 
@@ -89,7 +85,7 @@ OWN_MAX_DRAWN = 2_000  # more points than this add bytes, not information, to a 
 
 
 def _points_trace(
-    x: np.ndarray, y: np.ndarray, dy: np.ndarray, leak: float, name: str, own: bool = False
+    x: np.ndarray, y: np.ndarray, f: np.ndarray, df: np.ndarray, name: str, own: bool = False
 ) -> dict:
     return {
         "type": "scatter",
@@ -97,15 +93,17 @@ def _points_trace(
         "name": name,
         "x": x.tolist(),
         "y": y.tolist(),
-        "customdata": np.column_stack([relu(x, leak), dy]).tolist(),
+        "customdata": np.column_stack([f, df]).tolist(),
         "marker": {
             "color": OWN_COLOR if own else POINT_COLOR,
             "size": 10 if own else 12,
             "symbol": "circle" if own else "diamond",
             "line": {"width": 1.5, "color": "white"},
         },
-        "hovertemplate": f"{name}<br>x = %{{x}}<br>f(x) = %{{customdata[0]}}"
-        "<br>f′(x) = %{customdata[1]}<extra></extra>",
+        # 4 significant digits, trailing zeros dropped: relu(-2.2, 0.1) reads -0.22,
+        # not -0.22000000000000003 (the tables and the CSV keep every digit).
+        "hovertemplate": f"{name}<br>x = %{{x:.4~g}}<br>f(x) = %{{customdata[0]:.4~g}}"
+        "<br>f′(x) = %{customdata[1]:.4~g}<extra></extra>",
     }
 
 
@@ -121,36 +119,24 @@ def own_points(values: np.ndarray | None, x_range: tuple[float, float]) -> np.nd
     return v[:: -(-v.size // OWN_MAX_DRAWN)] if v.size > OWN_MAX_DRAWN else v
 
 
-@functools.lru_cache(maxsize=256)
-def _hover_columns(lo: float, hi: float, leak: float) -> tuple[tuple[float, ...], ...]:
-    """x, f, f′ (Leaky ReLU) and f, f′ (ReLU) along the hover grid, rounded for JSON.
+def _marked_points(
+    traces: list[dict],
+    leak: float,
+    convention: str,
+    on: str,
+    points: np.ndarray | None,
+    own: np.ndarray | None,
+) -> None:
+    """The article's examples and the student's values as markers on f or on f′.
 
-    Both figures of a slider move carry the same columns, so they are computed once
-    (and again only for a new leak or x-range): tuples, so no caller can change them."""
-    x = hover_grid((lo, hi))
-    return tuple(
-        tuple(_round(a)) for a in (x, relu(x, leak), relu_dash(x, leak), relu(x), relu_dash(x))
-    )
-
-
-def _hover_trace(x_range: tuple[float, float], leak: float, y_of: str) -> dict:
-    """Invisible points that give hover text along the whole line."""
-    x, f, df, f0, df0 = _hover_columns(float(x_range[0]), float(x_range[1]), float(leak))
-    return {
-        "type": "scatter",
-        "mode": "markers",
-        "name": "values",
-        "showlegend": False,
-        "x": list(x),
-        "y": list(f if y_of == "f" else df),
-        "customdata": [list(row) for row in zip(f, df, f0, df0, strict=True)],
-        "marker": {"size": 14, "opacity": 0},
-        "hovertemplate": (
-            f"x = %{{x:.4g}}<br>Leaky ReLU ({leak:g}): f = %{{customdata[0]:.4g}},"
-            " f′ = %{customdata[1]:.4g}<br>ReLU: f = %{customdata[2]:.4g},"
-            " f′ = %{customdata[3]:.4g}<extra></extra>"
-        ),
-    }
+    f′ follows the page's convention at exactly 0, as the filled dot and the tables do,
+    so a marker never sits on the value the convention does not take."""
+    for values, name, is_own in ((points, "article examples", False), (own, "your values", True)):
+        if values is None or not len(values):
+            continue
+        p = np.asarray(values, dtype=float)
+        f, df = relu(p, leak), relu_dash_under(p, leak, convention)
+        traces.append(_points_trace(p, f if on == "f" else df, f, df, name, is_own))
 
 
 def function_figure(
@@ -158,18 +144,22 @@ def function_figure(
     x_range: tuple[float, float],
     points: np.ndarray | None = None,
     own: np.ndarray | None = None,
+    convention: str = LEFT,
+    font_size: int = FONT_SIZE,
 ) -> go.Figure:
     """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
 
     Leaky ReLU is a solid line and ReLU a dashed one drawn on top, so both stay
     visible where they coincide (x > 0). The inset rescales y on the negative side
-    so that even a slope of 0.01 is visibly different from ReLU's flat 0.
+    so that even a slope of 0.01 is visibly different from ReLU's flat 0; with a leak
+    of 0 the two are the same flat line there and there is nothing to magnify, so
+    there is no inset. The inset's traces carry ``meta: "inset"`` and its panel and
+    label ``name: "inset"``, so the chart element can hide it while the student zooms.
     """
     leak_name, relu_name = _labels(leak)
     xs = vertices(x_range)
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
-        _hover_trace((lo, hi), leak, "f"),
         {
             "type": "scatter",
             "mode": "lines",
@@ -189,95 +179,143 @@ def function_figure(
             "hoverinfo": "skip",
         },
     ]
-    if points is not None and len(points):
-        p = np.asarray(points, dtype=float)
-        traces.append(_points_trace(p, relu(p, leak), relu_dash(p, leak), leak, "article examples"))
-    if own is not None and len(own):
-        o = np.asarray(own, dtype=float)
-        traces.append(
-            _points_trace(o, relu(o, leak), relu_dash(o, leak), leak, "your values", True)
-        )
-    layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
-    annotations = []
-    if lo < 0:
-        # Inset: the negative side only, y scaled to the leaky line itself.
-        neg = np.array([lo, min(hi, 0.0)])
-        y_leak = relu(neg, leak)
-        span = float(np.ptp(y_leak)) or abs(lo) * 0.01
-        y_all = np.concatenate([relu(xs, leak), relu(xs)])
-        main_span = float(np.ptp(y_all)) or 1.0
-        zoom = main_span / (span * 1.3)
-        layout["xaxis2"] = {
-            "domain": [0.12, 0.5],
-            "anchor": "y2",
-            "range": [lo, float(neg[-1])],
-            "showgrid": False,
-            "tickfont": {"size": FONT_SIZE - 4},
-        }
-        layout["yaxis2"] = {
-            "domain": [0.52, 0.88],
-            "anchor": "x2",
-            "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
-            "showgrid": False,
-            "tickfont": {"size": FONT_SIZE - 4},
-            "tickformat": ".2~g",
-        }
-        traces += [
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": neg.tolist(),
-                "y": y_leak.tolist(),
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "showlegend": False,
-                "line": {"color": LEAKY_COLOR, "width": 4},
-                "hovertemplate": "x = %{x:.4g}<br>Leaky ReLU = %{y:.4g}<extra>inset</extra>",
-            },
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": neg.tolist(),
-                "y": relu(neg).tolist(),
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "showlegend": False,
-                "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
-                "hoverinfo": "skip",
-            },
-        ]
-        zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
-        annotations.append(
-            {
-                "text": f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.02,
-                "y": 0.99,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": FONT_SIZE - 3},
-            }
-        )
-        # A faint panel behind the inset, readable on light and dark themes.
-        layout["shapes"] = [
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "paper",
-                "x0": 0.0,
-                "x1": 0.53,
-                "y0": 0.42,
-                "y1": 1.0,
-                "fillcolor": "rgba(128,128,128,0.10)",
-                "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
-                "layer": "below",
-            }
-        ]
-    if annotations:
-        layout["annotations"] = annotations
+    _marked_points(traces, leak, convention, "f", points, own)
+    layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
+    if lo < 0 and leak != 0:
+        traces += _inset(layout, leak, xs, font_size)
     return _figure(traces, layout, plain=True)
+
+
+def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[dict]:
+    """The close-up of x < 0: adds its axes, panel and label to ``layout``, returns
+    its traces."""
+    lo, hi = float(xs[0]), float(xs[-1])
+    neg = np.array([lo, min(hi, 0.0)])
+    y_leak = relu(neg, leak)
+    span = float(np.ptp(y_leak)) or abs(lo) * 0.01
+    y_all = np.concatenate([relu(xs, leak), relu(xs)])
+    main_span = float(np.ptp(y_all)) or 1.0
+    zoom = main_span / (span * 1.3)
+    small = font_size - 2  # tick labels stay >= 14 px (18 in present mode)
+    layout["xaxis2"] = {
+        "domain": [0.14, 0.5],
+        "anchor": "y2",
+        "range": [lo, float(neg[-1])],
+        "showgrid": False,
+        "nticks": 4,
+        "tickfont": {"size": small},
+    }
+    layout["yaxis2"] = {
+        "domain": [0.5, 0.86],
+        "anchor": "x2",
+        "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
+        "showgrid": False,
+        "nticks": 4,
+        "tickfont": {"size": small},
+        "tickformat": ".2~g",
+    }
+    zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
+    layout["annotations"] = [
+        {
+            "name": "inset",
+            "text": f"close-up of x < 0: {zoom_text}, slope = {leak:g}",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.01,
+            "y": 0.995,
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": small},
+        }
+    ]
+    # A faint panel behind the inset, readable on light and dark themes.
+    layout["shapes"] = [
+        {
+            "name": "inset",
+            "type": "rect",
+            "xref": "paper",
+            "yref": "paper",
+            "x0": 0.0,
+            "x1": 0.53,
+            "y0": 0.38,
+            "y1": 1.0,
+            "fillcolor": "rgba(128,128,128,0.10)",
+            "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
+            "layer": "below",
+        }
+    ]
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "close-up: " + _labels(leak)[0],
+            "meta": "inset",
+            "x": neg.tolist(),
+            "y": y_leak.tolist(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "line": {"color": LEAKY_COLOR, "width": 4},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "close-up: ReLU",
+            "meta": "inset",
+            "x": neg.tolist(),
+            "y": relu(neg).tolist(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+
+
+def spec(fig: go.Figure) -> dict:
+    """The plain ``{"data", "layout"}`` a builder made, without plotly's conversion (the
+    chart element encodes it itself, see :mod:`relulab.wire`)."""
+    raw = vars(fig).get("_spec")
+    return raw if raw is not None else fig.to_dict()
+
+
+def hover_refs(
+    f_fig: go.Figure, df_fig: go.Figure, curves: list[tuple[str, float | None]]
+) -> list[dict]:
+    """For each (name, f′ at exactly 0) the indices of the line traces named ``name`` in
+    the function and the derivative figure: the chart element reads f and f′ at the
+    cursor's x from them.
+
+    >>> f, df = function_figure(0.1, (-5, 5)), derivative_figure(0.1, (-5, 5))
+    >>> hover_refs(f, df, [("ReLU", 0.0)])
+    [{'name': 'ReLU', 'f': [0, 1], 'df': [1, 1], 'at0': 0.0}]
+    """
+
+    def index(fig: go.Figure, name: str) -> int:
+        data = spec(fig)["data"]
+        return next(
+            i
+            for i, t in enumerate(data)
+            if t.get("name") == name and t.get("mode") == "lines" and t.get("meta") != "inset"
+        )
+
+    return [
+        {"name": name, "f": [0, index(f_fig, name)], "df": [1, index(df_fig, name)], "at0": at0}
+        for name, at0 in curves
+    ]
+
+
+def article_hover(leak: float, x_range: tuple[float, float], convention: str = LEFT) -> list:
+    """What the article's chart pair shows on hover: both curves, f′(0) by convention."""
+    leak_name, relu_name = _labels(leak)
+    inside = x_range[0] <= 0 <= x_range[1]
+    return [
+        (leak_name, float(relu_dash_under(0.0, leak, convention)) if inside else None),
+        (relu_name, float(relu_dash_under(0.0, 0.0, convention)) if inside else None),
+    ]
 
 
 class SpecFigure(go.Figure):
@@ -436,6 +474,7 @@ def derivative_figure(
     points: np.ndarray | None = None,
     convention: str = LEFT,
     own: np.ndarray | None = None,
+    font_size: int = FONT_SIZE,
 ) -> go.Figure:
     """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
     value taken there follows ``convention``: the article's, or JAX's)."""
@@ -443,22 +482,14 @@ def derivative_figure(
     xs = vertices(x_range)
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
-        _hover_trace((lo, hi), leak, "df"),
         _step_trace(leak, (lo, hi), leak_name, {"color": LEAKY_COLOR, "width": 5}),
         _step_trace(0.0, (lo, hi), relu_name, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
     ]
-    if points is not None and len(points):
-        p = np.asarray(points, dtype=float)
-        dy = relu_dash(p, leak)
-        traces.append(_points_trace(p, dy, dy, leak, "article examples"))
-    if own is not None and len(own):
-        o = np.asarray(own, dtype=float)
-        do = relu_dash_under(o, leak, convention)
-        traces.append(_points_trace(o, do, do, leak, "your values", True))
-    if lo < 0 < hi:  # after the example points, so the dots at 0 stay on top
+    _marked_points(traces, leak, convention, "df", points, own)
+    if lo < 0 < hi:  # after the marked points, so the dots at 0 stay on top
         traces += _dot_traces(0.0, RELU_COLOR, 20, convention)
         traces += _dot_traces(leak, LEAKY_COLOR, 13, convention)
-    layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
+    layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
     ys = [0.0, 1.0, leak]
     layout["yaxis"]["range"] = [min(ys) - 0.15, max(ys) + 0.15]
     if lo < 0:
@@ -470,7 +501,7 @@ def derivative_figure(
                 "y": left,
                 "yshift": 18 if left < 0.5 else -18,  # away from ReLU′ = 0
                 "showarrow": False,
-                "font": {"size": FONT_SIZE - 2, "color": LEAKY_COLOR},
+                "font": {"size": font_size - 2},  # the theme's text colour: 4.5:1
             }
         ]
     return _figure(traces, layout, plain=True)
@@ -558,6 +589,20 @@ def catalogue_figures(
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
     f_layout["hovermode"] = d_layout["hovermode"] = "x unified" if len(entries) > 1 else "closest"
     return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
+
+
+def catalogue_hover(
+    entries: list[tuple[object, dict[str, float]]],
+    x_range: tuple[float, float],
+    convention: str = LEFT,
+) -> list[tuple[str, float | None]]:
+    """Each entry's legend name and its f′ at exactly 0 under ``convention`` (None where
+    there is no kink, or 0 is outside the x-range: hover then reads the drawn line)."""
+    inside = x_range[0] < 0 < x_range[1]
+    return [
+        (entry_label(act, p), kink_value(act.key, p, convention) if inside else None)
+        for act, p in entries
+    ]
 
 
 # --- the dying-ReLU lab ------------------------------------------------------------------

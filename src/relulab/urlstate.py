@@ -180,3 +180,27 @@ def check_choice(name: str, raw: list[str], options: list[str], using: str) -> R
     if len(raw) != 1 or raw[0] not in options:
         return Repair(None, f"The link’s {name} is not one of the choices here; showing {using}.")
     return None
+
+
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def check_flag(name: str, raw: list[str]) -> tuple[bool, Repair | None]:
+    """An on/off URL value (``present=1``): the setting, and a notice if it was unclear.
+
+    >>> check_flag("present", ["1"]), check_flag("present", [])
+    ((True, None), (False, None))
+    >>> check_flag("present", ["TRUE"])[0], check_flag("present", ["0"])[0]
+    (True, False)
+    >>> check_flag("present", ["<b>"])
+    (False, Repair(value=None, notice='The link’s present is not 1 or 0; left off.'))
+    """
+    if not raw:
+        return False, None
+    text = raw[0].strip().lower() if len(raw) == 1 else None
+    if text in _ON:
+        return True, None
+    if text in _OFF:
+        return False, None
+    return False, Repair(None, f"The link’s {name} is not 1 or 0; left off.")

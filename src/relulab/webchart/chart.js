@@ -1,0 +1,331 @@
+// ReLU Lab's chart element: a function chart and its derivative chart, drawn with
+// plotly.js from numbers the server computed (relulab), never from text a student typed.
+//
+// Streamlit (st.components.v2) calls the default export on mount and again whenever
+// the payload or the theme changes, with the same parentElement. The plots live as
+// long as that element: a new payload goes through Plotly.react, so a slider move
+// redraws in place and a student's zoom or pan survives it (layout.uirevision, set by
+// the server to the x-range: a new x-range starts a fresh view).
+//
+// Payload (JSON bytes, see relulab.wire):
+//   charts: [{data, layout, name}]   Plotly figures; the inset's traces carry
+//                                     meta "inset", its shapes and annotations name "inset"
+//   hover:  [{name, f: [chart, trace], df: [chart, trace], at0}]   which drawn lines
+//           hold each curve's f and f′, and f′ at exactly 0 (the convention's value)
+//   present: bool                     present mode: taller charts
+//   revision: string                  uirevision for both charts
+
+const PLOTLY_URL = new URL("./plotly-basic.min.js", import.meta.url).href;
+const CELL_MIN = 360; // px: narrower than two of these side by side, the charts stack
+const CONFIG = {
+  displaylogo: false,
+  showSendToCloud: false, // plotly.js would otherwise offer to upload the chart
+  // Zoom, pan, reset and PNG download: few enough buttons to clear a phone's chart title.
+  modeBarButtonsToRemove: ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+  doubleClick: "reset",
+  responsive: false, // a ResizeObserver below resizes; Plotly's own listens on window
+};
+
+let plotlyLoading = null;
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = PLOTLY_URL;
+      s.async = true;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => {
+        plotlyLoading = null;
+        reject(new Error("could not load plotly.js"));
+      };
+      document.head.appendChild(s);
+    });
+  }
+  return plotlyLoading;
+}
+
+function decode(data) {
+  if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
+  if (data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(new Uint8Array(data)));
+  if (typeof data === "string") return JSON.parse(data);
+  return data;
+}
+
+// --- theme -------------------------------------------------------------------------
+
+function cssVar(el, name, fallback) {
+  const v = getComputedStyle(el).getPropertyValue(name).trim();
+  return v && v !== "unset" ? v : fallback;
+}
+
+function withAlpha(color, alpha) {
+  // Streamlit hands hex colours; anything else is used as it is.
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1], 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+function readTheme(el) {
+  const text = cssVar(el, "--st-text-color", "#111318");
+  return {
+    text,
+    background: cssVar(el, "--st-background-color", "#ffffff"),
+    panel: cssVar(el, "--st-secondary-background-color", "#f2f4f7"),
+    grid: withAlpha(text, 0.14),
+    line: withAlpha(text, 0.55),
+    font: cssVar(el, "--st-font", "sans-serif"),
+  };
+}
+
+function axisTheme(axis, theme) {
+  const a = axis || {};
+  return {
+    gridcolor: theme.grid,
+    zerolinecolor: theme.line,
+    linecolor: theme.line,
+    ...a,
+    tickfont: { color: theme.text, ...(a.tickfont || {}) },
+    title: a.title ? { ...a.title, font: { color: theme.text, ...((a.title || {}).font || {}) } } : a.title,
+  };
+}
+
+// A copy of the server's layout in the page's colours. Text is the theme's full text
+// colour (not a grey): tick labels must keep 4.5:1 contrast on a projector.
+function themedLayout(layout, theme, height, revision) {
+  const out = {
+    ...layout,
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { family: theme.font, color: theme.text, ...(layout.font || {}) },
+    hoverlabel: { bgcolor: theme.background, bordercolor: theme.line, font: { color: theme.text, size: (layout.font || {}).size } },
+    legend: { ...(layout.legend || {}), font: { color: theme.text } },
+    height,
+    uirevision: revision,
+    autosize: true,
+  };
+  delete out.width;
+  for (const key of Object.keys(layout)) {
+    if (/^[xy]axis\d*$/.test(key)) out[key] = axisTheme(layout[key], theme);
+  }
+  if (out.title) out.title = { ...out.title, font: { color: theme.text, ...((out.title || {}).font || {}) } };
+  if (out.annotations) {
+    out.annotations = out.annotations.map((a) => ({ ...a, font: { color: theme.text, ...(a.font || {}) } }));
+  }
+  return out;
+}
+
+// --- the inset steps aside when the student zooms -----------------------------------
+
+function withoutInset(data, layout) {
+  const d = data.map((t) => (t.meta === "inset" ? { ...t, visible: false } : t));
+  const l = { ...layout };
+  for (const key of ["xaxis2", "yaxis2"]) if (l[key]) l[key] = { ...l[key], visible: false };
+  for (const key of ["shapes", "annotations"]) {
+    if (l[key]) l[key] = l[key].filter((s) => s.name !== "inset");
+  }
+  return [d, l];
+}
+
+function isZoomed(gd, layout) {
+  const full = gd._fullLayout && gd._fullLayout.xaxis;
+  const want = layout.xaxis && layout.xaxis.range;
+  if (!full || !want || !full.range) return false;
+  const span = Math.abs(want[1] - want[0]) || 1;
+  return Math.abs(full.range[0] - want[0]) > 1e-6 * span || Math.abs(full.range[1] - want[1]) > 1e-6 * span;
+}
+
+// --- hover: f and f′ of every curve at the cursor's x ---------------------------------
+
+function decimals(step) {
+  // One digit finer than the axis's tick step: at ticks 0, 2, 4 a cursor reads 1.4.
+  if (!(step > 0) || !isFinite(step)) return 2;
+  return Math.max(0, Math.min(12, Math.ceil(-Math.log10(step)) + 1));
+}
+
+function show4(v) {
+  if (v === null || v === undefined || !isFinite(v)) return "—";
+  if (v === 0) return "0";
+  return String(Number(v.toPrecision(4)));
+}
+
+// The value of a drawn polyline at x: linear between the server's vertices (exact for
+// the ReLU family's straight pieces; within half a pixel for sampled curves). A null
+// in the data is a gap (a jump), so the piece containing x is used.
+function valueAt(xs, ys, x) {
+  for (let i = 0; i + 1 < xs.length; i++) {
+    const x0 = xs[i], x1 = xs[i + 1], y0 = ys[i], y1 = ys[i + 1];
+    if (x0 === null || x1 === null || y0 === null || y1 === null) continue;
+    if ((x0 <= x && x <= x1) || (x1 <= x && x <= x0)) {
+      if (x1 === x0) return y0;
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return null;
+}
+
+function hoverLines(state, x) {
+  const charts = state.payload.charts;
+  return state.payload.hover.map((c) => {
+    const at = (ref) => {
+      const t = charts[ref[0]].data[ref[1]];
+      return t ? valueAt(t.x, t.y, x) : null;
+    };
+    const df = x === 0 && c.at0 !== null && c.at0 !== undefined ? c.at0 : at(c.df);
+    return `${c.name}: f = ${show4(at(c.f))}, f′ = ${show4(df)}`;
+  });
+}
+
+function onMove(state, i, event) {
+  const gd = state.plots[i];
+  const tip = state.tips[i];
+  const full = gd._fullLayout;
+  if (!full || state.markerHover || !state.payload.hover.length) {
+    tip.hidden = true;
+    return;
+  }
+  const box = gd.getBoundingClientRect();
+  const px = event.clientX - box.left;
+  const py = event.clientY - box.top;
+  let xa = full.xaxis;
+  const ya = full.yaxis;
+  const inset = full.xaxis2 && full.xaxis2.visible !== false && full.yaxis2;
+  if (inset && px >= full.xaxis2._offset && px <= full.xaxis2._offset + full.xaxis2._length &&
+      py >= full.yaxis2._offset && py <= full.yaxis2._offset + full.yaxis2._length) {
+    xa = full.xaxis2;
+  }
+  if (px < xa._offset || px > xa._offset + xa._length || py < ya._offset || py > ya._offset + ya._length) {
+    tip.hidden = true;
+    return;
+  }
+  const d = decimals(xa.dtick);
+  let x = Number(xa.p2d(px - xa._offset).toFixed(d));
+  if (Object.is(x, -0)) x = 0;
+  tip.replaceChildren();
+  for (const line of [`x = ${x.toFixed(d)}`, ...hoverLines(state, x)]) {
+    const row = document.createElement("div");
+    row.textContent = line; // plain text: nothing in a label is markup
+    tip.appendChild(row);
+  }
+  tip.hidden = false;
+  const cell = gd.parentElement.getBoundingClientRect();
+  const left = event.clientX - cell.left + 14;
+  const room = cell.width - tip.offsetWidth - 4;
+  tip.style.left = `${Math.max(4, left > room ? left - tip.offsetWidth - 28 : left)}px`;
+  tip.style.top = `${Math.max(0, event.clientY - cell.top - tip.offsetHeight - 12)}px`;
+}
+
+// --- layout -------------------------------------------------------------------------
+
+function chartHeight(state) {
+  const pair = state.pair;
+  const width = pair.clientWidth;
+  const stacked = width < 2 * CELL_MIN + 16;
+  const present = state.payload.present;
+  if (stacked) {
+    // A phone: each chart about as tall as it is wide, the pair one under the other.
+    return Math.round(Math.min(present ? 560 : 480, Math.max(320, width * 1.15)));
+  }
+  // Beside each other: fill the rest of the first screen, so both whole charts show
+  // without scrolling on a projector.
+  const top = pair.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - 8;
+  const [lo, hi] = present ? [420, 1100] : [340, 640];
+  return Math.round(Math.min(hi, Math.max(lo, room)));
+}
+
+function create(root) {
+  const pair = document.createElement("div");
+  pair.className = "rl-pair";
+  const state = { root, pair, plots: [], tips: [], zoomed: [false, false], revision: null,
+                  markerHover: false, payload: null, height: null, drawn: [null, null] };
+  for (let i = 0; i < 2; i++) {
+    const cell = document.createElement("div");
+    cell.className = "rl-cell";
+    const plot = document.createElement("div");
+    plot.className = "rl-plot";
+    plot.setAttribute("role", "figure");
+    const tip = document.createElement("div");
+    tip.className = "rl-tip";
+    tip.hidden = true;
+    cell.append(plot, tip);
+    pair.appendChild(cell);
+    state.plots.push(plot);
+    state.tips.push(tip);
+    plot.addEventListener("mousemove", (e) => onMove(state, i, e));
+    plot.addEventListener("mouseleave", () => { tip.hidden = true; });
+  }
+  root.appendChild(pair);
+  let last = pair.clientWidth;
+  state.observer = new ResizeObserver(() => {
+    if (!pair.isConnected || !window.Plotly || !state.payload) return;
+    if (Math.abs(pair.clientWidth - last) < 1) return;
+    last = pair.clientWidth;
+    draw(state);
+  });
+  state.observer.observe(pair);
+  return state;
+}
+
+function wire(state, i) {
+  const gd = state.plots[i];
+  if (gd.__rlWired) return;
+  gd.__rlWired = true;
+  gd.on("plotly_hover", () => { state.markerHover = true; state.tips[i].hidden = true; });
+  gd.on("plotly_unhover", () => { state.markerHover = false; });
+  gd.on("plotly_relayout", () => {
+    const zoomed = isZoomed(gd, state.payload.charts[i].layout);
+    if (zoomed !== state.zoomed[i]) {
+      state.zoomed[i] = zoomed;
+      drawOne(state, i);
+    }
+  });
+}
+
+function drawOne(state, i) {
+  const spec = state.payload.charts[i];
+  const gd = state.plots[i];
+  let data = spec.data;
+  let layout = themedLayout(spec.layout, state.theme, state.height, state.payload.revision);
+  if (state.zoomed[i]) [data, layout] = withoutInset(data, layout);
+  gd.setAttribute("aria-label", spec.name || (spec.layout.title || {}).text || "chart");
+  const done = window.Plotly.react(gd, data, layout, CONFIG);
+  wire(state, i);
+  return done;
+}
+
+function draw(state) {
+  state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
+  state.height = chartHeight(state);
+  if (state.payload.revision !== state.revision) {
+    state.revision = state.payload.revision;
+    state.zoomed = [false, false];
+  }
+  return Promise.all(state.payload.charts.map((_, i) => drawOne(state, i)));
+}
+
+const states = new WeakMap();
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let state = states.get(parentElement);
+  if (!state) {
+    state = create(parentElement);
+    states.set(parentElement, state);
+  }
+  state.payload = decode(data);
+  loadPlotly().then(() => draw(state)).catch((err) => {
+    state.pair.textContent = "The charts could not be drawn: " + err.message;
+  });
+  return () => {
+    // Called before every new payload too; only a removed element lets its plots go.
+    setTimeout(() => {
+      if (!state.pair.isConnected && window.Plotly) {
+        state.observer.disconnect();
+        state.plots.forEach((gd) => window.Plotly.purge(gd));
+        states.delete(parentElement);
+      }
+    }, 0);
+  };
+}

@@ -1,0 +1,63 @@
+"""The chart element's payload encoding: strict JSON that the browser's JSON.parse takes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from relulab import wire
+
+
+def _strict(data: bytes):
+    """Parse as JSON.parse would: NaN, Infinity and -Infinity are not JSON."""
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+@given(
+    hnp.arrays(
+        st.sampled_from([np.float64, np.float32, np.float16]),
+        hnp.array_shapes(max_dims=2, max_side=20),
+        elements={"allow_nan": True, "allow_infinity": True},
+    )
+)
+def test_any_float_array_is_strict_json_with_gaps_for_non_finite_values(a):
+    back = _strict(wire.encode({"y": a}))["y"]
+    flat = np.asarray(back, dtype=object).ravel() if a.ndim else [back]
+    for got, want in zip(flat, a.ravel(), strict=True):
+        if np.isfinite(want):
+            assert got == pytest.approx(float(want), rel=1e-8)
+        else:
+            assert got is None
+
+
+def test_python_floats_keep_every_digit():
+    # The article's vertices are exact floats; the chart gets them to the last bit.
+    v = 0.1 * -2.2
+    assert _strict(wire.encode([v, float("nan"), float("-inf")])) == [v, None, None]
+
+
+def test_text_is_escaped_as_json():
+    text = 'f′ "quoted" </script>\n'
+    assert _strict(wire.encode({"name": text})) == {"name": text}
+
+
+@pytest.mark.parametrize(
+    "bad", [object(), {1: "x"}, np.array(["a"]), np.array([1 + 2j]), {1.5}, b"raw"]
+)
+def test_anything_else_is_refused_on_the_server(bad):
+    with pytest.raises(TypeError):
+        wire.encode({"x": bad})
+
+
+def test_integers_booleans_and_none():
+    payload = {"n": 3, "i": np.int64(4), "b": True, "z": None, "a": np.arange(3)}
+    assert _strict(wire.encode(payload)) == {"n": 3, "i": 4, "b": True, "z": None, "a": [0, 1, 2]}
