@@ -182,16 +182,19 @@ def view_controls() -> tuple[str, str]:
         st.session_state["_link"] = link  # for the fragment's first run, then dropped
 
     # Two compact rows above the instrument (they wrap on a phone): the title with the
-    # present switch, then the picker with the convention at the kink.
-    top = st.container(horizontal=True, vertical_alignment="center")
-    top.markdown("#### ReLU Lab", width="content")
-    top.toggle(
+    # present switch, then the picker with the convention at the kink. Present mode
+    # drops the title and keeps the switch in the second row, for taller charts.
+    present = st.session_state["present"]
+    if not present:
+        top = st.container(horizontal=True, vertical_alignment="center")
+        top.markdown("#### ReLU Lab", width="content")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    (row if present else top).toggle(
         "Present",
         key="present",
         help="For a projector: hides the explanations and draws the charts as large as "
         "the screen allows, with larger text. The link keeps it (present=1).",
     )
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=300)
     convention = row.radio(
         "Derivative at exactly x = 0",

@@ -10,7 +10,9 @@ the chart) after each reply. All students run in one asyncio process; the server
 For app.py and for the floor page (bench/floor_app.py: the same two URL-bound sliders and
 one 3-point chart, nothing else) under the same load in the same run, it prints sessions
 established, errors, rerun latency p50/p95/max (send -> script_finished), page-load
-latency, the server's peak RSS and its CPU (mean and busiest second, in cores).
+latency (the first run and the files the browser then fetches for the page's chart
+element: its script, its style and plotly.js), the server's peak RSS and its CPU (mean
+and busiest second, in cores).
 An error is a failed connection, a timeout, a run that did not finish successfully, an
 exception element, or a chart that does not show the leak the student chose.
 
@@ -52,6 +54,7 @@ from simclient import SimSession  # noqa: E402
 PAGES = {"app": ROOT / "app.py", "floor": ROOT / "bench" / "floor_app.py"}
 TARGETS = {"errors": 0, "p95 ratio": 3.0, "peak RSS MB": 500.0}
 TICK = os.sysconf("SC_CLK_TCK")
+PLOTLY_JS = "/_stcore/bidi-components/relulab.chart/plotly-basic.min.js"
 THINK = (1.0, 4.0)  # seconds a student looks at the chart before the next move
 
 
@@ -140,12 +143,17 @@ async def student(i: int, url: str, moves: int, ramp: float, seed: int, res: Res
     await asyncio.sleep(rng.uniform(0, ramp))
     try:
         async with SimSession(url) as s:
+            t0 = time.perf_counter()
             run = await s.open()
             if not run.ok:
                 res.error(f"page load: status {run.status} {run.exceptions[:1]}")
                 return
+            # What the browser then fetches for the page's components: the chart
+            # element's script and style, and the plotly.js its script loads.
+            for path in sorted(run.assets) + [PLOTLY_JS] * bool(run.assets):
+                await s.fetch(path)
             res.established += 1
-            res.loads.append(run.seconds)
+            res.loads.append(time.perf_counter() - t0)
             leak = 0.1
             for _ in range(moves):
                 await asyncio.sleep(rng.uniform(*THINK))

@@ -22,6 +22,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
+from urllib.request import Request, urlopen
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -71,6 +72,8 @@ def _initial_state(kind: str, el) -> WidgetState | None:
             return None
     elif kind == "multiselect":
         s.string_array_value.data.extend(el.options[i] for i in el.default)
+    elif kind == "checkbox":  # st.checkbox and st.toggle
+        s.bool_value = el.value if el.set_value else el.default
     else:
         return None  # text areas, buttons, expanders, tabs: nothing until used
     return s
@@ -83,7 +86,8 @@ class Run:
     seconds: float
     status: int
     kinds: list[str] = field(default_factory=list)  # "delta:new_element:slider", ...
-    charts: list[str] = field(default_factory=list)  # plotly_chart specs (JSON text)
+    charts: list[str] = field(default_factory=list)  # chart payloads or specs (JSON text)
+    assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
     received_bytes: int = 0
 
@@ -142,6 +146,18 @@ class SimSession:
     async def open(self) -> Run:
         """Load the page: the first full run."""
         return await self._rerun(self.back_msg())
+
+    async def fetch(self, path: str) -> int:
+        """GET a file as a browser does (gzip accepted); its size on the wire."""
+
+        def get() -> int:
+            req = Request(self.origin + path, headers={"Accept-Encoding": "gzip"})
+            with urlopen(req, timeout=self.timeout) as r:
+                if r.status != 200:
+                    raise OSError(f"{path}: HTTP {r.status}")
+                return len(r.read())
+
+        return await asyncio.to_thread(get)
 
     async def move_slider(self, key: str, value: float | tuple[float, float]) -> Run:
         """Move the slider bound to URL key `key` (or with that widget key) to `value`."""
@@ -212,6 +228,14 @@ class SimSession:
         el = getattr(delta.new_element, el_kind)
         if el_kind == "plotly_chart":
             run.charts.append(el.spec)
+        elif el_kind == "bidi_component":
+            # The chart element: its payload, and the files the browser loads for it.
+            run.charts.append(el.bytes.decode())
+            run.assets.update(
+                f"/_stcore/bidi-components/{el.component_name}/{path}"
+                for path in (el.js_source_path, el.css_source_path)
+                if path
+            )
         elif el_kind == "exception":
             run.exceptions.append(f"{el.type}: {el.message}")
         elif getattr(el, "id", "").startswith("$$ID-"):

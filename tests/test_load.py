@@ -106,3 +106,35 @@ def test_a_simulated_move_looks_like_a_real_browser_move(browser):
     assert real["fragment_id"] and real["widgets"]  # a fragment rerun, with widget states
     assert sim_replies == real_replies
     assert real_replies[-1] == f"script_finished:{ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}"
+
+
+async def _simulated_load_assets(url: str) -> list[str]:
+    async with SimSession(url) as s:
+        run = await s.open()
+        return sorted(run.assets) + [load.PLOTLY_JS] * bool(run.assets)
+
+
+@pytest.mark.browser
+def test_a_simulated_load_fetches_what_the_browser_fetches_for_the_charts(browser):
+    # The class's arrival costs the server these files (gzipped per request): the
+    # simulation must fetch the same ones, or the load figures leave that cost out.
+    with serve(ROOT / "app.py") as (url, _pid):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on(
+            "request",
+            lambda r: (
+                "/_stcore/bidi-components/" in r.url and fetched.append(r.url.removeprefix(url))
+            ),
+        )
+        page.goto(url)
+        page.wait_for_selector(READY, timeout=60_000)
+        page.wait_for_function(
+            "document.querySelectorAll('.rl-plot .main-svg').length >= 2", timeout=60_000
+        )
+        context.close()
+        with ThreadPoolExecutor(1) as pool:
+            simulated = pool.submit(asyncio.run, _simulated_load_assets(url)).result()
+    assert sorted(set(fetched)) == sorted(simulated)
+    assert load.PLOTLY_JS in simulated

@@ -93,7 +93,10 @@ function axisTheme(axis, theme) {
 
 // A copy of the server's layout in the page's colours. Text is the theme's full text
 // colour (not a grey): tick labels must keep 4.5:1 contrast on a projector.
-function themedLayout(layout, theme, height, revision) {
+function themedLayout(source, theme, height, revision) {
+  // A deep copy: Plotly writes a zoom into the layout it was given (axis ranges, in
+  // place), and the server's layout must stay as sent to tell a zoom from none.
+  const layout = structuredClone(source);
   const out = {
     ...layout,
     paper_bgcolor: "rgba(0,0,0,0)",
@@ -262,7 +265,7 @@ function create(root) {
     if (!pair.isConnected || !window.Plotly || !state.payload) return;
     if (Math.abs(pair.clientWidth - last) < 1) return;
     last = pair.clientWidth;
-    draw(state);
+    draw(state, true);
   });
   state.observer.observe(pair);
   return state;
@@ -275,11 +278,15 @@ function wire(state, i) {
   gd.on("plotly_hover", () => { state.markerHover = true; state.tips[i].hidden = true; });
   gd.on("plotly_unhover", () => { state.markerHover = false; });
   gd.on("plotly_relayout", () => {
-    const zoomed = isZoomed(gd, state.payload.charts[i].layout);
-    if (zoomed !== state.zoomed[i]) {
-      state.zoomed[i] = zoomed;
-      drawOne(state, i);
-    }
+    // Plotly reports the event before its full layout holds the new range: look after.
+    setTimeout(() => {
+      if (!state.payload) return;
+      const zoomed = isZoomed(gd, state.payload.charts[i].layout);
+      if (zoomed !== state.zoomed[i]) {
+        state.zoomed[i] = zoomed;
+        drawOne(state, i);
+      }
+    }, 0);
   });
 }
 
@@ -295,9 +302,14 @@ function drawOne(state, i) {
   return done;
 }
 
-function draw(state) {
+function draw(state, resized = false) {
+  // The height is measured when it can have changed (first draw, resize, present mode),
+  // not on every slider move: measuring forces the browser to lay out the page.
   state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
-  state.height = chartHeight(state);
+  if (resized || state.height === null || state.present !== state.payload.present) {
+    state.height = chartHeight(state);
+    state.present = state.payload.present;
+  }
   if (state.payload.revision !== state.revision) {
     state.revision = state.payload.revision;
     state.zoomed = [false, false];

@@ -1,0 +1,257 @@
+"""The instrument in a real browser: first screen per viewport, charts that update in
+place and keep the student's zoom, hover labels, theme switch and present mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from serve import READY, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+
+pytestmark = pytest.mark.browser
+CHARTS = "[...document.querySelectorAll('.rl-plot.js-plotly-plot')]"
+LEAK_THUMB = '[data-testid="stSlider"] input[type="range"]'
+
+
+@pytest.fixture(scope="module")
+def server(chromium):
+    with serve(ROOT / "app.py") as (url, _pid):
+        yield url
+
+
+@pytest.fixture
+def page(browser, server):
+    contexts = []
+
+    def _open(query: str = "", width=1440, height=900, scheme="light", phone=False):
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height},
+            color_scheme=scheme,
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(f"{server}/{query}")
+        wait_drawn(pg)
+        pg.errors = errors
+        return pg
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+
+
+def wait_drawn(pg, name: str | None = None) -> None:
+    pg.wait_for_selector(READY, timeout=60_000)
+    want = f"el.data && el.data.some(t => t.name === {name!r})" if name else "true"
+    pg.wait_for_function(
+        f"{CHARTS}.length === 2 && {CHARTS}.every(el => el.querySelector('.main-svg') && {want})",
+        timeout=60_000,
+    )
+
+
+def move_leak(pg, key: str, new_name: str) -> None:
+    thumb = pg.locator(LEAK_THUMB).first
+    thumb.focus()
+    thumb.press(key)
+    wait_drawn(pg, new_name)
+
+
+def box(pg, selector: str, i: int = 0) -> dict:
+    return pg.locator(selector).nth(i).bounding_box()
+
+
+def plot_area(pg, i: int) -> dict:
+    """The i-th chart's plot area (inside the axes) in page pixels."""
+    return pg.evaluate(
+        f"""() => {{
+          const gd = {CHARTS}[{i}], r = gd.getBoundingClientRect(), L = gd._fullLayout;
+          return {{top: r.top + L.yaxis._offset, bottom: r.top + L.yaxis._offset + L.yaxis._length,
+                   chartBottom: r.bottom, left: r.left + L.xaxis._offset,
+                   right: r.left + L.xaxis._offset + L.xaxis._length}};
+        }}"""
+    )
+
+
+# --- the first screen -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_projector_shows_the_leak_slider_and_both_plot_areas(page, scheme):
+    pg = page(width=1024, height=768, scheme=scheme)
+    slider = box(pg, '[data-testid="stSlider"]')
+    assert slider["y"] + slider["height"] <= 768
+    for i in (0, 1):
+        area = plot_area(pg, i)
+        assert area["bottom"] <= 768, area
+    assert plot_area(pg, 0)["top"] == pytest.approx(plot_area(pg, 1)["top"])  # side by side
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"instrument-projector-{scheme}.png"))
+    assert pg.errors == []
+
+
+def test_desktop_shows_both_whole_charts(page):
+    pg = page(width=1440, height=900)
+    for i in (0, 1):
+        assert plot_area(pg, i)["chartBottom"] <= 900
+
+
+def test_phone_shows_the_leak_slider_and_200_px_of_the_function_plot(page):
+    pg = page(width=390, height=844, phone=True)
+    slider = box(pg, '[data-testid="stSlider"]')
+    assert slider["y"] + slider["height"] <= 844
+    area = plot_area(pg, 0)
+    assert min(area["bottom"], 844) - area["top"] >= 200, area
+    assert area["right"] <= 390  # nothing past the right edge
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "instrument-phone.png"))
+
+
+# --- update in place, zoom kept ----------------------------------------------------------
+
+
+def test_zoom_survives_slider_moves_until_reset(page):
+    pg = page(width=1440, height=900)
+    pg.evaluate(f"() => {{ {CHARTS}[0].__mark = 'same node'; }}")
+    area = plot_area(pg, 0)
+    # Drag a zoom box over x in [-1, 1], as a student would (a flat box: x only).
+    to_px = pg.evaluate(
+        f"() => {{ const a = {CHARTS}[0]._fullLayout.xaxis; return [a.l2p(-1), a.l2p(1)]; }}"
+    )
+    y_mid = area["top"] + 0.8 * (area["bottom"] - area["top"])  # below the inset
+    pg.mouse.move(area["left"] + to_px[0], y_mid)
+    pg.mouse.down()
+    pg.mouse.move(area["left"] + (to_px[0] + to_px[1]) / 2, y_mid + 2, steps=4)
+    pg.mouse.move(area["left"] + to_px[1], y_mid + 4, steps=4)
+    pg.mouse.up()
+    pg.wait_for_function(f"{CHARTS}[0]._fullLayout.xaxis.range[1] < 2")
+
+    def x_range() -> list[float]:
+        return pg.evaluate(f"() => {CHARTS}[0]._fullLayout.xaxis.range.slice()")
+
+    def inset_visible() -> bool:
+        return pg.evaluate(
+            f"() => {CHARTS}[0].data.filter(t => t.meta === 'inset').some(t => t.visible !== false)"
+        )
+
+    zoomed = x_range()
+    assert zoomed[0] == pytest.approx(-1, abs=0.05) and zoomed[1] == pytest.approx(1, abs=0.05)
+    # Out of the way of the kink while zoomed (hidden once plotly reports the zoom).
+    pg.wait_for_function(
+        f"{CHARTS}[0].data.filter(t => t.meta === 'inset').every(t => t.visible === false)",
+        timeout=5_000,
+    )
+
+    move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
+    move_leak(pg, "ArrowRight", "Leaky ReLU (0.12)")
+    assert x_range() == pytest.approx(zoomed)  # the zoom survived two moves
+    assert not inset_visible()
+    assert pg.evaluate(f"() => {CHARTS}[0].__mark") == "same node"  # updated, not remounted
+    assert pg.evaluate(f"() => {CHARTS}[0]._fullData[0].y[0]") == pytest.approx(-0.6)
+
+    # Double-click resets to the page's range, and the inset comes back.
+    pg.mouse.dblclick(area["left"] + 40, area["top"] + 60)
+    pg.wait_for_function(f"{CHARTS}[0]._fullLayout.xaxis.range[1] > 4")
+    assert x_range() == pytest.approx([-5.2, 5.2])
+    pg.wait_for_function(
+        f"{CHARTS}[0].data.filter(t => t.meta === 'inset').every(t => t.visible !== false)"
+    )
+    assert pg.errors == []
+
+
+# --- hover -----------------------------------------------------------------------------
+
+
+def test_hover_on_an_article_point_is_rounded(page):
+    pg = page(width=1440, height=900)
+    pos = pg.evaluate(
+        f"""() => {{
+          const gd = {CHARTS}[0], L = gd._fullLayout, r = gd.getBoundingClientRect();
+          return [r.left + L.xaxis._offset + L.xaxis.l2p(-2.2),
+                  r.top + L.yaxis._offset + L.yaxis.l2p(-0.22)];
+        }}"""
+    )
+    pg.mouse.move(pos[0] - 20, pos[1] - 20)
+    pg.mouse.move(*pos, steps=3)
+    label = pg.locator(".rl-plot .hoverlayer .hovertext").first
+    label.wait_for(timeout=10_000)
+    text = label.text_content()
+    assert "-0.22" in text.replace("−", "-") and "0.22000000000000003" not in text
+
+
+def test_hover_anywhere_on_a_line_reads_f_and_f_prime_at_the_cursor(page):
+    pg = page(width=1440, height=900)
+    pos = pg.evaluate(
+        f"""() => {{
+          const gd = {CHARTS}[0], L = gd._fullLayout, r = gd.getBoundingClientRect();
+          return [r.left + L.xaxis._offset + L.xaxis.l2p(1.37),
+                  r.top + L.yaxis._offset + L.yaxis.l2p(1.37) + 2, L.xaxis.dtick];
+        }}"""
+    )
+    pg.mouse.move(pos[0] - 5, pos[1])
+    pg.mouse.move(pos[0], pos[1])
+    tip = pg.locator(".rl-tip").first
+    tip.wait_for(state="visible", timeout=10_000)
+    lines = tip.inner_text().splitlines()
+    # One digit finer than the axis ticks (1 or 2 apart here): 1.37 reads 1.4.
+    assert lines[0] == "x = 1.4"
+    assert "Leaky ReLU (0.1): f = 1.4, f′ = 1" in lines
+    assert "ReLU: f = 1.4, f′ = 1" in lines
+
+
+def test_hover_at_zero_gives_the_conventions_value(page):
+    for query, want in (("?leak=0.25", "f′ = 0.25"), ("?leak=0.25&kink=jax", "f′ = 1")):
+        pg = page(query, width=1440, height=900)
+        pos = pg.evaluate(
+            f"""() => {{
+              const gd = {CHARTS}[0], L = gd._fullLayout, r = gd.getBoundingClientRect();
+              return [r.left + L.xaxis._offset + L.xaxis.l2p(0.01),
+                      r.top + L.yaxis._offset + L.yaxis.l2p(3)];
+            }}"""
+        )
+        pg.mouse.move(pos[0] + 30, pos[1])
+        pg.mouse.move(*pos)
+        tip = pg.locator(".rl-tip").first
+        tip.wait_for(state="visible", timeout=10_000)
+        lines = tip.inner_text().splitlines()
+        assert lines[0] == "x = 0.0"
+        assert f"Leaky ReLU (0.25): f = 0, {want}" in lines
+
+
+# --- theme and present mode -------------------------------------------------------------
+
+
+def test_switching_the_theme_redraws_the_charts_in_it(page):
+    pg = page(width=1440, height=900, scheme="light")
+    light = pg.evaluate(f"() => {CHARTS}[0]._fullLayout.font.color")
+    pg.emulate_media(color_scheme="dark")
+    pg.wait_for_function(f"{CHARTS}[0]._fullLayout.font.color !== {light!r}", timeout=20_000)
+    dark = pg.evaluate(f"() => {CHARTS}.map(el => el._fullLayout.xaxis.tickfont.color)")
+    assert light.lower() in ("#111318", "rgb(17, 19, 24)")
+    assert all(c.lower() in ("#f4f5f7", "rgb(244, 245, 247)") for c in dark), dark
+
+
+def test_present_mode_hides_prose_and_enlarges_the_charts(page):
+    normal = page(width=1024, height=768)
+    normal_height = plot_area(normal, 0)["bottom"] - plot_area(normal, 0)["top"]
+    assert normal.get_by_text("What am I looking at?").count() == 1
+    pg = page("?present=1", width=1024, height=768)
+    assert pg.get_by_text("What am I looking at?").count() == 0
+    sizes = pg.evaluate(
+        f"""() => {CHARTS}.map(el => [el._fullLayout.font.size,
+                 el._fullLayout.xaxis.tickfont.size, el._fullLayout.yaxis.tickfont.size])"""
+    )
+    assert min(min(s) for s in sizes) >= 18, sizes
+    assert plot_area(pg, 0)["bottom"] - plot_area(pg, 0)["top"] >= normal_height
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "present-projector.png"))
+    # The toggle turns it off again and the link forgets it.
+    pg.get_by_text("Present", exact=True).click()
+    pg.wait_for_function("!location.search.includes('present')", timeout=20_000)
