@@ -133,8 +133,9 @@ def adaptive_x(
     activation's kink, so it is an exact vertex). Each round, every interval still
     under test is checked at its quarter, half and three-quarter points (the middle
     alone misses an S-bend centred in it); where any function deviates from the
-    interval's chord by more than ``tol_px``, the interval is halved and its halves
-    are tested in the next round, reusing the quarter points as their midpoints. It
+    interval's chord by more than ``0.9 * tol_px`` (the margin covers what the three
+    points do not see), the interval is halved and its halves are tested in the next
+    round, reusing the quarter points as their midpoints. It
     stops when no interval deviates, when halving would make an interval narrower
     than a quarter pixel (a jump can never be straightened; the caller draws it), or
     at ``max_points``, the worst intervals being split first. Last, points on an
@@ -156,9 +157,10 @@ def adaptive_x(
     width_px, height_px : float
         The plot's size in pixels. Over-estimates are safe (more points, not fewer).
     tol_px : float, default 0.5
-        Largest allowed distance, in pixels, from the true curve to the polyline,
-        measured perpendicular to each segment (what a viewer sees, so a steep segment
-        is not refined for a vertical gap no one can see).
+        Largest allowed distance, in pixels, from the true curve to the segment drawn
+        over it (what a viewer sees: a steep segment is not refined for a vertical
+        offset that is a sliver sideways). Plotly's own zoom and full-screen view
+        magnify the chart without resampling; for headroom, pass larger sizes.
     max_points : int, default 2000
         Refinement stops before the result would have more points than this.
     must_include : sequence of float, default (0.0,)
