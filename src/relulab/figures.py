@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
@@ -516,8 +517,8 @@ def catalogue_figures(
     # own y-axes, so f and f′ are sampled separately and share the union of the two.
     size = {"width_px": width_px, "height_px": height_px}
     x = np.union1d(
-        adaptive_x([functools.partial(a, **p) for a, p in entries], x_range, **size),
-        adaptive_x([functools.partial(a.derivative, **p) for a, p in entries], x_range, **size),
+        adaptive_x([partial(a, **p) for a, p in entries], x_range, **size),
+        adaptive_x([partial(a.derivative, **p) for a, p in entries], x_range, **size),
     )
     lo, hi = float(x[0]), float(x[-1])
     f_traces: list[dict] = []
