@@ -15,6 +15,7 @@ rounded to 4 significant digits; full precision stays in the tables and the CSV.
 from __future__ import annotations
 
 import pickle
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
@@ -23,6 +24,7 @@ from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
 from relulab.activations import relu, relu_dash
 from relulab.frameworks import LEFT, kink_value, relu_dash_under
+from relulab.sampling import adaptive_x
 
 # Okabe–Ito colour-blind-safe palette; each reads on light and dark backgrounds.
 LEAKY_COLOR = "#D55E00"  # vermillion
@@ -531,14 +533,24 @@ def catalogue_figures(
     entries: list[tuple[object, dict[str, float]]],
     x_range: tuple[float, float],
     convention: str = LEFT,
+    *,
+    width_px: float = 700.0,
+    height_px: float = HEIGHT,
 ) -> tuple[go.Figure, go.Figure]:
     """f and f′ of each (activation record, parameters), overlaid on two figures.
 
-    Curves are sampled on :func:`sample_x`; a derivative that jumps at 0 is drawn as
+    Curves are sampled by :func:`relulab.sampling.adaptive_x` for a chart of about
+    ``width_px`` × ``height_px``; a derivative that jumps at 0 is drawn as
     two pieces with a gap (no vertical segment), with a closed dot on the value taken
     at 0 under ``convention`` and an open dot on the other one-sided limit.
     """
-    x = sample_x(x_range)
+    # Within half a pixel of every curve, 0 always a vertex. The two figures have their
+    # own y-axes, so f and f′ are sampled separately and share the union of the two.
+    size = {"width_px": width_px, "height_px": height_px}
+    x = np.union1d(
+        adaptive_x([partial(a, **p) for a, p in entries], x_range, **size),
+        adaptive_x([partial(a.derivative, **p) for a, p in entries], x_range, **size),
+    )
     lo, hi = float(x[0]), float(x[-1])
     f_traces: list[dict] = []
     d_traces: list[dict] = []
