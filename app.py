@@ -103,6 +103,10 @@ def _present() -> bool:
     return bool(st.session_state.get("present", False))
 
 
+def _font_size() -> int:
+    return figures.PRESENT_FONT_SIZE if _present() else figures.FONT_SIZE
+
+
 def _apply_repairs(found: dict) -> None:
     """Turn a bad shared link into a working view with a notice (never a traceback)."""
     found = {k: r for k, r in found.items() if r is not None}
@@ -271,10 +275,9 @@ def _article_view(raw, found: dict, convention: str) -> None:
     own_values, own_error = _own_values()
     own = figures.own_points(own_values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
-    font = figures.PRESENT_FONT_SIZE if _present() else figures.FONT_SIZE
     _chart_pair(
-        figures.function_figure(leak, x_range, inside, own, convention, font),
-        figures.derivative_figure(leak, x_range, inside, convention, own, font),
+        figures.function_figure(leak, x_range, inside, own, convention, _font_size()),
+        figures.derivative_figure(leak, x_range, inside, convention, own, _font_size()),
         figures.article_hover(leak, x_range, convention),
         x_range,
     )
@@ -387,7 +390,7 @@ def _single_view(key: str, raw, found: dict, convention: str) -> None:
 
     entries = [(act, params)]
     _chart_pair(
-        *figures.catalogue_figures(entries, x_range, convention),
+        *figures.catalogue_figures(entries, x_range, convention, font_size=_font_size()),
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
     )
@@ -431,14 +434,15 @@ def _compare_view(raw, found: dict, convention: str) -> None:
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
     _chart_pair(
-        *figures.catalogue_figures(entries, x_range, convention),
+        *figures.catalogue_figures(entries, x_range, convention, font_size=_font_size()),
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
     )
     st.caption(
-        "Smooth activations (GELU, SiLU, Softplus) are drawn through 201 points; the "
+        "Smooth curves are sampled densely enough to look smooth even zoomed in; the "
         "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "
-        "shown with a filled dot (the value taken) and an open dot (the one not taken)."
+        "shown with a filled dot (the value taken) and an open dot (the one not taken). "
+        "Where curves overlap, the one drawn later lies on top."
     )
 
 

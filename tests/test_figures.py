@@ -285,3 +285,18 @@ def test_article_figures_are_plain_json_so_a_copy_is_their_wire_form(x_range, co
         assert {type(v) for v in _leaves(spec)} <= {str, int, float, bool, type(None)}
         assert fig.to_dict() == figures._wire(spec)
         assert fig.to_dict() is not fig.to_dict()  # a fresh copy each time
+
+
+def test_overlaid_curves_stay_distinguishable_where_they_coincide():
+    # Leaky ReLU and ELU are both y = x for x > 0: the later line must not hide the
+    # earlier one, so each is narrower than the one before and has its own dash.
+    entries = [
+        (registry.REGISTRY[k], registry.REGISTRY[k].defaults())
+        for k in ("leaky_relu", "elu", "gelu", "silu")
+    ]
+    for fig in figures.catalogue_figures(entries, (-5.0, 5.0)):
+        lines = [t for t in fig.data if t.mode == "lines"]
+        assert len(lines) == 4
+        widths = [t.line.width for t in lines]
+        assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
+        assert len({t.line.dash for t in lines}) == 4

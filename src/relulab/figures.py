@@ -512,7 +512,10 @@ def derivative_figure(
 # --- any registered activation (the catalogue) ---------------------------------------
 
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-SAMPLES = 201  # smooth curves are sampled; ReLU-family ones stay exact (vertex at 0)
+SAMPLES = 201  # sample_x's default: evenly spaced, for callers that want a fixed grid
+# Smooth curves are sampled for a chart this many times larger than drawn, so a student
+# who zooms in 4x still sees no straight segments (about 110 points for four curves).
+ZOOM_HEADROOM = 4
 
 
 def sample_x(x_range: tuple[float, float], n: int = SAMPLES) -> np.ndarray:
@@ -529,20 +532,39 @@ def entry_label(act, params: dict[str, float]) -> str:
     return f"{act.name} (" + ", ".join(f"{k}={v:g}" for k, v in params.items()) + ")"
 
 
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+
+
+def overlay_line(i: int, n: int, color: str) -> dict:
+    """The i-th of n overlaid curves: each later one narrower and in its own dash, so
+    where curves coincide (Leaky ReLU and ELU for x > 0) the earlier, wider line still
+    shows around the later one.
+
+    >>> overlay_line(0, 1, "#000"), overlay_line(1, 3, "#000")
+    ({'color': '#000', 'width': 4}, {'color': '#000', 'width': 5.0, 'dash': 'dash'})
+    """
+    if n == 1:
+        return {"color": color, "width": 4}
+    return {"color": color, "width": max(2.0, 7.0 - 2.0 * i), "dash": DASHES[i % len(DASHES)]}
+
+
 def catalogue_figures(
     entries: list[tuple[object, dict[str, float]]],
     x_range: tuple[float, float],
     convention: str = LEFT,
     *,
-    width_px: float = 700.0,
-    height_px: float = HEIGHT,
+    width_px: float = ZOOM_HEADROOM * 700.0,
+    height_px: float = ZOOM_HEADROOM * HEIGHT,
+    font_size: int = FONT_SIZE,
 ) -> tuple[go.Figure, go.Figure]:
     """f and f′ of each (activation record, parameters), overlaid on two figures.
 
     Curves are sampled by :func:`relulab.sampling.adaptive_x` for a chart of about
-    ``width_px`` × ``height_px``; a derivative that jumps at 0 is drawn as
-    two pieces with a gap (no vertical segment), with a closed dot on the value taken
-    at 0 under ``convention`` and an open dot on the other one-sided limit.
+    ``width_px`` × ``height_px``: by default a 700 × 470 chart zoomed in 4× (a zoom
+    survives slider moves, and hover reads values off the drawn line). A derivative
+    that jumps at 0 is drawn as two pieces with a gap (no vertical segment), with a
+    closed dot on the value taken at 0 under ``convention`` and an open dot on the
+    other one-sided limit.
     """
     # Within half a pixel of every curve, 0 always a vertex. The two figures have their
     # own y-axes, so f and f′ are sampled separately and share the union of the two.
@@ -557,6 +579,7 @@ def catalogue_figures(
     tiny = np.finfo(float).tiny
     for i, (act, params) in enumerate(entries):
         color = PALETTE[i % len(PALETTE)]
+        line = overlay_line(i, len(entries), color)
         name = entry_label(act, params)
         f = np.asarray(act(x, **params), dtype=float)
         df = np.asarray(act.derivative(x, **params), dtype=float)
@@ -568,8 +591,8 @@ def catalogue_figures(
                 # float32 halves the JSON; a sampled curve needs no more digits.
                 "x": x.astype(np.float32),
                 "y": f.astype(np.float32),
-                "line": {"color": color, "width": 4},
-                "hovertemplate": f"{name}<br>x = %{{x:.4g}}<br>f = %{{y:.4g}}<extra></extra>",
+                "line": line,
+                "hoverinfo": "skip",  # the chart element reads f and f′ at the cursor
             }
         )
         at0 = kink_value(act.key, params, convention) if lo < 0 < hi else None
@@ -590,16 +613,15 @@ def catalogue_figures(
                 "x": dx.astype(np.float32),
                 "y": dy.astype(np.float32),
                 "connectgaps": False,
-                "line": {"color": color, "width": 4},
-                "hovertemplate": f"{name}<br>x = %{{x:.4g}}<br>f′ = %{{y:.4g}}<extra></extra>",
+                "line": line,
+                "hoverinfo": "skip",
             }
         )
         if at0 is not None and left != right:
             other = right if at0 == left else left
             d_traces += _dot_pair(at0, other, color, 13, f"{name}: ")
-    f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi))
-    d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi))
-    f_layout["hovermode"] = d_layout["hovermode"] = "x unified" if len(entries) > 1 else "closest"
+    f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
+    d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
     return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
 
 
