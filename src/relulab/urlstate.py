@@ -10,7 +10,7 @@ only numbers the page formatted itself.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LEAK_BOUNDS = (0.0, 1.0)
 LEAK_STEP = 0.01
@@ -166,18 +166,31 @@ def check_number(
     return None
 
 
+def match_choice(text: str, options: list[str]) -> str | None:
+    """The option ``text`` names, ignoring case and surrounding spaces (``ELU`` is
+    ``elu``), or None.
+
+    >>> match_choice(" ELU ", ["relu", "elu"]), match_choice("elux", ["relu", "elu"])
+    ('elu', None)
+    """
+    wanted = text.strip().casefold()
+    return next((o for o in options if o.casefold() == wanted), None)
+
+
 def check_choice(name: str, raw: list[str], options: list[str], using: str) -> Repair | None:
-    """A URL choice (``act``, ``kink``) must be one of ``options``; the raw text is never
-    shown back.
+    """A URL choice (``act``, ``kink``) must be one of ``options`` (in any case); the raw
+    text is never shown back.
 
     >>> check_choice("act", ["<b>x</b>"], ["relu", "elu"], "ReLU").notice
     'The link’s act is not one of the choices here; showing ReLU.'
     >>> check_choice("act", ["elu"], ["relu", "elu"], "ELU") is None
     True
+    >>> check_choice("act", ["ELU"], ["relu", "elu"], "ELU") is None
+    True
     """
     if not raw:
         return None
-    if len(raw) != 1 or raw[0] not in options:
+    if len(raw) != 1 or match_choice(raw[0], options) is None:
         return Repair(None, f"The link’s {name} is not one of the choices here; showing {using}.")
     return None
 
@@ -204,3 +217,72 @@ def check_flag(name: str, raw: list[str]) -> tuple[bool, Repair | None]:
     if text in _OFF:
         return False, None
     return False, Repair(None, f"The link’s {name} is not 1 or 0; left off.")
+
+
+@dataclass
+class Link:
+    """A shared link's one trip through the page: read once, checked, repaired, noticed.
+
+    The page reads the address bar's values once, on a session's first run
+    (:meth:`values`), before any widget exists (a URL-bound widget silently drops what
+    it cannot use). Each check that finds a problem records its :class:`Repair`
+    (:meth:`check`). :meth:`settle` then turns the repairs into notices and into values
+    the widgets must take; those are applied on a rerun, before the widgets exist
+    (:meth:`take_pending`), because on a rerun a value set in session state wins over
+    the URL. The notices stay until the student changes the view (:meth:`notices_at`).
+
+    >>> link = Link({"leak": ["abc"], "act": ["elu"]})
+    >>> link.values("leak"), link.values("kink")
+    (['abc'], [])
+    >>> link.check("leak", check_leak(link.values("leak"), 0.1))
+    >>> link.settle()  # nothing for the widget to take: the slider kept its default
+    False
+    >>> link.values("leak")  # read once
+    []
+    >>> link.notices_at(("relu", 0.1))
+    ['The link’s leak is not a finite number; using 0.1.']
+    >>> link.notices_at(("relu", 0.2))  # the student moved on
+    []
+    """
+
+    raw: dict[str, list[str]]
+    unread: bool = True
+    found: dict[str, Repair] = field(default_factory=dict)
+    pending: dict[str, object] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    shown_for: object = None
+
+    def values(self, key: str) -> list[str]:
+        """The link's raw values for ``key``, until the link has been settled."""
+        return list(self.raw.get(key, [])) if self.unread else []
+
+    def check(self, key: str, repair: Repair | None) -> None:
+        if repair is not None:
+            self.found[key] = repair
+
+    def settle(self) -> bool:
+        """Done reading: repairs become notices; True if widgets must take new values
+        (the caller reruns the page, and :meth:`take_pending` applies them)."""
+        self.unread = False
+        if not self.found:
+            return False
+        self.notices = [r.notice for r in self.found.values()]
+        self.shown_for = None
+        self.pending = {k: r.value for k, r in self.found.items() if r.value is not None}
+        self.found = {}
+        return bool(self.pending)
+
+    def take_pending(self) -> dict[str, object]:
+        pending, self.pending = self.pending, {}
+        return pending
+
+    def notices_at(self, state: object) -> list[str]:
+        """The notices to show with the page in ``state``; once ``state`` differs from
+        the one they were first shown at, they are gone."""
+        if not self.notices:
+            return []
+        if self.shown_for is None:
+            self.shown_for = state
+        if self.shown_for != state:
+            self.notices = []
+        return list(self.notices)

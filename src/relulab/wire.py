@@ -44,7 +44,7 @@ def _array(a: np.ndarray, out: list[str]) -> None:
     if a.dtype.kind in "iu":
         out.append(json.dumps(a.tolist()))
         return
-    text = np.char.mod(_DIGITS, a.astype(np.float64))
+    text = np.char.mod(_DIGITS, a.astype(np.float64)).astype(object)  # room for "null"
     text[~np.isfinite(a)] = "null"
     out.append("[" + ",".join(text.tolist()) + "]")
 

@@ -1,0 +1,52 @@
+"""Compare several: activations overlaid at their default parameters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from relulab import figures, registry, urlstate
+from relulab_app import common, link
+
+DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
+
+
+def show(convention: str) -> None:
+    url = link.current()
+    pick, right = st.columns(2)
+    keys = pick.multiselect(
+        "Activations to overlay (each at its default parameters)",
+        list(registry.REGISTRY),
+        None if "show" in st.session_state else DEFAULT,  # seeded from the link
+        format_func=lambda k: figures.entry_label(
+            registry.REGISTRY[k], registry.REGISTRY[k].defaults()
+        ),
+        key="show",
+    )
+    common.sync_url("show", keys, DEFAULT)
+    x_range = common.x_range_slider(right)
+    shown = url.values("show")
+    if any(urlstate.match_choice(k, list(registry.REGISTRY)) is None for k in shown):
+        url.check(
+            "show",
+            urlstate.Repair(
+                None, "Some of the link’s activations to compare are not known here; left out."
+            ),
+        )
+    url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
+    link.settle(("compare", tuple(keys), tuple(x_range), convention))
+    if not keys:
+        st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
+        return
+    entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
+    common.chart_pair(
+        *figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size()),
+        figures.catalogue_hover(entries, x_range, convention),
+        x_range,
+    )
+    st.caption(
+        "Smooth curves are sampled densely enough to look smooth even zoomed in; the "
+        "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "
+        "shown with a filled dot (the value taken) and an open dot (the one not taken). "
+        "Where curves coincide, each later one is drawn narrower and dashed, so the "
+        "earlier one shows around it."
+    )

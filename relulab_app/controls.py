@@ -1,0 +1,84 @@
+"""The rows above the instrument: title, present switch, activation picker, convention.
+
+Outside the explorer's fragment, so a slider move does not re-send them; changing
+them reruns the whole page. ``act``, ``kink``, ``show`` and ``present`` keep short
+values in the URL (Streamlit's binding would write the displayed labels), so they are
+seeded from the link here and written back below."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from relulab import frameworks, registry, urlstate
+from relulab_app import common, link
+
+# The article's pair is one view; every other registry entry is a view of its own.
+VIEW_NAMES = {
+    "relu": "ReLU and Leaky ReLU (the article)",
+    **{k: a.name for k, a in registry.REGISTRY.items() if k not in ("relu", "leaky_relu")},
+    "compare": "Compare several",
+}
+VIEWS = list(VIEW_NAMES)
+CONVENTION_NAMES = {
+    frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
+    frameworks.JAX: "JAX",
+}
+
+
+def _seed_from_link(url: urlstate.Link) -> None:
+    """On the session's first run, before the widgets exist."""
+    if len(url.values("act")) == 1 and (v := urlstate.match_choice(url.values("act")[0], VIEWS)):
+        st.session_state["act"] = v
+    kink = url.values("kink")
+    if len(kink) == 1 and (v := urlstate.match_choice(kink[0], list(CONVENTION_NAMES))):
+        st.session_state["kink"] = v
+    if url.values("show"):
+        shown = {urlstate.match_choice(s, list(registry.REGISTRY)) for s in url.values("show")}
+        st.session_state["show"] = [k for k in registry.REGISTRY if k in shown]
+    st.session_state["present"], repair = urlstate.check_flag("present", url.values("present"))
+    url.check("present", repair)
+
+
+def view_controls() -> tuple[str, str]:
+    url = link.current()
+    if url.unread and "act" not in st.session_state:
+        _seed_from_link(url)
+
+    # Two compact rows above the instrument (they wrap on a phone): the title with the
+    # present switch, then the picker with the convention at the kink. Present mode
+    # drops the title and keeps the switch in the second row, for taller charts.
+    present = st.session_state.get("present", False)
+    if not present:
+        top = st.container(horizontal=True, vertical_alignment="center")
+        top.markdown("#### ReLU Lab", width="content")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    (row if present else top).toggle(
+        "Present",
+        key="present",
+        help="For a projector: hides the explanations and draws the charts as large as "
+        "the screen allows, with larger text. The link keeps it (present=1).",
+    )
+    view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=300)
+    convention = row.radio(
+        "Derivative at exactly x = 0",
+        list(CONVENTION_NAMES),
+        format_func=CONVENTION_NAMES.get,
+        key="kink",
+        horizontal=True,
+        width="content",
+        help="Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
+        "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
+    )
+    url.check("act", urlstate.check_choice("act", url.values("act"), VIEWS, VIEW_NAMES[view]))
+    url.check(
+        "kink",
+        urlstate.check_choice(
+            "kink", url.values("kink"), list(CONVENTION_NAMES), CONVENTION_NAMES[convention]
+        ),
+    )
+    common.sync_url("act", view, "relu")
+    common.sync_url("present", "1" if st.session_state["present"] else None, None)
+    common.sync_url("kink", convention, frameworks.LEFT)
+    if view != "compare":
+        common.sync_url("show", None, None)
+    return view, convention

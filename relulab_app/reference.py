@@ -1,0 +1,110 @@
+"""Below the instrument: the definitions and the code, for the activation on show
+(the article's pair, a catalogue entry, or each compared one)."""
+
+from __future__ import annotations
+
+import inspect
+
+import streamlit as st
+
+from relulab import activations, article, examples, frameworks, registry
+
+TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
+
+
+def shown_keys(view: str) -> list[str]:
+    """The registry entries a view shows."""
+    if view == "relu":
+        return ["relu", "leaky_relu"]
+    if view == "compare":
+        return list(st.session_state.get("show") or [])
+    return [view]
+
+
+def definitions(view: str) -> None:
+    st.header("The definitions")
+    keys = shown_keys(view)
+    for row in range(0, len(keys), 2):
+        columns = st.columns(2)
+        for column, key in zip(columns, keys[row : row + 2], strict=False):
+            act = registry.REGISTRY[key]
+            if view != "relu":
+                column.markdown(f"**{act.name}**")
+            # Separate blocks: KaTeX makes a multi-line block a scrollable region axe flags.
+            column.latex(act.latex)
+            column.latex(act.latex_deriv)
+            if view != "relu" and act.kink:
+                column.caption(act.kink)
+    if view == "relu":
+        st.markdown(
+            "At exactly x = 0 the derivative has no single value (the kink). Like the "
+            "article, PyTorch and TensorFlow, `relu_dash` uses the x ≤ 0 branch there: "
+            "`leak` (0 for ReLU). JAX's `leaky_relu` takes the other branch, 1. The switch "
+            "above the graphs moves the dot at 0 and adds JAX's column to the tables. The "
+            "frameworks also disagree on defaults:"
+        )
+    else:
+        st.markdown("What the frameworks do at the kink and by default:")
+    st.markdown(
+        "| | default Leaky ReLU slope | Leaky ReLU′(0) | ReLU′(0) | SELU′(0) |\n"
+        "|---|---|---|---|---|\n"
+        + "\n".join(
+            f"| {f.name} | {f.leaky_default} | {f.leaky_at_0} | {f.relu_at_0} | {f.selu_at_0} |"
+            for f in frameworks.FACTS
+        )
+    )
+
+
+def _source(key: str) -> str:
+    act = registry.REGISTRY[key]
+    fns = [act.fn, act.deriv, *act.param_grads.values()]
+    return "\n\n".join(inspect.getsource(fn) for fn in dict.fromkeys(fns))
+
+
+@st.fragment
+def code_tabs(view: str) -> None:
+    """How np.where works, the article's code and the library's. Tracked tabs render
+    only the open one, so the code highlighter (the page's costliest script after
+    Plotly) loads when a student asks for code, not before the graphs are drawn."""
+    st.header("The code")
+    if view != "relu":
+        keys = shown_keys(view)
+        st.markdown(
+            "The source of the library's functions for what is on show, read from "
+            "`relulab` itself: exactly what computed the graphs above."
+        )
+        for key in keys:
+            box = st.expander(f"{registry.REGISTRY[key].name}: `relulab` source", key=f"src_{key}")
+            box.code(_source(key), language="python")
+        return
+    where, art, lib = st.tabs(TABS, key="code_tab", on_change="rerun")
+    if where.open:
+        where.markdown(
+            "The article computes both functions with `np.where(condition, value_if_true, "
+            "value_if_false)`. It checks the condition for every element of the array: where "
+            "it holds, the result takes that element of the second argument, elsewhere that "
+            "element of the third. So `np.where(x <= 0, leak * x, x)` keeps `x` for the "
+            "positive elements and uses `leak * x` for the rest; a plain number such as "
+            "`leak` or `1` counts as the same value for every element."
+        )
+        where.markdown(examples.where_demo_table(0.1))
+    if art.open:
+        art.code(
+            "import numpy as np\n\n\n"
+            + inspect.getsource(article.relu)
+            + "\n\n"
+            + inspect.getsource(article.relu_dash),
+            language="python",
+        )
+    if lib.open:
+        lib.markdown(
+            "This is the source of `relulab.relu` and `relulab.relu_dash`, read from the "
+            "library itself, so it is exactly what computed the graphs above. It gives the "
+            "same numbers as the article, fixes `relu(-inf)` (the article gets `0 × -inf = "
+            "nan`) and `relu_dash(nan)`, and streams memory once instead of building three "
+            "temporary arrays."
+        )
+        lib.code(
+            inspect.getsource(activations.relu) + "\n\n" + inspect.getsource(activations.relu_dash),
+            language="python",
+        )
