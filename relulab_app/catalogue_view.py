@@ -39,10 +39,7 @@ def show(key: str, convention: str) -> None:
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
     )
-    math_f, math_df = st.columns(2)
-    math_f.latex(act.latex)
-    math_df.latex(act.latex_deriv)
-    st.caption(act.kink)
+    st.caption(act.kink)  # the formulas are under "The definitions"
     if act.param_grads:
         names = ", ".join(f"∂f/∂{name}" for name in act.param_grads)
         st.caption(

@@ -50,7 +50,7 @@ def view_controls() -> tuple[str, str]:
     present = st.session_state.get("present", False)
     if not present:
         top = st.container(horizontal=True, vertical_alignment="center")
-        top.markdown("#### ReLU Lab", width="content")
+        top.title("ReLU Lab", anchor="relu-lab", width="content")
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     (row if present else top).toggle(
         "Present",

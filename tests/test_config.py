@@ -19,6 +19,10 @@ OPTIONS = {
     "runner.postScriptGC": "False",
     "runner.magicEnabled": "False",
     "server.fileWatcherType": "none",
+    # The menu keeps Settings, where the theme is switched (the README says so).
+    "client.toolbarMode": "viewer",
+    # A repaired link sets widget values through session state on purpose.
+    "global.disableWidgetStateDuplicationWarning": "True",
 }
 
 
@@ -36,11 +40,30 @@ def test_server_settings_are_explicit_and_read_by_streamlit():
         assert f"{key.split('.')[1]} =" in text  # set in the file, not left to defaults
 
 
+PAGE = [ROOT / "app.py", *sorted((ROOT / "relulab_app").glob("*.py"))]
+
+
 def test_no_raw_html_in_the_page():
-    # st.html, unsafe_allow_html and components would render markup; the page uses none,
-    # so nothing a student types or puts in a URL can become HTML.
-    tree = ast.parse((ROOT / "app.py").read_text())
-    names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
-    assert "html" not in names and "components" not in names
-    assert "unsafe_allow_html" not in keywords
+    # st.html and unsafe_allow_html would render markup; the page uses neither, so
+    # nothing a student types or puts in a URL can become HTML. The one component is the
+    # chart element (relulab_app/chart.py): its code and style are files shipped with
+    # the package, and its data is JSON that relulab.wire encodes from the figures.
+    for path in PAGE:
+        tree = ast.parse(path.read_text())
+        names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
+        assert "html" not in names, path
+        assert "unsafe_allow_html" not in keywords and "html" not in keywords, path
+        if path.name != "chart.py":
+            assert "components" not in names, path
+
+
+def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
+    source = (ROOT / "relulab_app" / "chart.py").read_text()
+    assert 'js="chart.js", css="chart.css"' in source
+    assert "data=wire.encode(payload)" in source
+    assets = ROOT / "src" / "relulab" / "webchart"
+    assert {p.name for p in assets.iterdir()} >= {"chart.js", "chart.css", "plotly-basic.min.js"}
+    # The script writes text with textContent, never as markup.
+    script = (assets / "chart.js").read_text()
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script

@@ -193,8 +193,13 @@ def test_first_render_as_served_on_cloud(cloud_copy, chromium, tmp_path):
             heading = page.locator("h1").filter(has_text="ReLU Lab")
             assert heading.count() == 1, page.locator("h1").all_inner_texts()
             assert errors == [], errors
+            # A shared link that needs repairs (a reversed x-range, a leak off the step):
+            # a notice on the page, and nothing in the server's log.
+            page.goto(f"{url}/?x_range=9&x_range=-9&leak=0.123")
+            page.wait_for_selector(READY, timeout=90_000)
+            page.get_by_text("rounded to the slider step").wait_for(timeout=30_000)
         finally:
             browser.close()
     stderr = log.read_text(errors="replace")
-    for bad in ("Traceback", "Error", "Exception", "Uncaught"):
+    for bad in ("Traceback", "Error", "Exception", "Uncaught", "WARNING", "Warning"):
         assert bad not in stderr, stderr[-4000:]

@@ -1,0 +1,159 @@
+"""What students and teachers tripped over, fixed: each test fails on the page before
+its fix (AppTest; browser-only behaviour is in the browser tests)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from conftest import chart_payloads
+
+from relulab import catalogue, registry
+
+
+def _markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# --- the lab ----------------------------------------------------------------------------
+
+
+def test_the_lab_follows_the_leak_slider(app):
+    app.query_params["leak"] = "0.37"
+    at = app.run()
+    at.session_state["lab"] = True
+    at.run()
+    assert "leak = **0.37**, from the page's leak slider" in _markdown(at) + "\n".join(
+        c.value for c in at.caption
+    )
+    at.slider(key="leak").set_value(0.38).run()
+    assert not at.exception and not at.error
+    captions = "\n".join(c.value for c in at.caption)
+    assert "leak = **0.38**" in captions and "0.37" not in captions
+    assert "Leaky ReLU (0.38)" in _markdown(at)
+
+
+def test_where_there_is_no_leak_slider_the_lab_has_its_own(app):
+    app.query_params["act"] = "elu"
+    app.query_params["lab"] = "1"
+    app.query_params["lab_leak"] = "0.2"
+    at = app.run()
+    assert not at.exception and not at.error
+    assert at.slider(key="lab_leak").value == pytest.approx(0.2)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "leak = **0.2**, from the lab's leak slider" in captions
+
+
+def test_the_labs_settings_come_from_the_link_and_go_back_into_it(app):
+    for key, value in {
+        "lab": "1",
+        "lab_preset": "lr",
+        "lab_width": "16",
+        "lab_epochs": "100",
+    }.items():
+        app.query_params[key] = value
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="lab_preset").value == "lr"
+    assert at.select_slider(key="lab_lr").value == 2.0  # the preset's
+    assert at.slider(key="lab_width").value == 16 and at.slider(key="lab_epochs").value == 100
+    at.slider(key="lab_bias").set_value(-1.0).run()
+    url = {k: at.query_params[k] for k in ("lab", "lab_preset", "lab_width", "lab_bias")}
+    assert url == {"lab": "1", "lab_preset": "lr", "lab_width": "16", "lab_bias": "-1"}
+
+
+def test_a_bad_lab_link_gets_a_notice_not_a_traceback(app):
+    for key, value in {"lab": "maybe", "lab_preset": "<b>", "lab_width": "1e9"}.items():
+        app.query_params[key] = value
+    at = app.run()
+    assert not at.exception and not at.error
+    notices = " ".join(w.value for w in at.warning)
+    assert "lab_preset" in notices and "lab_width" in notices and "<b>" not in notices
+
+
+def test_closing_and_reopening_the_lab_keeps_its_settings(app):
+    at = app.run()
+    at.session_state["lab"] = True
+    at.run()
+    at.slider(key="lab_width").set_value(8).run()
+    at.session_state["lab"] = False
+    at.run()
+    at.session_state["lab"] = True
+    at.run()
+    assert at.slider(key="lab_width").value == 8
+
+
+# --- the explorer ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["ELU", "Elu", " elu "])
+def test_activation_names_in_links_ignore_case(app, text):
+    app.query_params["act"] = text
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="act").value == "elu"
+
+
+def test_a_catalogue_view_shows_its_own_definitions_and_source(app):
+    app.query_params["act"] = "elu"
+    at = app.run()
+    act = registry.REGISTRY["elu"]
+    latex = [m.value for m in at.latex]
+    assert len(latex) == 2 and act.latex in latex[0] and act.latex_deriv in latex[1]
+    sources = [c.value for c in at.code]
+    assert sources == [] or any(inspect.getsource(catalogue.elu) in s for s in sources)
+    labels = [e.label for e in at.expander]
+    assert "ELU: `relulab` source" in labels
+    assert not at.tabs  # the article's np.where tabs are the article view's
+    at.expander(key="src_elu")  # the source box exists and opens
+    at.session_state["src_elu"] = True
+    at.run()
+    assert any(inspect.getsource(catalogue.elu) in c.value for c in at.code)
+
+
+def test_present_mode_from_the_link_hides_prose_and_enlarges_chart_text(app):
+    app.query_params["present"] = "1"
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.toggle(key="present").value is True
+    (payload,) = chart_payloads(at)
+    assert payload["present"] is True
+    assert min(c["layout"]["font"]["size"] for c in payload["charts"]) >= 18
+    assert not [h for h in at.header if h.value == "The definitions"]
+    assert "What am I looking at?" not in [e.label for e in at.expander]
+
+
+def test_an_unclear_present_value_gets_a_notice(app):
+    app.query_params["present"] = "<script>"
+    at = app.run()
+    assert [w.value for w in at.warning] == ["The link’s present is not 1 or 0; left off."]
+
+
+# --- typed values ----------------------------------------------------------------------
+
+
+def test_one_value_is_one_value(app):
+    at = app.run()
+    at.session_state["own"] = True
+    at.run()
+    at.text_area(key="values").input("3").run()
+    assert any(c.value.startswith("1 value; ") for c in at.caption)
+
+
+def test_closing_your_own_values_keeps_them_and_clear_clears(app):
+    at = app.run()
+    at.session_state["own"] = True
+    at.run()
+    at.text_area(key="values").input("1, -2, 3").run()
+    at.session_state["own"] = False
+    at.run()
+    (payload,) = chart_payloads(at)
+    own = [t for t in payload["charts"][0]["data"] if t.get("name") == "your values"]
+    assert own and sorted(own[0]["x"]) == [-2.0, 1.0, 3.0]  # still on the charts
+    at.session_state["own"] = True
+    at.run()
+    assert at.text_area(key="values").value == "1, -2, 3"
+    next(b for b in at.button if b.label == "Clear").click().run()
+    assert at.text_area(key="values").value == ""
+    (payload,) = chart_payloads(at)
+    assert not [t for t in payload["charts"][0]["data"] if t.get("name") == "your values"]
