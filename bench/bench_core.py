@@ -15,6 +15,7 @@ Targets at 1e7 float64: allocating <= 1.25x x.copy(), out= <= 1.25x np.copyto.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -178,6 +179,24 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(max(r["r_alloc"], r["r_out"]) for r in big)
     verdict = "meets" if worst <= TARGET else "MISSES"
     print(f"target at 1e7 float64: worst ratio {worst:.2f}x ({verdict} <= {TARGET}x)")
+    # The same calls on one thread (RELULAB_THREADS=1, read on every call): what a
+    # machine with one core, or a caller that turns the threads off, gets.
+    saved = os.environ.get("RELULAB_THREADS")
+    os.environ["RELULAB_THREADS"] = "1"
+    try:
+        single = bench_arrays([10**7], [np.float64], repeat)
+    finally:
+        if saved is None:
+            del os.environ["RELULAB_THREADS"]
+        else:
+            os.environ["RELULAB_THREADS"] = saved
+    for r in single:
+        print(
+            f"single-thread 1e7 float64 {r['fn']:10s} leak {r['leak']:.1f}: "
+            f"{r['r_alloc']:.2f}x x.copy, {r['r_out']:.2f}x np.copyto"
+        )
+    worst1 = max(max(r["r_alloc"], r["r_out"]) for r in single)
+    print(f"single-thread at 1e7 float64: worst ratio {worst1:.2f}x (threaded {worst:.2f}x)")
     return 0
 
 

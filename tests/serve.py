@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium")
-# Headless flags from this workplace's notes: without the background-networking ones,
-# Chromium keeps trying hosts that the closed network refuses.
+# Headless flags for a machine without network access: without the background-networking
+# ones, Chromium keeps trying hosts that a closed network refuses.
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",

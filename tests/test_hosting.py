@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTALL_TIMEOUT = 900  # s; a cold cache downloads streamlit, scipy, pyarrow... from PyPI
 # Cloud's Python is picked in its deploy dialog (default 3.12); no file in the repository
 # sets it. This check uses the Python running the tests unless told another, e.g.
-# RELULAB_CLOUD_PYTHON=/root/.pyenv/versions/3.12.1/bin/python (uv downloads none).
+# RELULAB_CLOUD_PYTHON=/path/to/python3.12 (uv downloads none).
 CLOUD_PYTHON = os.environ.get("RELULAB_CLOUD_PYTHON") or sys.executable
 
 # Settings that Community Cloud forces whatever config.toml says (its docs' "Status and

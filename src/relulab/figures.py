@@ -325,7 +325,7 @@ class SpecFigure(go.Figure):
 
     ``st.plotly_chart`` only calls ``to_dict()`` and serialises the result; for a figure
     that is the spec itself, so a slider move skips building plotly's object tree and
-    deep-copying it back out (measured: server CPU per leak move 24 -> 15 ms). Any other
+    deep-copying it back out (docs/performance.md has the measurements). Any other
     use (``fig.data``, ``fig.update_layout(...)``, ``fig.show()``, pickling) builds the
     full figure first, so to notebooks and tests it is an ordinary ``go.Figure``.
     """
