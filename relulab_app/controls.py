@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import frameworks, registry, urlstate
-from relulab_app import common, link
+from relulab_app import common, link, share
 
 # The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {
@@ -49,12 +49,13 @@ def view_controls() -> tuple[str, str]:
     # drops the title and keeps the switch in the second row, for taller charts.
     present = st.session_state.get("present", False)
     if not present:
-        top = st.container(horizontal=True, vertical_alignment="center")
-        top.title("ReLU Lab", anchor="relu-lab", width="content")
+        top = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        top.title("ReLU Lab", anchor=False, width="content")
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     (row if present else top).toggle(
         "Present",
         key="present",
+        width="content",
         help="For a projector: hides the explanations and draws the charts as large as "
         "the screen allows, with larger text. The link keeps it (present=1).",
     )
@@ -81,4 +82,5 @@ def view_controls() -> tuple[str, str]:
     common.sync_url("kink", convention, frameworks.LEFT)
     if view != "compare":
         common.sync_url("show", None, None)
+    share.share_button(row if present else top)  # after the syncs: the link as it now is
     return view, convention

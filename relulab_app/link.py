@@ -7,21 +7,35 @@ import streamlit as st
 
 from relulab import urlstate
 
-_KEY = "_link"
+KEY = "_link"
 
 
 def current() -> urlstate.Link:
     """This session's link: the address bar as it was on the session's first run."""
-    if _KEY not in st.session_state:
-        st.session_state[_KEY] = urlstate.Link(
+    if KEY not in st.session_state:
+        st.session_state[KEY] = urlstate.Link(
             {k: st.query_params.get_all(k) for k in st.query_params}
         )
-    return st.session_state[_KEY]
+    return st.session_state[KEY]
+
+
+_RESTART = "_link_restart"
+
+
+def restart() -> None:
+    """From a callback: start the session over from the address bar as it is now (a
+    clean one, after "Back to the article's view"). The run the callback belongs to
+    still seeds URL-bound widgets from the address bar it started with, so the page
+    reruns once more, from the top, before drawing anything."""
+    st.session_state[KEY] = urlstate.Link({})
+    st.session_state[_RESTART] = True
 
 
 def apply_pending() -> None:
     """Values a repair decided on the previous run, set before any widget exists."""
-    if _KEY in st.session_state:
+    if st.session_state.pop(_RESTART, False):
+        st.rerun()
+    if KEY in st.session_state:
         for key, value in current().take_pending().items():
             st.session_state[key] = value
 

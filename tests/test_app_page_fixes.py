@@ -157,3 +157,28 @@ def test_closing_your_own_values_keeps_them_and_clear_clears(app):
     assert at.text_area(key="values").value == ""
     (payload,) = chart_payloads(at)
     assert not [t for t in payload["charts"][0]["data"] if t.get("name") == "your values"]
+
+
+# --- share and reset -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"act": "elu", "alpha": "0.5", "kink": "jax", "leak": "0.3"},
+        {"leak": "0.3", "x_range": ["-3", "3"], "present": "1", "lab": "1"},
+    ],
+)
+def test_back_to_the_articles_view_restores_every_default(app, query):
+    for key, value in query.items():
+        app.query_params[key] = value
+    at = app.run()
+    at.session_state["share"] = True
+    at.run()
+    next(b for b in at.button if b.label == "Back to the article's view").click().run()
+    assert not at.exception and not at.warning
+    assert dict(at.query_params) == {}
+    assert at.selectbox(key="act").value == "relu" and at.radio(key="kink").value == "left"
+    assert at.slider(key="leak").value == pytest.approx(0.1)
+    assert at.slider(key="x_range").value == (-5.0, 5.0)
+    assert at.toggle(key="present").value is False

@@ -1,0 +1,93 @@
+"""Sharing a view in a real browser: the QR code decodes back to the view's link, the
+reset returns to the article's view, and an over-long paste gets the parser's message."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from serve import READY, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(chromium):
+    with serve(ROOT / "app.py") as (url, _pid):
+        yield url
+
+
+@pytest.fixture
+def zbarimg() -> str:
+    """Debian's zbar-tools decodes the QR code (.ci/run installs it)."""
+    path = shutil.which("zbarimg")
+    if path is None:
+        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                "RELULAB_REQUIRE_BROWSER=1 but zbarimg is missing (apt-get install zbar-tools)"
+            )
+        pytest.skip("zbarimg not found (apt-get install zbar-tools)")
+    return path
+
+
+def _open(browser, url: str):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.rl-plot .main-svg').length >= 2", timeout=60_000
+    )
+    return context, page
+
+
+def test_the_qr_code_decodes_to_this_views_link(browser, server, zbarimg, tmp_path):
+    context, page = _open(browser, f"{server}/?leak=0.25&x_range=-3&x_range=3")
+    try:
+        page.get_by_role("button", name="Share").click()
+        image = page.locator('[data-testid="stPopoverBody"] img').first
+        image.wait_for(timeout=20_000)
+        shot = tmp_path / "qr.png"
+        image.screenshot(path=str(shot))
+        decoded = subprocess.run(
+            [zbarimg, "--quiet", "--raw", str(shot)], capture_output=True, text=True
+        ).stdout.strip()
+        assert decoded.startswith(server + "/?")
+        query = decoded.split("?", 1)[1].split("&")
+        assert sorted(query) == sorted(["leak=0.25", "x_range=-3", "x_range=3"])
+        # The same link as text, for the copy button.
+        assert decoded in page.locator('[data-testid="stPopoverBody"] code').inner_text()
+    finally:
+        context.close()
+
+
+def test_back_to_the_articles_view_resets_everything(browser, server):
+    context, page = _open(browser, f"{server}/?act=elu&alpha=0.5&kink=jax")
+    try:
+        page.get_by_role("button", name="Share").click()
+        page.get_by_role("button", name="Back to the article's view").click()
+        page.wait_for_function("location.search === ''", timeout=20_000)
+        page.wait_for_function(
+            "[...document.querySelectorAll('.rl-plot')].some(el => el.data &&"
+            " el.data.some(t => t.name === 'Leaky ReLU (0.1)'))",
+            timeout=20_000,
+        )
+    finally:
+        context.close()
+
+
+def test_an_over_long_paste_gets_the_parsers_message(browser, server):
+    context, page = _open(browser, server)
+    try:
+        page.get_by_text("Your own values").click()
+        box = page.get_by_role("textbox", name="Numbers")
+        box.wait_for(timeout=20_000)
+        box.fill("1, " * 34_000)  # 102,000 characters: over the 100,000 limit
+        box.press("Control+Enter")
+        page.get_by_text("longer than 100,000 characters").wait_for(timeout=30_000)
+    finally:
+        context.close()
