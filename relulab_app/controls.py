@@ -45,14 +45,13 @@ def view_controls() -> tuple[str, str]:
         _seed_from_link(url)
 
     # Two compact rows above the instrument (they wrap on a phone): the title with the
-    # present switch, then the picker with the convention at the kink. Present mode
-    # drops the title and keeps the switch in the second row, for taller charts.
-    present = st.session_state.get("present", False)
-    if not present:
-        top = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    # present switch and the share button (present mode leaves the title out), then the
+    # picker with the convention at the kink.
+    top = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    if not st.session_state.get("present", False):
         top.title("ReLU Lab", anchor=False, width="content")
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-    (row if present else top).toggle(
+    top.toggle(
         "Present",
         key="present",
         width="content",
@@ -82,5 +81,5 @@ def view_controls() -> tuple[str, str]:
     common.sync_url("kink", convention, frameworks.LEFT)
     if view != "compare":
         common.sync_url("show", None, None)
-    share.share_button(row if present else top)  # after the syncs: the link as it now is
+    share.share_button(top)  # after the syncs above: the link as it now is
     return view, convention

@@ -71,7 +71,8 @@ def _base_layout(
         "height": HEIGHT,
         "margin": {"l": 64, "r": 16, "t": 46, "b": 40},
         # Below the x axis: on a phone the legend wraps downwards, not over the plot.
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
+        # Further down for larger text, so it clears the x axis's title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.01 * font_size - 0.02, "x": 0},
         "hovermode": "closest",
         "xaxis": {
             "title": {"text": "x", "standoff": 4},

@@ -93,7 +93,7 @@ function axisTheme(axis, theme) {
 
 // A copy of the server's layout in the page's colours. Text is the theme's full text
 // colour (not a grey): tick labels must keep 4.5:1 contrast on a projector.
-function themedLayout(source, theme, height, revision) {
+function themedLayout(source, theme, width, height, revision) {
   // A deep copy: Plotly writes a zoom into the layout it was given (axis ranges, in
   // place), and the server's layout must stay as sent to tell a zoom from none.
   const layout = structuredClone(source);
@@ -104,11 +104,14 @@ function themedLayout(source, theme, height, revision) {
     font: { family: theme.font, color: theme.text, ...(layout.font || {}) },
     hoverlabel: { bgcolor: theme.background, bordercolor: theme.line, font: { color: theme.text, size: (layout.font || {}).size } },
     legend: { ...(layout.legend || {}), font: { color: theme.text } },
+    // An explicit size: with autosize, Plotly measures its container on every redraw,
+    // which makes the browser lay out the page mid-move. The size is measured only when
+    // it can change (see draw).
+    width,
     height,
     uirevision: revision,
-    autosize: true,
+    autosize: false,
   };
-  delete out.width;
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key)) out[key] = axisTheme(layout[key], theme);
   }
@@ -242,7 +245,7 @@ function create(root) {
   const pair = document.createElement("div");
   pair.className = "rl-pair";
   const state = { root, pair, plots: [], tips: [], zoomed: [false, false], revision: null,
-                  markerHover: false, payload: null, height: null, drawn: [null, null] };
+                  markerHover: false, payload: null, height: null, widths: [null, null] };
   for (let i = 0; i < 2; i++) {
     const cell = document.createElement("div");
     cell.className = "rl-cell";
@@ -294,7 +297,8 @@ function drawOne(state, i) {
   const spec = state.payload.charts[i];
   const gd = state.plots[i];
   let data = spec.data;
-  let layout = themedLayout(spec.layout, state.theme, state.height, state.payload.revision);
+  let layout = themedLayout(
+    spec.layout, state.theme, state.widths[i], state.height, state.payload.revision);
   if (state.zoomed[i]) [data, layout] = withoutInset(data, layout);
   gd.setAttribute("aria-label", spec.name || (spec.layout.title || {}).text || "chart");
   const done = window.Plotly.react(gd, data, layout, CONFIG);
@@ -308,6 +312,7 @@ function draw(state, resized = false) {
   state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
   if (resized || state.height === null || state.present !== state.payload.present) {
     state.height = chartHeight(state);
+    state.widths = state.plots.map((gd) => gd.parentElement.clientWidth);
     state.present = state.payload.present;
   }
   if (state.payload.revision !== state.revision) {
