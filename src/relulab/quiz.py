@@ -1,0 +1,843 @@
+"""Predict, then reveal: questions generated from the library, and their answers checked.
+
+Every question is made from a *kind* and a *seed*: the seed picks the values (the leak,
+the x, the preset, which activations to offer) and the library computes the answer —
+:func:`relulab.relu`, :func:`relulab.relu_dash`, :mod:`relulab.frameworks`, the registry,
+the article's examples, the lab — so no answer is typed in here. The same kind and seed
+always give the same question (for a given version of this module), so a question
+travels as its short :attr:`Question.id`, e.g. in a URL, and comes back with
+:func:`from_id`.
+
+The page's part, in four calls:
+
+* :func:`for_student` gives a session's questions, all kinds mixed; seed it per session
+  (e.g. ``secrets.randbits(32)``, kept in the session) so neighbours get other values;
+* while a question is open the page sets what :attr:`Question.show` says and hides
+  everything :attr:`Question.hides` names (the vocabulary is :data:`HIDES`);
+* :func:`check` reads the student's typed text (with :func:`relulab.parse.parse_values`,
+  never evaluated) or chosen choice and says right or wrong, the answer and why;
+* on reveal the page unhides, does what :attr:`Question.reveal` says (mark a point, set
+  the leak, run the lab), and :func:`another` gives a fresh question of the same kind.
+
+Prompts, choices and explanations are the module's own text, safe to render as Markdown
+(code in backticks, no ``$``, no HTML): nothing a student typed ever goes into them.
+
+>>> from relulab import quiz
+>>> q = quiz.make("f_at_x", 6)
+>>> q.id, q.answer_type
+('f_at_x-6', 'number')
+>>> print(q.prompt)
+Leaky ReLU with leak = 0.3, that is `relu(x, leak=0.3)`: what is f(-1.5)? Type one
+number; answers within 0.0005 count.
+>>> quiz.check(q, "-0.45").correct, quiz.check(q, " [[-4.5e-1]] ").correct
+(True, True)
+>>> print(quiz.check(q, "-1.5").message)
+Not quite: you typed -1.5; the answer is -0.45 (answers within 0.0005 count). x = -1.5
+is at or below 0, so f takes the `leak * x` branch: 0.3 × -1.5 = -0.45.
+>>> quiz.check(q, "__import__('os')").message
+"Could not read that: `__import__('os')` at position 1 is not a number. Type one number, e.g. 0.5."
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from relulab import frameworks, lab
+from relulab.activations import relu, relu_dash
+from relulab.examples import EXAMPLES
+from relulab.parse import ParseError, parse_values, results_table
+from relulab.registry import REGISTRY
+
+__all__ = [
+    "CHOICE",
+    "HIDES",
+    "KINDS",
+    "KIND_TITLES",
+    "LEAKS",
+    "NUMBER",
+    "PRESET_SLUGS",
+    "Question",
+    "Result",
+    "another",
+    "check",
+    "for_student",
+    "from_id",
+    "make",
+]
+
+NUMBER = "number"  # answered by typing one number
+CHOICE = "choice"  # answered by picking one of Question.choices
+
+# What a page may be told to hide while a question is open. A question names the ones
+# that would give its answer away; the page maps each to its own elements.
+HIDES: dict[str, str] = {
+    "function_chart": "the f(x) chart, with its hover readout",
+    "derivative_chart": "the f′(x) chart, with its hover readout",
+    "kink_dot": "the dots at x = 0 on the f′ chart that show the value taken there",
+    "tables": "every table of values: the article's examples, the own-values results "
+    "(f, f′ and the branch column), the np.where demo",
+    "definitions": "the formulas and kink notes of the activations on show",
+    "framework_facts": "what each framework does at the kink: the reference table and the "
+    "labels of the convention switch",
+    "curve_names": "the legend and any label that names a drawn curve",
+    "lab_result": "the lab's charts and its sentence on dead units",
+}
+
+KIND_TITLES: dict[str, str] = {
+    "f_at_x": "f(x) at a point",
+    "df_at_x": "f′(x) at a point",
+    "article_array": "The article's arrays",
+    "kink_pytorch": "f′(0) in PyTorch",
+    "kink_jax": "f′(0) in JAX",
+    "where_branch": "Which np.where branch",
+    "which_curve": "Which curve is Leaky ReLU",
+    "leak_effect": "What the leak does",
+    "smooth_at_0": "Smooth at 0",
+    "dead_units": "Dead units in the lab",
+}
+KINDS: tuple[str, ...] = tuple(KIND_TITLES)
+
+# Leaks a class can work with in their heads, all on the page's leak slider (step 0.01).
+LEAKS: tuple[float, ...] = (0.01, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5)
+# x values: multiples of 0.5 in -5..5, all on the x-range slider's step. With leaks of
+# at most 2 decimals every leak * x has at most 3, so 3 decimals are always exact.
+X_GRID: tuple[float, ...] = tuple(k / 2 for k in range(-10, 11))
+_X_NONZERO = tuple(x for x in X_GRID if x != 0)
+_X_FAR_NEGATIVE = tuple(x for x in X_GRID if x <= -1)  # where the curves differ plainly
+NUMBER_TOLERANCE = 5e-4  # half a unit in the 3rd decimal: exact answers, any typing
+PERCENT_TOLERANCE = 10.0  # percentage points: a prediction, not a computation
+
+# The lab's presets by the short names its URL uses (relulab_app/lab_view.py's
+# PRESET_SLUGS, in the same order; a test checks they agree).
+PRESET_SLUGS: dict[str, str] = dict(zip(("bias", "lr", "healthy"), lab.PRESETS, strict=True))
+
+MAX_SEED = 2**64 - 1
+_ID = re.compile(r"([a-z0-9_]{1,32})-(0|[1-9][0-9]{0,19})")  # canonical: one id per question
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, with everything needed to pose, check and reveal it.
+
+    Attributes
+    ----------
+    kind, seed : str, int
+        What made it; :func:`make` ``(kind, seed)`` makes it again.
+    prompt : str
+        The question, with how to answer it (and the tolerance, for numbers).
+    answer_type : {"number", "choice"}
+        Typed (:data:`NUMBER`) or picked from ``choices`` (:data:`CHOICE`).
+    answer : float or str
+        The right number, or the right choice (one of ``choices``, exactly).
+    explanation : str
+        One sentence saying why.
+    hides : frozenset of str
+        What the page hides while the question is open (keys of :data:`HIDES`).
+    choices : tuple of str
+        For a choice question: each distinct, the answer among them once.
+    tolerance : float
+        For a number question: typed answers within this (absolute) count as right.
+    unit : str
+        ``"%"`` for a percentage (a typed answer may end with it), else ``""``.
+    show : dict
+        What the page sets to pose it. Keys the page already has: ``act`` (the view:
+        ``"relu"`` for the article's pair, ``"compare"``, or a registry key), ``leak``,
+        ``kink`` (``frameworks.LEFT`` or ``frameworks.JAX``), ``x_range`` (lo, hi),
+        ``show`` (registry keys to overlay), ``lab`` (open it) and ``lab_preset``. The
+        quiz's own: ``x`` (the x asked about), ``example`` (index into
+        :data:`relulab.examples.EXAMPLES`), ``curves`` (``(label, registry key,
+        params)`` triples to draw with their labels, not their names).
+    reveal : dict
+        What the page does on reveal: ``chart`` (``"function"``, ``"derivative"`` or
+        ``"lab"``: where the answer shows), and as the question needs ``x`` and ``y`` (a
+        point to mark), ``leak`` (move the leak to it), ``curve`` (the label that is
+        the answer).
+    lab_preset : str or None
+        For ``dead_units``: the lab preset's slug (a key of :data:`PRESET_SLUGS`).
+
+    Treat ``show`` and ``reveal`` as read-only; every :func:`make` builds new ones.
+    """
+
+    kind: str
+    seed: int
+    prompt: str
+    answer_type: str
+    answer: float | str
+    explanation: str
+    hides: frozenset[str]
+    choices: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    unit: str = ""
+    show: dict = field(default_factory=dict, hash=False)
+    reveal: dict = field(default_factory=dict, hash=False)
+    lab_preset: str | None = None
+
+    @property
+    def id(self) -> str:
+        """``kind-seed``: short, and safe in a URL, JSON and a widget key.
+
+        >>> make("kink_jax", 12).id
+        'kink_jax-12'
+        """
+        return f"{self.kind}-{self.seed}"
+
+    @property
+    def answer_text(self) -> str:
+        """The answer as the page shows it.
+
+        >>> make("dead_units", 1).answer_text
+        '51.5625%'
+        """
+        if self.answer_type == CHOICE:
+            return str(self.answer)
+        return _g(self.answer) + self.unit
+
+
+@dataclass(frozen=True)
+class Result:
+    """What :func:`check` says about one answer.
+
+    ``value`` is what was read (a float, or the chosen choice). ``None`` means nothing
+    usable was read: not an attempt, so the message does not give the answer away and
+    the page should let the student try again.
+    """
+
+    correct: bool
+    message: str
+    value: float | str | None
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _g(v: float) -> str:
+    """A number as the questions show it: shortest form, and never ``-0``.
+
+    >>> _g(-0.0), _g(0.1 * -2.2), _g(50.2)
+    ('0', '-0.22', '50.2')
+    """
+    return f"{float(v) + 0.0:g}"
+
+
+def _g4(v: float) -> str:
+    """A computed value to 4 significant digits (exact short values stay exact).
+
+    >>> _g4(-0.8646647167633873), _g4(-0.045)
+    ('-0.8647', '-0.045')
+    """
+    return f"{float(v) + 0.0:.4g}"
+
+
+def _pick(rng: np.random.Generator, options: tuple):
+    return options[int(rng.integers(len(options)))]
+
+
+def _check_seed(seed: int) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an int; got {type(seed).__name__}")
+    if not 0 <= int(seed) <= MAX_SEED:
+        raise ValueError(f"seed must be in 0 … 2**64 - 1; got {int(seed)}")
+    return int(seed)
+
+
+def _rng(salt: str, seed: int) -> np.random.Generator:
+    # crc32, not hash(): str hashes change from one Python process to the next, and a
+    # question must be the same in every server process (and after a restart).
+    return np.random.default_rng([seed, zlib.crc32(salt.encode())])
+
+
+def _x_range(x: float) -> tuple[float, float]:
+    """The page's default -5..5, widened (on the slider's whole steps) to show ``x``.
+
+    >>> _x_range(-2.0), _x_range(50.2)
+    ((-5.0, 5.0), (-5.0, 52.0))
+    """
+    return (float(min(-5, math.floor(x) - 1)), float(max(5, math.ceil(x) + 1)))
+
+
+def _activation(leak: float) -> str:
+    if leak == 0:
+        return "ReLU, that is `relu(x)`"
+    return f"Leaky ReLU with leak = {_g(leak)}, that is `relu(x, leak={_g(leak)})`"
+
+
+def _how(tolerance: float, unit: str = "") -> str:
+    if unit == "%":
+        return (
+            "Type a number from 0 to 100 (a % sign is fine); answers within "
+            f"{_g(tolerance)} percentage points count."
+        )
+    return f"Type one number; answers within {_g(tolerance)} count."
+
+
+_AT_ZERO = (
+    " At exactly 0, use the article's convention: the `x <= 0` branch, as PyTorch and "
+    "TensorFlow take it."
+)
+
+
+def _f_why(x: float, leak: float, y: float) -> str:
+    if x > 0:
+        return f"x = {_g(x)} is above 0, so f takes the `x` branch and returns it unchanged."
+    if leak == 0:
+        return f"x = {_g(x)} is at or below 0, where ReLU gives 0."
+    return (
+        f"x = {_g(x)} is at or below 0, so f takes the `leak * x` branch: "
+        f"{_g(leak)} × {_g(x)} = {_g(y)}."
+    )
+
+
+def _df_why(x: float, leak: float, dy: float) -> str:
+    name = "ReLU" if leak == 0 else "Leaky ReLU"
+    if x > 0:
+        return f"For x > 0, {name} is f(x) = x, whose slope is {_g(dy)}."
+    if x < 0 and leak == 0:
+        return f"For x < 0, ReLU is flat at 0, so its slope is {_g(dy)}."
+    if x < 0:
+        return f"For x < 0, {name} is f(x) = {_g(leak)} × x, whose slope is the leak, {_g(dy)}."
+    return (
+        f"At 0 the slope of {name} jumps from {_g(leak)} to 1, and the article, PyTorch and "
+        f"TensorFlow take the `x <= 0` branch there, so f′(0) = {_g(dy)}."
+    )
+
+
+def _column(x: np.ndarray) -> str:
+    """A column the way the article prints it.
+
+    >>> _column(np.array([-0.5, 0.0, 4.5]))
+    '[[-0.5], [0], [4.5]]'
+    """
+    return "[" + ", ".join(f"[{_g(v)}]" for v in x) + "]"
+
+
+def _number(kind: str, seed: int, prompt: str, answer: float, **rest) -> Question:
+    return Question(
+        kind=kind,
+        seed=seed,
+        prompt=f"{prompt} {_how(NUMBER_TOLERANCE)}",
+        answer_type=NUMBER,
+        answer=float(answer),
+        tolerance=NUMBER_TOLERANCE,
+        **rest,
+    )
+
+
+# --- the kinds ---------------------------------------------------------------------
+
+_HIDE_F = frozenset({"function_chart", "tables"})
+_HIDE_DF = frozenset({"derivative_chart", "kink_dot", "tables"})
+
+
+def _f_at_x(seed: int, rng: np.random.Generator) -> Question:
+    leak = _pick(rng, (0.0, *LEAKS))
+    x = 0.0 if rng.random() < 1 / 6 else _pick(rng, _X_NONZERO)
+    y = float(relu(x, leak))
+    return _number(
+        "f_at_x",
+        seed,
+        f"{_activation(leak)}: what is f({_g(x)})?",
+        y,
+        explanation=_f_why(x, leak, y),
+        hides=_HIDE_F,
+        show={"act": "relu", "leak": leak, "x_range": _x_range(x), "x": x},
+        reveal={"chart": "function", "x": x, "y": y},
+    )
+
+
+def _df_at_x(seed: int, rng: np.random.Generator) -> Question:
+    leak = _pick(rng, (0.0, *LEAKS))
+    x = 0.0 if rng.random() < 1 / 6 else _pick(rng, _X_NONZERO)
+    dy = float(frameworks.relu_dash_under(np.array([x]), leak, frameworks.LEFT)[0])
+    return _number(
+        "df_at_x",
+        seed,
+        f"{_activation(leak)}: what is its derivative f′({_g(x)})?" + (_AT_ZERO if x == 0 else ""),
+        dy,
+        explanation=_df_why(x, leak, dy),
+        hides=_HIDE_DF,
+        show={
+            "act": "relu",
+            "leak": leak,
+            "kink": frameworks.LEFT,
+            "x_range": _x_range(x),
+            "x": x,
+        },
+        reveal={"chart": "derivative", "x": x, "y": dy},
+    )
+
+
+def _article_array(seed: int, rng: np.random.Generator) -> Question:
+    index = int(rng.integers(len(EXAMPLES)))
+    example = EXAMPLES[index]
+    column = example.x[:, 0].astype(float)
+    row = int(rng.integers(len(column)))
+    # Half the time the article's own leak, so its printed results come back.
+    leak = example.leak if rng.random() < 0.5 else _pick(rng, LEAKS)
+    deriv = bool(rng.integers(2))
+    # The whole column through the library, as the article does, then one entry.
+    if deriv:
+        values = frameworks.relu_dash_under(column, leak, frameworks.LEFT)
+        call, why = f"relu_dash(x, {_g(leak)})", _df_why
+    else:
+        values = relu(column, leak)
+        call, why = f"relu(x, {_g(leak)})", _f_why
+    x, answer = float(column[row]), float(values[row])
+    return _number(
+        "article_array",
+        seed,
+        f"The article's example {index + 1} has x = `{_column(column)}`. What is "
+        f"`{call}` in row {row + 1}, where x = {_g(x)}?" + (_AT_ZERO if deriv and x == 0 else ""),
+        answer,
+        explanation=why(x, leak, answer),
+        hides=_HIDE_DF if deriv else _HIDE_F,
+        show={
+            "act": "relu",
+            "leak": leak,
+            "kink": frameworks.LEFT,
+            "x_range": _x_range(x),
+            "x": x,
+            "example": index,
+        },
+        reveal={"chart": "derivative" if deriv else "function", "x": x, "y": answer},
+    )
+
+
+_HIDE_KINK = frozenset({"derivative_chart", "kink_dot", "tables", "definitions", "framework_facts"})
+
+
+def _kink(kind: str, seed: int, rng: np.random.Generator) -> Question:
+    leak = _pick(rng, LEAKS)
+    params = {"leak": leak}
+    if kind == "kink_pytorch":
+        convention, library, grad = frameworks.LEFT, "PyTorch", "autograd"
+    else:
+        convention, library, grad = frameworks.JAX, "JAX", "`jax.grad`"
+    line = frameworks.code_lines("leaky_relu", params)[library]
+    answer = frameworks.kink_value("leaky_relu", params, convention)
+    if convention == frameworks.JAX:
+        why = (
+            "`jax.nn.leaky_relu` is `jnp.where(x >= 0, x, negative_slope * x)`, so at "
+            f"exactly 0 it takes the `x` branch, whose slope is {_g(answer)}, not the leak."
+        )
+    else:
+        why = (
+            "PyTorch's backward for `leaky_relu` is `x > 0 ? grad : grad * negative_slope`, "
+            f"so at exactly 0 (not > 0) it passes the slope, {_g(answer)}."
+        )
+    return _number(
+        kind,
+        seed,
+        f"In {library}, y = `{line}`. At exactly x = 0, what derivative dy/dx does {grad} give?",
+        answer,
+        explanation=why,
+        hides=_HIDE_KINK,
+        show={"act": "relu", "leak": leak, "kink": convention, "x_range": (-5.0, 5.0), "x": 0.0},
+        reveal={"chart": "derivative", "x": 0.0, "y": answer},
+    )
+
+
+def _where_branch(seed: int, rng: np.random.Generator) -> Question:
+    leak = _pick(rng, LEAKS)
+    # x = 0 a third of the time: the element students get wrong.
+    x = 0.0 if rng.random() < 1 / 3 else _pick(rng, _X_NONZERO)
+    # The branch names the page's own results table uses, for one x on each side.
+    choices = tuple(results_table(np.array([-1.0, 1.0]), leak)["branch"])
+    answer = results_table(np.array([x]), leak)["branch"][0]
+    taken = bool(np.asarray(x) <= 0)
+    return Question(
+        kind="where_branch",
+        seed=seed,
+        prompt=f"The article computes Leaky ReLU as `np.where(x <= 0, leak * x, x)`, here "
+        f"with leak = {_g(leak)}. Which branch does the element x = {_g(x)} take?",
+        answer_type=CHOICE,
+        answer=answer,
+        choices=choices,
+        explanation=f"`x <= 0` is {taken} for x = {_g(x)}, so `np.where` takes "
+        f"{'`leak * x`' if taken else '`x`'} there, giving {_g(relu(x, leak))}.",
+        hides=frozenset({"tables", "kink_dot"}),
+        show={"act": "relu", "leak": leak, "x_range": _x_range(x), "x": x},
+        reveal={"chart": "function", "x": x, "y": float(relu(x, leak))},
+    )
+
+
+def _looks_leaky(x1: float, x2: float, f1: float, f2: float) -> bool:
+    """Whether two values on the negative side fit f(x) = s × x with 0 < s <= 1 (PReLU
+    at its default does; ReLU, at s = 0, does not)."""
+    s1, s2 = f1 / x1, f2 / x2
+    return 0 < s1 <= 1 and abs(s1 - s2) < 1e-9
+
+
+def _which_curve(seed: int, rng: np.random.Generator) -> Question:
+    leak = _pick(rng, LEAKS)
+    i, j = sorted(rng.choice(len(_X_FAR_NEGATIVE), 2, replace=False).tolist(), reverse=True)
+    x1, x2 = _X_FAR_NEGATIVE[i], _X_FAR_NEGATIVE[j]  # x1 nearer 0
+
+    def row(key: str, params: dict) -> tuple[str, str]:
+        act = REGISTRY[key]
+        return (_g4(act(x1, **params)), _g4(act(x2, **params)))
+
+    target = ("leaky_relu", {"leak": leak})
+    curves = [target]
+    shown = {row(*target)}
+    # Distractors from the catalogue at its defaults, in a per-seed order, skipping any
+    # that would also read as a Leaky ReLU here or print the same numbers as another.
+    for k in rng.permutation(len(REGISTRY)).tolist():
+        key = list(REGISTRY)[k]
+        params = REGISTRY[key].defaults()
+        values = row(key, params)
+        f1, f2 = (float(REGISTRY[key](x, **params)) for x in (x1, x2))
+        if key == target[0] or values in shown or _looks_leaky(x1, x2, f1, f2):
+            continue
+        curves.append((key, params))
+        shown.add(values)
+        if len(curves) == 4:
+            break
+    order = rng.permutation(len(curves)).tolist()
+    labels = "ABCD"
+    drawn = tuple((labels[n], *curves[k]) for n, k in enumerate(order))
+    answer = "Curve " + labels[order.index(0)]
+    lines = "; ".join(
+        f"{label}: f({_g(x1)}) = {a}, f({_g(x2)}) = {b}"
+        for label, key, params in drawn
+        for a, b in [row(key, params)]
+    )
+    return Question(
+        kind="which_curve",
+        seed=seed,
+        prompt=f"Four curves, A to D, are drawn without their names. At x = {_g(x1)} and "
+        f"x = {_g(x2)} they give {lines}. Which one is Leaky ReLU (with a leak above 0)?",
+        answer_type=CHOICE,
+        answer=answer,
+        choices=tuple("Curve " + label for label, _, _ in drawn),
+        explanation=f"Only curve {answer[-1]} gives {_g(leak)} × x at both points, a straight "
+        f"line through 0 with slope {_g(leak)} for x < 0: Leaky ReLU with leak {_g(leak)}.",
+        hides=frozenset({"curve_names", "definitions", "tables"}),
+        show={"act": "compare", "curves": drawn, "x_range": (-5.0, 5.0)},
+        reveal={"chart": "function", "curve": answer[-1]},
+    )
+
+
+# What raising or lowering the leak can do to f on the negative side; the question's
+# answer is whichever the library's numbers show (see _effect).
+_MORE_NEGATIVE = "f(x) moves further below 0 (more negative) for every x < 0"
+_TOWARD_ZERO = "f(x) moves up, closer to 0, for every x < 0"
+_BECOMES_ZERO = "f(x) becomes exactly 0 for every x < 0"
+_UNCHANGED = "Nothing: the leak only changes f for x > 0"
+_EFFECTS = (_MORE_NEGATIVE, _TOWARD_ZERO, _BECOMES_ZERO, _UNCHANGED)
+
+
+def _effect(before: np.ndarray, after: np.ndarray) -> str:
+    """Which of the effects the values of f on the negative side show."""
+    if np.all(after == 0):
+        return _BECOMES_ZERO
+    if np.all(after < before):
+        return _MORE_NEGATIVE
+    if np.all(after > before):
+        return _TOWARD_ZERO
+    if np.array_equal(after, before):
+        return _UNCHANGED
+    raise AssertionError("no single effect")  # not for two leaks of LEAKS
+
+
+def _leak_effect(seed: int, rng: np.random.Generator) -> Question:
+    old, new = (LEAKS[k] for k in rng.choice(len(LEAKS), 2, replace=False).tolist())
+    negative = np.array([x for x in X_GRID if x < 0])
+    at = -2.0  # the point the explanation quotes
+    how = "raised" if new > old else "lowered"
+    base = f"Leaky ReLU's leak is {how} from {_g(old)} to {_g(new)}."
+    show = {"act": "relu", "leak": old, "kink": frameworks.LEFT, "x_range": (-5.0, 5.0)}
+    hides = frozenset({"function_chart", "derivative_chart", "tables"})
+    if rng.random() < 0.5:
+        answer = _effect(relu(negative, old), relu(negative, new))
+        return Question(
+            kind="leak_effect",
+            seed=seed,
+            prompt=f"{base} What happens to f(x) for x < 0?",
+            answer_type=CHOICE,
+            answer=answer,
+            choices=tuple(_EFFECTS[k] for k in rng.permutation(len(_EFFECTS)).tolist()),
+            explanation=f"For x < 0, f(x) = leak × x with x negative, so f({_g(at)}) goes from "
+            f"{_g(relu(at, old))} to {_g(relu(at, new))}, and every x < 0 moves the same way, "
+            "while x > 0 is untouched.",
+            hides=hides,
+            show=show,
+            reveal={"chart": "function", "leak": new},
+        )
+    # The slopes a student might say: the old leak, the new, ReLU's 0, the x > 0 side's 1.
+    slopes = [relu_dash(at, old), relu_dash(at, new), relu_dash(at, 0.0), relu_dash(-at, new)]
+    answer = _g(relu_dash(at, new))
+    return Question(
+        kind="leak_effect",
+        seed=seed,
+        prompt=f"{base} What is the slope f′(x) for x < 0 now?",
+        answer_type=CHOICE,
+        answer=answer,
+        choices=tuple(_g(s) for s in sorted(set(map(float, slopes)))),
+        explanation="For x < 0, f(x) = leak × x, a straight line whose slope is the leak "
+        f"itself, now {answer}.",
+        hides=hides,
+        show=show,
+        reveal={"chart": "derivative", "leak": new},
+    )
+
+
+def _smooth_at_0(seed: int, rng: np.random.Generator) -> Question:
+    # The registry says which activations have a kink at 0 (for some parameter values).
+    smooth = [a for a in REGISTRY.values() if not a.kink_at_zero]
+    kinked = [a for a in REGISTRY.values() if a.kink_at_zero]
+    ask_smooth = rng.random() < 0.5
+    one, three = (smooth, kinked) if ask_smooth else (kinked, smooth)
+    answer = one[int(rng.integers(len(one)))]
+    others = [three[k] for k in rng.choice(len(three), 3, replace=False).tolist()]
+    offered = [answer, *others]
+    offered = [offered[k] for k in rng.permutation(4).tolist()]
+    names = ", ".join(a.name for a in others[:-1]) + f" and {others[-1].name}"
+    if ask_smooth:
+        prompt = (
+            "Which of these activations from the catalogue is smooth at x = 0 whatever its "
+            "parameters (no corner: its derivative f′ does not jump there)?"
+        )
+        why = (
+            f"{answer.name} is smooth at 0 (its derivative is continuous there), while "
+            f"{names} have a corner at 0, where f′ jumps for at least some parameter values."
+        )
+    else:
+        prompt = (
+            "Which of these activations from the catalogue has a corner at x = 0 (its "
+            "derivative f′ jumps there, at least for some parameter values)?"
+        )
+        why = (
+            f"{answer.name} has a corner at 0, where f′ jumps for at least some parameter "
+            f"values, while {names} are smooth there."
+        )
+    return Question(
+        kind="smooth_at_0",
+        seed=seed,
+        prompt=prompt,
+        answer_type=CHOICE,
+        answer=answer.name,
+        choices=tuple(a.name for a in offered),
+        explanation=why,
+        hides=frozenset({"function_chart", "derivative_chart", "kink_dot", "definitions"}),
+        show={"act": "compare", "show": [a.key for a in offered], "x_range": (-3.0, 3.0)},
+        reveal={"chart": "derivative"},
+    )
+
+
+@functools.lru_cache(maxsize=len(PRESET_SLUGS))
+def _dead_relu_percent(slug: str) -> float:
+    """Dead hidden units (%) of the lab's ReLU network after training with a preset:
+    the lab's own run (same setting, data and seed as the page's). A run takes a tenth
+    of a second or so, and a class asks the same three, so each is kept per process."""
+    setting = lab.PRESETS[PRESET_SLUGS[slug]]
+    X, y = lab.two_moons(seed=setting.seed)
+    return 100.0 * lab.train(setting, 0.0, X, y).dead[-1]
+
+
+def _dead_units(seed: int, rng: np.random.Generator) -> Question:
+    slug = _pick(rng, tuple(PRESET_SLUGS))
+    name = PRESET_SLUGS[slug]
+    setting = lab.PRESETS[name]
+    percent = _dead_relu_percent(slug)
+    units = 2 * setting.width  # two hidden layers
+    return Question(
+        kind="dead_units",
+        seed=seed,
+        prompt=f"The lab trains a small network with ReLU ({units} hidden units in two "
+        f"layers) on the two-moons data. With the preset “{name}” (hidden biases start "
+        f"at {_g(setting.bias_shift)}, learning rate {_g(setting.learning_rate)}), what "
+        f"percentage of its hidden units will be dead after {setting.epochs} epochs? "
+        + _how(PERCENT_TOLERANCE, "%"),
+        answer_type=NUMBER,
+        answer=percent,
+        tolerance=PERCENT_TOLERANCE,
+        unit="%",
+        explanation=f"Running the lab leaves {_g(percent)}% dead "
+        f"({round(percent * units / 100)} of {units} units): their input is ≤ 0 for every "
+        "training point, so under ReLU their gradient is 0 and nothing can revive them.",
+        hides=frozenset({"lab_result"}),
+        show={"lab": True, "lab_preset": slug},
+        reveal={"chart": "lab"},
+        lab_preset=slug,
+    )
+
+
+_MAKERS = {
+    "f_at_x": _f_at_x,
+    "df_at_x": _df_at_x,
+    "article_array": _article_array,
+    "kink_pytorch": functools.partial(_kink, "kink_pytorch"),
+    "kink_jax": functools.partial(_kink, "kink_jax"),
+    "where_branch": _where_branch,
+    "which_curve": _which_curve,
+    "leak_effect": _leak_effect,
+    "smooth_at_0": _smooth_at_0,
+    "dead_units": _dead_units,
+}
+
+
+# --- the API -----------------------------------------------------------------------
+
+
+def make(kind: str, seed: int) -> Question:
+    """The question of ``kind`` for ``seed``: the same every time.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    seed : int
+        0 … 2**64 - 1. Its values (leak, x, preset, choices) come from it.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown kind, or a seed that is not an int in range.
+
+    Examples
+    --------
+    >>> q = make("kink_pytorch", 2)
+    >>> print(q.prompt)
+    In PyTorch, y = `torch.nn.functional.leaky_relu(x, negative_slope=0.3)`. At exactly
+    x = 0, what derivative dy/dx does autograd give? Type one number; answers within
+    0.0005 count.
+    >>> q.answer, sorted(q.hides)
+    (0.3, ['definitions', 'derivative_chart', 'framework_facts', 'kink_dot', 'tables'])
+    >>> make("kink_pytorch", 2) == q
+    True
+    >>> q = make("where_branch", 5)
+    >>> q.choices, q.answer
+    (('x <= 0: leak * x', 'x > 0: x'), 'x <= 0: leak * x')
+    """
+    if kind not in _MAKERS:
+        raise ValueError(f"unknown question kind {kind!r}; known: {', '.join(KINDS)}")
+    seed = _check_seed(seed)
+    return _MAKERS[kind](seed, _rng(kind, seed))
+
+
+def another(q: Question) -> Question:
+    """A new question of the same kind, with other values (the next seeds' first that
+    differs; a kind with few variants, like ``dead_units``, comes round again).
+
+    >>> q = make("df_at_x", 1)
+    >>> r = another(q)
+    >>> r.kind, r.seed > q.seed, r.prompt != q.prompt
+    ('df_at_x', True, True)
+    >>> q = make("smooth_at_0", 0)
+    >>> another(q).choices != q.choices
+    True
+    """
+    seed = q.seed
+    for _ in range(64):
+        seed = (seed + 1) % (MAX_SEED + 1)
+        new = make(q.kind, seed)
+        # The values show in the prompt, or for some kinds only in the choices offered.
+        if (new.prompt, new.choices) != (q.prompt, q.choices):
+            return new
+    return new
+
+
+def for_student(session_seed: int, n: int = len(KINDS)) -> list[Question]:
+    """A session's questions: every kind once in a per-session order, then again.
+
+    ``session_seed`` is as :func:`make`'s seed; ``n`` an int in 0 … 10,000 (else
+    ``ValueError``). Each question gets its own 32-bit seed, drawn from the session's.
+
+    >>> qs = for_student(2024, 12)
+    >>> len(qs), sorted({q.kind for q in qs[:10]}) == sorted(KINDS)
+    (12, True)
+    >>> [q.id for q in for_student(2024, 3)] == [q.id for q in qs[:3]]
+    True
+    """
+    session_seed = _check_seed(session_seed)
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10_000:
+        raise ValueError(f"n must be an int in 0 … 10,000; got {n!r}")
+    rng = _rng("for_student", session_seed)
+    out: list[Question] = []
+    while len(out) < n:
+        for k in rng.permutation(len(KINDS)).tolist():
+            # 32-bit seeds keep ids short; a session has far fewer questions than that.
+            out.append(make(KINDS[k], int(rng.integers(2**32))))
+    return out[:n]
+
+
+def from_id(question_id: str) -> Question:
+    """The question an id names (as :attr:`Question.id` writes it).
+
+    The error never repeats the text it was given, so a page may show it as it is.
+
+    >>> from_id("f_at_x-7") == make("f_at_x", 7)
+    True
+    >>> from_id("<script>")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a question id: expected a kind and a seed, like f_at_x-7
+    """
+    m = _ID.fullmatch(question_id) if isinstance(question_id, str) else None
+    if m is None or m[1] not in _MAKERS or int(m[2]) > MAX_SEED:
+        raise ValueError("not a question id: expected a kind and a seed, like f_at_x-7")
+    return make(m[1], int(m[2]))
+
+
+def _within(q: Question) -> str:
+    return _g(q.tolerance) + (" percentage points" if q.unit == "%" else "")
+
+
+def check(q: Question, raw: str | None) -> Result:
+    """Whether ``raw`` (the student's typed text, or the chosen choice) answers ``q``.
+
+    Numbers are read with :func:`relulab.parse.parse_values` (never evaluated): exactly
+    one finite number, right when within ``q.tolerance`` of the answer. A choice must be
+    one of ``q.choices``. Never raises: text that cannot be read gets a message saying
+    why (the parser's, which quotes at most 20 characters, control characters spelled
+    out) and ``value=None``; a readable answer gets the right answer and the reason.
+
+    >>> q = make("dead_units", 0)
+    >>> check(q, "75%").correct, check(q, "  90 ").correct, check(q, "70").correct
+    (True, True, False)
+    >>> check(q, "1, 2")
+    Result(correct=False, message='Type exactly one number; that is 2.', value=None)
+    >>> check(make("smooth_at_0", 0), "Tanh").message
+    'Pick one of the choices.'
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        what = "type one number." if q.answer_type == NUMBER else "pick one of the choices."
+        return Result(False, "No answer yet: " + what, None)
+    if not isinstance(raw, str):
+        return Result(False, "An answer is text: a number, or one of the choices.", None)
+    if q.answer_type == CHOICE:
+        pick = raw.strip()
+        if pick not in q.choices:
+            return Result(False, "Pick one of the choices.", None)
+        if pick == q.answer:
+            return Result(True, f"Right: {q.answer_text}. {q.explanation}", pick)
+        return Result(False, f"Not quite: the answer is “{q.answer_text}”. {q.explanation}", pick)
+    text = raw.rstrip()
+    if q.unit and text.endswith(q.unit):
+        text = text[: -len(q.unit)]  # only at the end, so the parser's positions hold
+    try:
+        values = parse_values(text)
+    except ParseError as error:
+        return Result(False, f"Could not read that: {error}. Type one number, e.g. 0.5.", None)
+    if values.size != 1:
+        return Result(False, f"Type exactly one number; that is {values.size:,}.", None)
+    value = float(values[0])
+    if not math.isfinite(value):
+        return Result(False, "Type a finite number: nan and inf are not answers here.", None)
+    # A hair of slack so that a value typed exactly at the stated tolerance counts,
+    # whatever the binary rounding of the two decimals.
+    slack = 1e-9 * max(1.0, abs(q.answer))
+    if abs(value - q.answer) <= q.tolerance + slack:
+        return Result(True, f"Right: {q.answer_text}. {q.explanation}", value)
+    return Result(
+        False,
+        f"Not quite: you typed {_g(value)}{q.unit}; the answer is {q.answer_text} "
+        f"(answers within {_within(q)} count). {q.explanation}",
+        value,
+    )
