@@ -108,7 +108,7 @@ def test_codes_read_off_a_projector():
 
 @FUZZ
 @given(st.one_of(st.text(), st.binary(), st.none(), st.integers(), st.floats()))
-def test_any_code_token_or_session_text_parses_to_a_valid_value_or_none(text):
+def test_fuzz_any_code_token_or_session_text_parses_to_a_valid_value_or_none(text):
     code, token, session = parse_code(text), parse_token(text), parse_session(text)
     assert code is None or (len(code) == 6 and set(code) <= set(CODE_ALPHABET))
     assert token is None or (len(token) == 32 and token.isascii())
