@@ -41,8 +41,9 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/load.py
 
-fuzz: $(VENV)/.dev  # the long hostile-URL and typed-input runs (10,000 cases each)
+fuzz: $(VENV)/.dev  # the long hostile-URL, typed-input and class-poll runs (10,000 cases each)
 	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py tests/test_fuzz_typed.py -q
+	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_classroom.py -q -k fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis screenshots

@@ -89,3 +89,93 @@ def browser(chromium):
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Redis fixtures (the class poll's shared store, relulab.classroom.RedisStore): a real
+# redis-server from PATH (Debian's package) on a free loopback port, stopped after.
+# Locally a missing redis-server skips the Redis tests; with RELULAB_REQUIRE_REDIS=1 (CI)
+# it fails them, so the Redis path cannot go untested there unnoticed.
+def redis_server_path() -> str:
+    """redis-server's path, or skip (fail when RELULAB_REQUIRE_REDIS=1)."""
+    import shutil
+
+    path = shutil.which("redis-server")
+    if path is None:
+        if os.environ.get("RELULAB_REQUIRE_REDIS") == "1":
+            pytest.fail("RELULAB_REQUIRE_REDIS=1 but no redis-server on PATH (apt-get install)")
+        pytest.skip("no redis-server on PATH (apt-get install redis-server)")
+    return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """One redis-server process on 127.0.0.1:``port``; ``start`` waits for PING.
+
+    By default nothing is persisted (``--save '' --appendonly no``); ``extra`` arguments
+    come last and win (the restart test turns the append-only file on)."""
+
+    def __init__(self, path: str, port: int, *extra: str) -> None:
+        self.path, self.port, self.extra = path, port, extra
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = self.log = None
+
+    def start(self) -> RedisServer:
+        import subprocess
+        import tempfile
+        import time
+
+        import redis
+
+        args = [self.path, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "no", "--daemonize", "no", *self.extra]
+        # The log goes to a file, not a pipe nobody reads (a full pipe would stall Redis).
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 20
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                out = self.log.read().decode(errors="replace")[-2000:]
+                pytest.fail(f"redis-server exited ({self.proc.returncode}):\n{out}")
+            try:
+                if client.ping():
+                    break
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("redis-server did not answer PING within 20 s")
+                time.sleep(0.05)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM, as a service manager stops it (Redis then flushes its append-only
+        file), and wait for the process to end."""
+        import subprocess
+
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        self.proc = None
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """The URL of a redis-server shared by the session's tests (flush between them)."""
+    server = RedisServer(redis_server_path(), free_port()).start()
+    yield server.url
+    server.stop()
