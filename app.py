@@ -11,7 +11,16 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from relulab import serving
-from relulab_app import article_view, common, controls, explorer, lab_view, link, reference
+from relulab_app import (
+    article_view,
+    common,
+    controls,
+    explorer,
+    lab_view,
+    link,
+    quiz_view,
+    reference,
+)
 
 # Once per server process, after the imports: the heap of plotly, pandas and Streamlit
 # leaves the garbage collector's view, so a full collection no longer pauses every
@@ -32,7 +41,9 @@ INTRO = (
 
 link.apply_pending()  # a repair decided on the previous run, before any widget exists
 lab_view.seed(link.current())
+quiz_view.seed(link.current())
 view, convention = controls.view_controls()
+quiz_view.panel()
 explorer.explorer(view, convention)
 
 if not common.present():

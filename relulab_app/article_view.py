@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import examples, figures, registry, urlstate
-from relulab_app import common, link, own_values
+from relulab_app import common, link, own_values, quiz_view
 
 CAPTION = (
     "How to read the graphs: for x > 0 both functions are y = x and both derivatives are "
@@ -59,6 +59,12 @@ def show(convention: str) -> float:
             f"{', '.join(f'{v:g}' for v in outside)}, outside the x-range "
             f"{x_range[0]:g} to {x_range[1]:g}. Widen the x-range to see them."
         )
+    if quiz_view.hidden("tables"):
+        st.markdown(
+            "## The article's examples\n\n:material/visibility_off: Hidden until you "
+            "answer the question above."
+        )
+        return leak
     tables = "\n\n".join(
         f"**{ex.title}**\n\n"
         + examples.markdown_table(examples.example_columns(ex, leak, convention))

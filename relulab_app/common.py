@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from relulab import figures, frameworks, urlstate
-from relulab_app import chart
+from relulab_app import chart, quiz_view
 
 log = logging.getLogger("relulab.app")
 # The lab keeps st.plotly_chart (its figures change only when it retrains).
@@ -45,10 +45,32 @@ def font_size() -> int:
 def chart_pair(fig_f, fig_df, curves: list, x_range) -> None:
     """The function and its derivative side by side (stacked on a phone), as one element
     that keeps its plots across slider moves (and the student's zoom until the x-range
-    changes)."""
+    changes). An open quiz question may hide a chart or the dot at 0 (their data is not
+    sent at all), and a revealed one marks its answer."""
+    specs = [figures.spec(fig_f), figures.spec(fig_df)]
+    hover = figures.hover_refs(fig_f, fig_df, curves)
+    if quiz_view.hidden("kink_dot"):
+        d = specs[1]
+        specs[1] = {**d, "data": [t for t in d["data"] if t.get("meta") != "kink"]}
+        hover = []  # it would read f′ at exactly 0
+    if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
+        marked = ("article examples", "your values")
+        specs = [
+            {**d, "data": [t for t in d["data"] if t.get("name") not in marked]} for d in specs
+        ]
+    for i, (name, title) in enumerate(
+        (("function_chart", "Function f(x)"), ("derivative_chart", "Derivative f′(x)"))
+    ):
+        if quiz_view.hidden(name):
+            specs[i] = figures.hidden_figure(title, x_range, font_size())
+            hover = []
+    point = quiz_view.answer_point()
+    if point is not None:
+        i, x, y = point
+        specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y)]}
     chart.chart_pair(
-        (figures.spec(fig_f), figures.spec(fig_df)),
-        figures.hover_refs(fig_f, fig_df, curves),
+        tuple(specs),
+        hover,
         revision=f"{x_range[0]:g}:{x_range[1]:g}",
         present=present(),
         key="charts",

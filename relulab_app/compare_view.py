@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import figures, registry, urlstate
-from relulab_app import common, link
+from relulab_app import common, link, quiz_view
 
 DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 
@@ -34,6 +34,10 @@ def show(convention: str) -> None:
         )
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("compare", tuple(keys), tuple(x_range), convention))
+    quiz_curves = quiz_view.compare_entries()
+    if quiz_curves is not None:  # a question's own curves, named by letter until revealed
+        _draw_labelled(quiz_curves, x_range, convention)
+        return
     if not keys:
         st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
@@ -50,3 +54,20 @@ def show(convention: str) -> None:
         "Where curves coincide, each later one is drawn narrower and dashed, so the "
         "earlier one shows around it."
     )
+
+
+def _draw_labelled(curves: list, x_range, convention: str) -> None:
+    """Curves with the labels a question gives them: nothing of their names reaches the
+    browser while the names are hidden."""
+    entries = [(act, params) for act, params, _ in curves]
+    f, df = figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size())
+    hover = figures.catalogue_hover(entries, x_range, convention)
+    for fig in (f, df):
+        for trace in figures.spec(fig)["data"]:
+            for (_, _, label), (name, _) in zip(curves, hover, strict=True):
+                if trace.get("name") == name:
+                    trace["name"] = label
+                if name in str(trace.get("hovertemplate", "")):
+                    trace["hovertemplate"] = trace["hovertemplate"].replace(name, label)
+    labels = [(label, at0) for (_, _, label), (_, at0) in zip(curves, hover, strict=True)]
+    common.chart_pair(f, df, labels, x_range)

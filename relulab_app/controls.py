@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import frameworks, registry, urlstate
-from relulab_app import common, link, share
+from relulab_app import common, link, quiz_view, share
 
 # The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {
@@ -51,6 +51,7 @@ def view_controls() -> tuple[str, str]:
     if not st.session_state.get("present", False):
         top.title("ReLU Lab", anchor=False, width="content")
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    quiz_view.toggle(top)
     top.toggle(
         "Present",
         key="present",
@@ -79,6 +80,7 @@ def view_controls() -> tuple[str, str]:
     common.sync_url("act", view, "relu")
     common.sync_url("present", "1" if st.session_state["present"] else None, None)
     common.sync_url("kink", convention, frameworks.LEFT)
+    common.sync_url("quiz", "1" if st.session_state.get("quiz") else None, None)
     if view != "compare":
         common.sync_url("show", None, None)
     share.share_button(top)  # after the syncs above: the link as it now is

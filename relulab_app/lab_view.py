@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import figures, lab, urlstate
-from relulab_app import common
+from relulab_app import common, quiz_view
 
 LEARNING_RATES = [0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0]
 # Short URL names for the presets; the page shows the long ones.
@@ -44,6 +44,15 @@ def _kept() -> dict[str, object]:
             "lab_leak": urlstate.LEAK_DEFAULT,
         }
     return st.session_state[_KEPT]
+
+
+def open_with(slug: str) -> None:
+    """Open the lab at a preset (from a callback, e.g. the quiz posing a question)."""
+    kept = _kept()
+    kept.update({"lab_preset": slug, **_preset_values(slug)})
+    for key in KEYS:
+        st.session_state.pop(key, None)  # the widgets start from the kept settings
+    st.session_state["lab"] = True
 
 
 def _apply_preset() -> None:
@@ -198,6 +207,12 @@ def show() -> None:
         "preset or setting, or reload the page.",
         f"dying-ReLU lab failed for {setting}",
     ):
+        if quiz_view.hidden("lab_result"):
+            box.info(
+                "The lab's result is hidden until you answer the question above.",
+                icon=":material/visibility_off:",
+            )
+            return
         result = _train_pair(setting)
         relu_h, leaky_h = result["relu"], result["leaky"]
         common.plotly_chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")

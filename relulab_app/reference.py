@@ -8,6 +8,7 @@ import inspect
 import streamlit as st
 
 from relulab import activations, article, examples, frameworks, registry
+from relulab_app import quiz_view
 
 TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
 
@@ -23,6 +24,9 @@ def shown_keys(view: str) -> list[str]:
 
 def definitions(view: str) -> None:
     st.header("The definitions")
+    if quiz_view.hidden("definitions") or quiz_view.hidden("framework_facts"):
+        st.markdown(":material/visibility_off: Hidden until you answer the question above.")
+        return
     keys = shown_keys(view)
     for row in range(0, len(keys), 2):
         columns = st.columns(2)

@@ -278,6 +278,40 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     ]
 
 
+def hidden_figure(title: str, x_range: tuple[float, float], font_size: int = FONT_SIZE) -> dict:
+    """An empty chart that says it is hidden (a question would be answered by it): the
+    same frame, none of the data, so nothing of the answer reaches the browser."""
+    layout = _base_layout(title, "", x_range, font_size)
+    layout["annotations"] = [
+        {
+            "text": "Hidden until you answer the question",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": font_size + 2},
+        }
+    ]
+    layout["yaxis"]["showticklabels"] = False
+    return {"data": [], "layout": layout}
+
+
+def answer_trace(x: float, y: float) -> dict:
+    """The quiz's answer, marked on the chart once revealed."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": "the answer",
+        "x": [x],
+        "y": [y],
+        "text": [f"({x:g}, {y:.4g})"],
+        "textposition": "top center",
+        "marker": {"color": "#E69F00", "size": 22, "symbol": "star", "line": {"width": 2}},
+        "hovertemplate": "the answer: x = %{x:.4g}, y = %{y:.4g}<extra></extra>",
+    }
+
+
 def spec(fig: go.Figure) -> dict:
     """The plain ``{"data", "layout"}`` a builder made, without plotly's conversion (the
     chart element encodes it itself, see :mod:`relulab.wire`)."""
@@ -441,6 +475,7 @@ def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str
             "x": [0.0],
             "y": [taken],
             "showlegend": False,
+            "meta": "kink",
             "marker": {"color": color, "size": size, "symbol": "circle"},
             "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
         }
@@ -453,6 +488,7 @@ def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str
                 "x": [0.0],
                 "y": [other],
                 "showlegend": False,
+                "meta": "kink",
                 "marker": {
                     "color": color,
                     "size": size,

@@ -1,0 +1,172 @@
+"""Predict, then reveal: a question mode (URL ``quiz=1``, or the *Quiz* switch).
+
+Questions come from :mod:`relulab.quiz`, seeded per session so neighbours get other
+values. While a question is open the page shows what the question sets (the view, the
+leak, the x-range, ...) and hides what it names (a chart, the dot at 0, the tables, the
+definitions, curve names, the lab's result); answering (or *Reveal*) unhides them, marks
+the answer on the chart and says why in one sentence."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import streamlit as st
+
+from relulab import quiz, registry, urlstate
+
+_STATE = "_quiz_state"
+CHART = {"function": 0, "derivative": 1}
+
+
+@dataclass
+class _Session:
+    seed: int  # the session's own: neighbours get other questions and values
+    number: int = 0  # how many questions so far (0: none posed yet)
+    question: quiz.Question | None = None
+    result: quiz.Result | None = None
+    revealed: bool = False
+
+
+def _session() -> _Session:
+    if _STATE not in st.session_state:
+        st.session_state[_STATE] = _Session(seed=secrets.randbits(32))
+    return st.session_state[_STATE]
+
+
+def seed(url: urlstate.Link) -> None:
+    """On a session's first run: ``quiz=1`` in the link turns the mode on."""
+    if url.unread and "quiz" not in st.session_state:
+        on, repair = urlstate.check_flag("quiz", url.values("quiz"))
+        url.check("quiz", repair)
+        if on:
+            st.session_state["quiz"] = True
+            _next()
+
+
+def _pose(q: quiz.Question) -> None:
+    """Set the page to what the question shows (from a callback: before the widgets)."""
+    show = q.show
+    for key in ("act", "leak", "kink"):
+        if key in show:
+            st.session_state[key] = show[key]
+    if "x_range" in show:
+        st.session_state["x_range"] = tuple(float(v) for v in show["x_range"])
+    if "show" in show:
+        st.session_state["show"] = list(show["show"])
+    if show.get("lab"):
+        from relulab_app import lab_view  # here: lab_view asks this module what is hidden
+
+        lab_view.open_with(q.lab_preset or "bias")
+
+
+def _next() -> None:
+    s = _session()
+    questions = quiz.for_student(s.seed, s.number + 1)
+    s.question, s.number = questions[s.number], s.number + 1
+    s.result, s.revealed = None, False
+    _pose(s.question)
+
+
+def _another() -> None:
+    _next()
+
+
+def _check() -> None:
+    s = _session()
+    if s.question is None:
+        return
+    raw = st.session_state.get(f"quiz_in_{s.question.id}")
+    s.result = quiz.check(s.question, None if raw is None else str(raw))
+    if s.result.value is not None:  # an attempt: the answer shows
+        _reveal()
+
+
+def _reveal() -> None:
+    s = _session()
+    s.revealed = True
+    leak = (s.question.reveal if s.question else {}).get("leak")
+    if leak is not None:
+        st.session_state["leak"] = float(leak)
+
+
+def _on_toggle() -> None:
+    if st.session_state.get("quiz") and _session().question is None:
+        _next()
+
+
+def toggle(where) -> None:
+    where.toggle(
+        "Quiz",
+        key="quiz",
+        width="content",
+        on_change=_on_toggle,
+        help="Predict, then reveal: a question hides what would give its answer away; "
+        "answer it to see the answer on the charts. The link keeps it (quiz=1).",
+    )
+
+
+def current() -> quiz.Question | None:
+    s = _session()
+    return s.question if st.session_state.get("quiz") else None
+
+
+def hidden(name: str) -> bool:
+    """Whether the open question hides ``name`` (a key of :data:`relulab.quiz.HIDES`)."""
+    q = current()
+    return q is not None and not _session().revealed and name in q.hides
+
+
+def compare_entries() -> list[tuple[object, dict[str, float], str]] | None:
+    """For a question that draws its own curves: (record, parameters, label) each, the
+    label a letter while the names are hidden; None otherwise."""
+    q = current()
+    if q is None or "curves" not in q.show:
+        return None
+    out = []
+    for letter, key, params in q.show["curves"]:
+        act = registry.REGISTRY[key]
+        name = f"Curve {letter}" if hidden("curve_names") else f"Curve {letter}: {act.name}"
+        out.append((act, dict(params), name))
+    return out
+
+
+def answer_point() -> tuple[int, float, float] | None:
+    """(chart index, x, y) of the answer to mark, once revealed."""
+    q = current()
+    if q is None or not _session().revealed:
+        return None
+    r = q.reveal
+    if r.get("chart") in CHART and "x" in r and "y" in r:
+        return CHART[r["chart"]], float(r["x"]), float(r["y"])
+    return None
+
+
+def panel() -> None:
+    """The open question, its answer box and the buttons; nothing when the mode is off."""
+    q = current()
+    if q is None:
+        return
+    s = _session()
+    box = st.container(border=True)
+    box.markdown(f"**Question {s.number}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
+    key = f"quiz_in_{q.id}"
+    if q.answer_type == quiz.NUMBER:
+        box.text_input(
+            "Your answer", key=key, placeholder="one number", disabled=s.revealed, max_chars=200
+        )
+    else:
+        box.radio("Your answer", q.choices, index=None, key=key, disabled=s.revealed)
+    buttons = box.container(horizontal=True)
+    buttons.button("Check", on_click=_check, type="primary", disabled=s.revealed)
+    buttons.button("Reveal", on_click=_reveal, disabled=s.revealed)
+    buttons.button("Another question", on_click=_another, icon=":material/refresh:")
+    if s.result is not None and (s.result.value is None or s.revealed):
+        if s.result.correct:
+            box.success(s.result.message, icon=":material/check_circle:")
+        elif s.result.value is None:
+            box.warning(s.result.message, icon=":material/edit:")
+        else:
+            box.error(s.result.message, icon=":material/cancel:")
+    elif s.revealed:
+        box.info(f"The answer: **{q.answer_text}**. {q.explanation}", icon=":material/visibility:")

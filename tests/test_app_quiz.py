@@ -1,0 +1,140 @@
+"""Predict, then reveal, through the page (AppTest): questions from relulab.quiz are
+posed, hide what would give them away, are checked, and reveal their answer."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import chart_payloads
+
+from relulab import quiz
+
+
+def _open_quiz(app):
+    app.query_params["quiz"] = "1"
+    at = app.run()
+    assert not at.exception and not at.error
+    return at
+
+
+def _question(at) -> quiz.Question:
+    return at.session_state["_quiz_state"].question
+
+
+def _texts(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _answer(at, q: quiz.Question, value: str | None = None):
+    key = f"quiz_in_{q.id}"
+    if q.answer_type == quiz.NUMBER:
+        at.text_input(key=key).input(value if value is not None else f"{q.answer!r}")
+    else:
+        at.radio(key=key).set_value(value if value is not None else q.answer)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def _check_hidden(at, q: quiz.Question) -> None:
+    """What the question names is not on the page (nor in what the browser receives)."""
+    payloads = chart_payloads(at)
+    if payloads:
+        charts = payloads[0]["charts"]
+        for name, i in (("function_chart", 0), ("derivative_chart", 1)):
+            if name in q.hides:
+                assert charts[i]["data"] == [], name
+        if "kink_dot" in q.hides:
+            assert not [t for t in charts[1]["data"] if t.get("meta") == "kink"]
+        if {"function_chart", "derivative_chart", "kink_dot"} & q.hides:
+            assert payloads[0]["hover"] == []
+        if "curve_names" in q.hides:
+            names = [t.get("name", "") for c in charts for t in c["data"]]
+            assert all(n.startswith("Curve ") and ":" not in n for n in names if n), names
+    if "tables" in q.hides:
+        assert "| x |" not in _texts(at) and "Hidden until you answer" in _texts(at)
+        assert not [
+            t
+            for p in payloads
+            for c in p["charts"]
+            for t in c["data"]
+            if t.get("name") == "article examples"
+        ]
+    if {"definitions", "framework_facts"} & q.hides:
+        assert not at.latex and "default Leaky ReLU slope" not in _texts(at)
+    if "lab_result" in q.hides:
+        assert any("hidden until you answer" in i.value for i in at.info)
+
+
+def test_every_kind_is_posed_hides_its_giveaways_and_reveals_its_answer(app):
+    at = _open_quiz(app)
+    seen = set()
+    for _ in range(40):
+        q = _question(at)
+        assert q is not None
+        seen.add(q.kind)
+        assert any(q.prompt in m.value for m in at.markdown)
+        _check_hidden(at, q)
+        at = _answer(at, q)
+        assert not at.exception and not at.error, q.id
+        assert [s.value for s in at.success][:1] and q.answer_text in at.success[0].value
+        point = q.reveal
+        if point.get("chart") in ("function", "derivative") and "x" in point and "y" in point:
+            (payload,) = chart_payloads(at)
+            i = 0 if point["chart"] == "function" else 1
+            marks = [t for t in payload["charts"][i]["data"] if t.get("name") == "the answer"]
+            assert marks and marks[0]["x"] == [point["x"]], q.id
+        if seen == set(quiz.KINDS):
+            break
+        next(b for b in at.button if b.label == "Another question").click()
+        at.run()
+        assert not at.exception
+    assert seen == set(quiz.KINDS)
+
+
+def test_a_wrong_answer_says_so_and_reveals(app):
+    at = _open_quiz(app)
+    q = _question(at)
+    wrong = "12345" if q.answer_type == quiz.NUMBER else next(c for c in q.choices if c != q.answer)
+    at = _answer(at, q, wrong)
+    assert at.error and q.answer_text in at.error[0].value
+    assert at.session_state["_quiz_state"].revealed
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1, 2", "__import__('os')", "<script>", "nan"])
+def test_unreadable_typing_is_not_an_attempt(app, typed):
+    at = _open_quiz(app)
+    while _question(at).answer_type != quiz.NUMBER:
+        next(b for b in at.button if b.label == "Another question").click()
+        at.run()
+    q = _question(at)
+    at = _answer(at, q, typed)
+    assert not at.exception and not at.session_state["_quiz_state"].revealed
+    assert at.warning and "the answer is" not in at.warning[0].value  # not given away
+
+
+def test_neighbours_get_different_questions(app):
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    prompts = set()
+    for _ in range(4):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params["quiz"] = "1"
+        at.run()
+        prompts.add(_question(at).prompt)
+    assert len(prompts) >= 3
+
+
+def test_turning_the_quiz_off_shows_everything_again(app):
+    at = _open_quiz(app)
+    at.toggle(key="quiz").set_value(False).run()
+    assert not at.exception and "quiz" not in at.query_params
+    assert not [m for m in at.markdown if m.value.startswith("**Question")]
+    (payload,) = chart_payloads(at) or [None]
+    if payload is not None:
+        assert all(c["data"] for c in payload["charts"])
+
+
+def test_a_bad_quiz_link_gets_a_notice(app):
+    app.query_params["quiz"] = "yes please"
+    at = app.run()
+    assert [w.value for w in at.warning] == ["The link’s quiz is not 1 or 0; left off."]
