@@ -12,17 +12,21 @@ DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 
 def show(convention: str) -> None:
     url = link.current()
+    quiz_curves = quiz_view.compare_entries()
     pick, right = st.columns(2)
-    keys = pick.multiselect(
-        "Activations to overlay (each at its default parameters)",
-        list(registry.REGISTRY),
-        None if "show" in st.session_state else DEFAULT,  # seeded from the link
-        format_func=lambda k: figures.entry_label(
-            registry.REGISTRY[k], registry.REGISTRY[k].defaults()
-        ),
-        key="show",
-    )
-    common.sync_url("show", keys, DEFAULT)
+    if quiz_curves is not None:  # a question's own curves: no picker naming them
+        keys = []
+    else:
+        keys = pick.multiselect(
+            "Activations to overlay (each at its default parameters)",
+            list(registry.REGISTRY),
+            None if "show" in st.session_state else DEFAULT,  # seeded from the link
+            format_func=lambda k: figures.entry_label(
+                registry.REGISTRY[k], registry.REGISTRY[k].defaults()
+            ),
+            key="show",
+        )
+        common.sync_url("show", keys, DEFAULT)
     x_range = common.x_range_slider(right)
     shown = url.values("show")
     if any(urlstate.match_choice(k, list(registry.REGISTRY)) is None for k in shown):
@@ -34,8 +38,7 @@ def show(convention: str) -> None:
         )
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("compare", tuple(keys), tuple(x_range), convention))
-    quiz_curves = quiz_view.compare_entries()
-    if quiz_curves is not None:  # a question's own curves, named by letter until revealed
+    if quiz_curves is not None:  # named by letter until revealed
         _draw_labelled(quiz_curves, x_range, convention)
         return
     if not keys:

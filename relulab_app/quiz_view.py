@@ -156,7 +156,10 @@ def panel() -> None:
             "Your answer", key=key, placeholder="one number", disabled=s.revealed, max_chars=200
         )
     else:
-        box.radio("Your answer", q.choices, index=None, key=key, disabled=s.revealed)
+        short = all(len(c) <= 30 for c in q.choices)  # short choices fit on one line
+        box.radio(
+            "Your answer", q.choices, index=None, key=key, disabled=s.revealed, horizontal=short
+        )
     buttons = box.container(horizontal=True)
     buttons.button("Check", on_click=_check, type="primary", disabled=s.revealed)
     buttons.button("Reveal", on_click=_reveal, disabled=s.revealed)
