@@ -13,6 +13,7 @@ import streamlit as st
 from relulab import serving
 from relulab_app import (
     article_view,
+    classroom_view,
     common,
     controls,
     explorer,
@@ -40,9 +41,12 @@ INTRO = (
 )
 
 link.apply_pending()  # a repair decided on the previous run, before any widget exists
+quiz_view.apply_pending()  # likewise a class's question that arrived in a fragment
 lab_view.seed(link.current())
 quiz_view.seed(link.current())
+classroom_view.seed(link.current())
 view, convention = controls.view_controls()
+classroom_view.panel()
 quiz_view.panel()
 explorer.explorer(view, convention)
 

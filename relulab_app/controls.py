@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import frameworks, registry, urlstate
-from relulab_app import common, link, quiz_view, share
+from relulab_app import classroom_view, common, link, quiz_view, share
 
 # The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {
@@ -84,4 +84,5 @@ def view_controls() -> tuple[str, str]:
     if view != "compare":
         common.sync_url("show", None, None)
     share.share_button(top)  # after the syncs above: the link as it now is
+    classroom_view.class_button(top)
     return view, convention

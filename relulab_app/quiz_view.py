@@ -26,6 +26,8 @@ class _Session:
     question: quiz.Question | None = None
     result: quiz.Result | None = None
     revealed: bool = False
+    in_class: bool = False  # the question is a class poll's (relulab_app/classroom_view.py)
+    pose_pending: bool = False  # set from a fragment: posed at the top of the next run
 
 
 def _session() -> _Session:
@@ -108,7 +110,51 @@ def toggle(where) -> None:
 
 def current() -> quiz.Question | None:
     s = _session()
-    return s.question if st.session_state.get("quiz") else None
+    return s.question if (st.session_state.get("quiz") or s.in_class) else None
+
+
+# --- a class poll's question (the class panel shows it; this page hides and reveals) ---
+
+
+def next_question() -> quiz.Question:
+    """The teacher's next question for the class, posed on the teacher's page too (from
+    a callback)."""
+    s = _session()
+    _next()
+    s.in_class = True
+    return s.question
+
+
+def set_class_question(q: quiz.Question, revealed: bool) -> None:
+    """A student's page: the class's question, posed (from a fragment, before the
+    page reruns)."""
+    s = _session()
+    s.pose_pending = s.question != q  # widgets exist now: pose it before they do next run
+    s.question, s.in_class, s.revealed, s.result = q, True, revealed, None
+
+
+def apply_pending() -> None:
+    """At the top of a run, before any widget: pose a question set from a fragment."""
+    s = _session()
+    if s.pose_pending and s.question is not None:
+        s.pose_pending = False
+        _pose(s.question)
+
+
+def reveal_class_question() -> None:
+    _reveal()
+
+
+def class_revealed() -> bool:
+    s = _session()
+    return s.in_class and s.revealed
+
+
+def stop_class_question() -> None:
+    s = _session()
+    s.in_class = False
+    if not st.session_state.get("quiz"):
+        s.question = None
 
 
 def hidden(name: str) -> bool:
@@ -145,9 +191,9 @@ def answer_point() -> tuple[int, float, float] | None:
 def panel() -> None:
     """The open question, its answer box and the buttons; nothing when the mode is off."""
     q = current()
-    if q is None:
-        return
     s = _session()
+    if q is None or s.in_class:  # a class's question is in the class panel
+        return
     box = st.container(border=True)
     box.markdown(f"**Question {s.number}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
     key = f"quiz_in_{q.id}"

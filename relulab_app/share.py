@@ -27,6 +27,12 @@ def view_url() -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
+def join_url(code: str) -> str:
+    """The students' link to a class: this page's address with ``?class=CODE`` only."""
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", f"class={code}", ""))
+
+
 def qr_png(text: str, scale: int) -> bytes:
     """``text`` as a QR code PNG (error correction M: readable from a projected,
     slightly blurred image), ``scale`` pixels a module, with the standard quiet zone."""

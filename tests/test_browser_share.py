@@ -91,3 +91,40 @@ def test_an_over_long_paste_gets_the_parsers_message(browser, server):
         page.get_by_text("longer than 100,000 characters").wait_for(timeout=30_000)
     finally:
         context.close()
+
+
+def test_the_teachers_projected_view_follows_the_answers(browser, server):
+    teacher_ctx, teacher = _open(browser, server)
+    student_ctx = None
+    try:
+        teacher.get_by_role("button", name="Class").click()
+        teacher.get_by_role("button", name="Open a class (for the teacher)").click()
+        teacher.wait_for_function("location.search.includes('teacher=')", timeout=20_000)
+        code = teacher.evaluate("new URLSearchParams(location.search).get('class')")
+        teacher.keyboard.press("Escape")
+        teacher.get_by_role("button", name="Ask the next question").click()
+        teacher.get_by_text("0 of 0 answered").or_(
+            teacher.get_by_text("0 of 1 answered")
+        ).first.wait_for(timeout=20_000)
+        student_ctx, student = _open(browser, f"{server}/?class={code}")
+        student.get_by_text(f"Class {code}, question 1").wait_for(timeout=20_000)
+        box = student.get_by_role("textbox", name="Your answer")
+        if box.count():
+            box.fill("0.5")
+            box.press("Enter")
+        else:
+            student.get_by_role("radiogroup", name="Your answer").get_by_role("radio").first.check(
+                force=True
+            )
+        student.get_by_role("button", name="Send").click()
+        student.get_by_text("Sent.").wait_for(timeout=20_000)
+        # The teacher's chart refreshes every 2 s: it shows the answer without a click.
+        teacher.get_by_text("1 of 1 answered").wait_for(timeout=10_000)
+        SHOTS = ROOT / "screenshots"
+        SHOTS.mkdir(exist_ok=True)
+        teacher.screenshot(path=str(SHOTS / "class-teacher.png"), full_page=False)
+        student.screenshot(path=str(SHOTS / "class-student.png"), full_page=False)
+    finally:
+        teacher_ctx.close()
+        if student_ctx is not None:
+            student_ctx.close()
