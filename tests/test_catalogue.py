@@ -474,3 +474,13 @@ def test_against_pytorch_values_and_autograd(case):
     np.testing.assert_allclose(
         act.derivative(x, **case["params"]), case["dy"], rtol=1e-9, atol=1e-15
     )
+
+
+def test_silu_at_beta_0_is_half_x():
+    # sigmoid(0 * x) is 1/2 for every x, including ±inf, where 0 * inf would be NaN.
+    x = np.array([-np.inf, -3.0, 0.0, 2.0, np.inf, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f, df = catalogue.silu(x, beta=0.0), catalogue.silu_dash(x, beta=0.0)
+    assert np.array_equal(f, 0.5 * x, equal_nan=True)
+    assert np.array_equal(df, [0.5, 0.5, 0.5, 0.5, 0.5, np.nan], equal_nan=True)
