@@ -1,9 +1,10 @@
-"""Every registered activation, parametrized over the registry: a new entry is covered by
-adding it to REFS and LIMITS below (a test fails until it is).
+"""Every registered activation, parametrized over the registry: a new record is covered
+by what it carries (scalar references, limits at ±inf, code lines, slider ranges), and a
+record missing one fails here.
 
-References are independent scalar functions in plain Python ``math`` (as Keras tests
-against ``_ref_`` functions); derivatives are also checked against central finite
-differences away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
+References are each record's independent scalar functions in plain Python ``math`` (as
+Keras tests against ``_ref_`` functions); derivatives are also checked against central
+finite differences away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
 """
 
 from __future__ import annotations
@@ -17,114 +18,20 @@ import pytest
 from relulab import _engine, catalogue
 from relulab.registry import REGISTRY
 
-LAM, ALPHA = catalogue.SELU_LAMBDA, catalogue.SELU_ALPHA
-C, K = math.sqrt(2 / math.pi), 0.044715
-
-
-def _sig(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-
-
-def _relu_ref(x, leak):
-    return x if x > 0 else (0.0 if leak == 0 else leak * x)
-
-
-# key -> (f(x, **p), f'(x, **p)) in plain Python floats, written from the definitions.
-REFS = {
-    "relu": (lambda x: _relu_ref(x, 0.0), lambda x: 1.0 if x > 0 else 0.0),
-    "leaky_relu": (_relu_ref, lambda x, leak: 1.0 if x > 0 else leak),
-    "prelu": (lambda x, a: _relu_ref(x, a), lambda x, a: 1.0 if x > 0 else a),
-    "elu": (
-        lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
-        lambda x, alpha: 1.0 if x > 0 else alpha * math.exp(x),
-    ),
-    "selu": (
-        lambda x: LAM * (x if x > 0 else ALPHA * math.expm1(x)),
-        lambda x: LAM if x > 0 else LAM * ALPHA * math.exp(x),
-    ),
-    "gelu": (
-        lambda x: 0.5 * x * math.erfc(-x / math.sqrt(2)),
-        lambda x: (
-            0.5 * math.erfc(-x / math.sqrt(2)) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-        ),
-    ),
-    "gelu_tanh": (
-        lambda x: 0.5 * x * (1 + math.tanh(C * (x + K * x**3))),
-        lambda x: (
-            0.5 * (1 + math.tanh(C * (x + K * x**3)))
-            + 0.5 * x * (1 - math.tanh(C * (x + K * x**3)) ** 2) * C * (1 + 3 * K * x * x)
-        ),
-    ),
-    "silu": (
-        lambda x, beta: x * _sig(beta * x),
-        lambda x, beta: _sig(beta * x) * (1 + beta * x * (1 - _sig(beta * x))),
-    ),
-    "softplus": (
-        lambda x, beta, threshold: (
-            x if beta * x > threshold else math.log1p(math.exp(beta * x)) / beta
-        ),
-        lambda x, beta, threshold: 1.0 if beta * x > threshold else _sig(beta * x),
-    ),
-    "sigmoid": (_sig, lambda x: _sig(x) * (1 - _sig(x))),
-    "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2),
-}
-
-# Parameter sets to test: the defaults, and values away from them.
-EXTRA = {
-    "leaky_relu": [{"leak": 0.37}, {"leak": 0.0}],
-    "prelu": [{"a": 0.6}],
-    "elu": [{"alpha": 0.5}, {"alpha": 2.0}],
-    "silu": [{"beta": 0.5}, {"beta": 2.5}],
-    "softplus": [{"beta": 2.5, "threshold": 10.0}],
-}
+# Each record at its defaults and with each parameter at either end of its slider.
 CASES = [
     pytest.param(key, params, id=f"{key}-{'-'.join(f'{v:g}' for v in params.values())}")
     for key, act in REGISTRY.items()
-    for params in [act.defaults(), *EXTRA.get(key, [])]
+    for params in act.param_sets()
 ]
-
-# key -> (f(-inf), f(inf), f'(-inf), f'(inf)) at the default parameters.
-INF = math.inf
-LIMITS = {
-    "relu": (0.0, INF, 0.0, 1.0),
-    "leaky_relu": (-INF, INF, 0.1, 1.0),
-    "prelu": (-INF, INF, 0.25, 1.0),
-    "elu": (-1.0, INF, 0.0, 1.0),
-    "selu": (-LAM * ALPHA, INF, 0.0, LAM),
-    "gelu": (0.0, INF, 0.0, 1.0),
-    "gelu_tanh": (0.0, INF, 0.0, 1.0),
-    "silu": (0.0, INF, 0.0, 1.0),
-    "softplus": (0.0, INF, 0.0, 1.0),
-    "sigmoid": (0.0, 1.0, 0.0, 0.0),
-    "tanh": (-1.0, 1.0, 0.0, 0.0),
-}
-
-# key -> f'(0) at the default parameters: the value taken at the kink, exactly.
-AT_ZERO = {
-    "relu": 0.0,
-    "leaky_relu": 0.1,
-    "prelu": 0.25,
-    "elu": 1.0,
-    "selu": LAM * ALPHA,
-    "gelu": 0.5,
-    "gelu_tanh": 0.5,
-    "silu": 0.5,
-    "softplus": 0.5,
-    "sigmoid": 0.25,
-    "tanh": 1.0,
-}
-
-
-def test_every_entry_has_references():
-    assert set(REFS) == set(REGISTRY) == set(LIMITS) == set(AT_ZERO)
 
 
 @pytest.mark.parametrize(("key", "params"), CASES)
 def test_values_match_scalar_reference(key, params):
-    act, (ref_f, ref_df) = REGISTRY[key], REFS[key]
+    act = REGISTRY[key]
     x = np.concatenate([np.linspace(-8, 8, 161), [0.0, -0.0, 1e-300, -1e-300, 5e-324, 0.3]])
-    want_f = [ref_f(v, **params) for v in x]
-    want_df = [ref_df(v, **params) for v in x]
+    want_f = [act.reference(v, **params) for v in x]
+    want_df = [act.reference_dash(v, **params) for v in x]
     np.testing.assert_allclose(act(x, **params), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **params), want_df, rtol=1e-12, atol=1e-14)
 
@@ -145,10 +52,9 @@ def test_derivative_matches_finite_differences_away_from_kinks(key, params):
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_value_at_zero_is_exact(key):
     act = REGISTRY[key]
-    p = act.defaults()
-    assert act(0.0, **p) == 0.0 or key in ("softplus", "sigmoid")
-    assert act.derivative(0.0, **p) == AT_ZERO[key]
-    assert act.derivative(-0.0, **p) == AT_ZERO[key]
+    for p in act.param_sets():
+        assert act(0.0, **p) == act.reference(0.0, **p)
+        assert act.derivative(0.0, **p) == act.derivative(-0.0, **p) == act.reference_dash(0.0, **p)
 
 
 def test_kink_values_follow_the_parameters():
@@ -162,7 +68,7 @@ def test_kink_values_follow_the_parameters():
 def test_special_values(key):
     act = REGISTRY[key]
     p = act.defaults()
-    f_lo, f_hi, d_lo, d_hi = LIMITS[key]
+    f_lo, f_hi, d_lo, d_hi = act.limits
     x = np.array([-np.inf, np.inf, np.nan])
     f, df = act(x, **p), act.derivative(x, **p)
     assert f[0] == f_lo and f[1] == f_hi and np.isnan(f[2])
@@ -286,19 +192,27 @@ def test_blocked_and_threaded_paths(small_blocks, key):
     p = act.defaults()
     x = np.random.default_rng(1).standard_normal(1001) * 5
     x[::7] = np.nan
-    ref_f, ref_df = REFS[key]
-    want_f = [math.nan if math.isnan(v) else ref_f(v, **p) for v in x]
-    want_df = [math.nan if math.isnan(v) else ref_df(v, **p) for v in x]
+    want_f = [math.nan if math.isnan(v) else act.reference(v, **p) for v in x]
+    want_df = [math.nan if math.isnan(v) else act.reference_dash(v, **p) for v in x]
     np.testing.assert_allclose(act(x, **p), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **p), want_df, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_registry_records_are_complete(key):
+    from relulab.registry import LIBRARIES
+
     act = REGISTRY[key]
-    assert act.name and act.latex and act.latex_deriv and act.kink
+    assert act.key == key and act.name and act.latex and act.latex_deriv and act.kink
+    assert callable(act.ref) and callable(act.ref_dash) and len(act.limits) == 4
+    names = {p.name for p in act.params}
     for p in act.params:
         assert p.min <= p.default <= p.max and p.step > 0 and p.label and p.help
+    assert set(act.code) == set(LIBRARIES)
+    for when, override in act.code_when:
+        assert set(when) <= names and set(override) <= set(LIBRARIES)
+    assert act.kink_jax is None or act.kink_at_zero
+    assert set(act.param_grads) <= names
 
 
 def test_public_api_exports_every_registered_function():

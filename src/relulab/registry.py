@@ -8,6 +8,7 @@ its sliders, the code lines and the tests all iterate :data:`REGISTRY`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,6 +50,14 @@ class Activation:
     # parameter prints as the given value, those templates replace ``code``'s (the first
     # matching pair wins). E.g. ELU at alpha 1 is plain ``tf.nn.elu(x)``.
     code_when: tuple[tuple[dict[str, float], dict[str, str]], ...] = ()
+    # Scalar references in plain Python floats, written from the definition with the
+    # math module and independent of fn and deriv (as Keras tests against ``_ref_``
+    # functions): the tests hold fn and deriv to them. At a kink, the x <= 0 branch.
+    ref: Callable[..., float]
+    ref_dash: Callable[..., float]
+    # f(-inf), f(inf), f'(-inf), f'(inf) at the default parameters: what the tests hold
+    # fn and deriv to at the infinities, where the references' formulas give NaN.
+    limits: tuple[float, float, float, float]
     params: tuple[Param, ...] = ()
     fixed: dict[str, float] = field(default_factory=dict)
     kink: str = ""
@@ -70,6 +79,47 @@ class Activation:
 
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
+
+    def reference(self, x: float, **params) -> float:
+        """f(x) from the scalar reference :attr:`ref`."""
+        return self.ref(x, **{**self.fixed, **params})
+
+    def reference_dash(self, x: float, **params) -> float:
+        """f′(x) from the scalar reference :attr:`ref_dash`."""
+        return self.ref_dash(x, **{**self.fixed, **params})
+
+    def param_sets(self) -> list[dict[str, float]]:
+        """The defaults, then each parameter alone at either end of its slider: the
+        settings the tests and the PyTorch reference check.
+
+        >>> REGISTRY["elu"].param_sets()
+        [{'alpha': 1.0}, {'alpha': 0.0}, {'alpha': 3.0}]
+        """
+        sets = [self.defaults()]
+        for p in self.params:
+            sets += [{**self.defaults(), p.name: v} for v in (p.min, p.max) if v != p.default]
+        return sets
+
+
+# --- scalar references: plain Python floats, straight from the definitions -------------
+
+
+def _sig(z: float) -> float:
+    """The logistic sigmoid, in the form that does not overflow ``math.exp``."""
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def _relu_ref(x: float, leak: float) -> float:
+    return x if x > 0 else (0.0 if leak == 0 else leak * x)
+
+
+def _relu_ref_dash(x: float, leak: float) -> float:
+    return 1.0 if x > 0 else leak
+
+
+_C, _K = math.sqrt(2 / math.pi), 0.044715  # GELU's tanh approximation
+_LAM, _ALPHA = cat.SELU_LAMBDA, cat.SELU_ALPHA
+_INF = math.inf
 
 
 LEAK = Param(
@@ -104,6 +154,9 @@ REGISTRY: dict[str, Activation] = {
             latex=r"\mathrm{ReLU}(x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
             latex_deriv=(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"),
             code=RELU_CODE,
+            ref=_relu_ref,
+            ref_dash=_relu_ref_dash,
+            limits=(0.0, _INF, 0.0, 1.0),
             fixed={"leak": 0.0},
             kink="At x = 0 the derivative is taken as 0 (article, PyTorch, TensorFlow, JAX).",
             kink_at_zero=True,
@@ -129,6 +182,9 @@ REGISTRY: dict[str, Activation] = {
                 "numpy (relulab)": "relulab.relu(x, leak={leak})",
             },
             code_when=(({"leak": 0.0}, RELU_CODE),),
+            ref=_relu_ref,
+            ref_dash=_relu_ref_dash,
+            limits=(-_INF, _INF, 0.1, 1.0),
             params=(LEAK,),
             kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow; JAX: 1).",
             kink_at_zero=True,
@@ -157,6 +213,9 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
                 "numpy (relulab)": "relulab.prelu(x, a={a})",
             },
+            ref=lambda x, a: _relu_ref(x, a),
+            ref_dash=lambda x, a: _relu_ref_dash(x, a),
+            limits=(-_INF, _INF, 0.25, 1.0),
             params=(
                 Param(
                     "a",
@@ -193,6 +252,9 @@ REGISTRY: dict[str, Activation] = {
                 "numpy (relulab)": "relulab.elu(x, alpha={alpha})",
             },
             code_when=(({"alpha": 1.0}, {"TensorFlow": "tf.nn.elu(x)"}),),
+            ref=lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
+            ref_dash=lambda x, alpha: 1.0 if x > 0 else alpha * math.exp(x),
+            limits=(-1.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "alpha",
@@ -227,6 +289,9 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.selu(x)",
                 "numpy (relulab)": "relulab.selu(x)",
             },
+            ref=lambda x: _LAM * (x if x > 0 else _ALPHA * math.expm1(x)),
+            ref_dash=lambda x: _LAM if x > 0 else _LAM * _ALPHA * math.exp(x),
+            limits=(-_LAM * _ALPHA, _INF, 0.0, _LAM),
             kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
             kink_at_zero=True,
         ),
@@ -245,6 +310,12 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.gelu(x, approximate=False)",
                 "numpy (relulab)": "relulab.gelu(x)",
             },
+            ref=lambda x: 0.5 * x * math.erfc(-x / math.sqrt(2)),
+            ref_dash=lambda x: (
+                0.5 * math.erfc(-x / math.sqrt(2))
+                + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. PyTorch's and TensorFlow's default; JAX defaults to the tanh form.",
         ),
         Activation(
@@ -262,6 +333,12 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.gelu(x, approximate=True)",
                 "numpy (relulab)": "relulab.gelu_tanh(x)",
             },
+            ref=lambda x: 0.5 * x * (1 + math.tanh(_C * (x + _K * x**3))),
+            ref_dash=lambda x: (
+                0.5 * (1 + math.tanh(_C * (x + _K * x**3)))
+                + 0.5 * x * (1 - math.tanh(_C * (x + _K * x**3)) ** 2) * _C * (1 + 3 * _K * x * x)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. jax.nn.gelu's default; PyTorch with approximate='tanh'.",
         ),
         Activation(
@@ -294,6 +371,9 @@ REGISTRY: dict[str, Activation] = {
                     },
                 ),
             ),
+            ref=lambda x, beta: x * _sig(beta * x),
+            ref_dash=lambda x, beta: _sig(beta * x) * (1 + beta * x * (1 - _sig(beta * x))),
+            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -363,6 +443,11 @@ REGISTRY: dict[str, Activation] = {
                     },
                 ),
             ),
+            ref=lambda x, beta, threshold: (
+                x if beta * x > threshold else math.log1p(math.exp(beta * x)) / beta
+            ),
+            ref_dash=lambda x, beta, threshold: 1.0 if beta * x > threshold else _sig(beta * x),
+            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -400,6 +485,9 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.sigmoid(x)",
                 "numpy (relulab)": "relulab.sigmoid(x)",
             },
+            ref=_sig,
+            ref_dash=lambda x: _sig(x) * (1 - _sig(x)),
+            limits=(0.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
         Activation(
@@ -416,6 +504,9 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jnp.tanh(x)",
                 "numpy (relulab)": "relulab.tanh(x)",
             },
+            ref=math.tanh,
+            ref_dash=lambda x: 1 - math.tanh(x) ** 2,
+            limits=(-1.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
     )
