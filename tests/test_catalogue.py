@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import framework_doubles
 import numpy as np
 import pytest
 
@@ -228,6 +229,74 @@ def test_every_entry_has_code_for_every_library(key, params):
     assert all(lines.values())
 
 
+def _doubles(library: str) -> dict:
+    """The names ``library``'s lines use, as numpy test doubles (tests/framework_doubles.py)
+    with the framework's own signatures; relulab itself for its own line."""
+    import relulab
+
+    return {**framework_doubles.DOUBLES.get(library, {}), "relulab": relulab}
+
+
+# Wide, to reach each line's tails and switches, and dense near 0 where they bend.
+X_LINES = np.concatenate([np.linspace(-60, 60, 241), np.linspace(-4, 4, 81), [1e-3, -1e-3, 1.5]])
+
+
+@pytest.mark.parametrize("library", ["PyTorch", "TensorFlow", "Keras", "JAX"])
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_each_code_line_computes_the_activation(key, params, library):
+    # Run the line the page prints, with the framework where it is importable and with
+    # numpy doubles of it otherwise: a wrong formula, a missing parameter or one passed
+    # under a name the library does not use (a TypeError from the double) fails here.
+    # The record's parameters are variables too (PReLU's JAX line uses ``a``).
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    line = frameworks.code_lines(key, params)[library]
+    run, how, tolerance = framework_doubles.runner(library)
+    got = run(line, params, X_LINES.copy())
+    np.testing.assert_allclose(got, act(X_LINES, **params), **tolerance, err_msg=f"{how}: {line}")
+
+
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_relulab_code_line_is_the_record(key, params):
+    import relulab
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    line = frameworks.code_lines(key, params)["numpy (relulab)"]
+    got = eval(line, {"relulab": relulab, "x": X_LINES})
+    assert np.array_equal(got, act(X_LINES, **params)), line
+
+
+@pytest.mark.parametrize("library", list(framework_doubles.DOUBLES))
+def test_doubles_have_the_frameworks_signatures(library):
+    # Only where the framework is importable; elsewhere the doubles stand in for it.
+    import functools
+    import inspect
+
+    modules = framework_doubles.real_modules(library)
+    if modules is None:
+        pytest.skip(f"{library} is not installed")
+    checked = 0
+    for path, double in framework_doubles.walk(framework_doubles.DOUBLES[library]):
+        head, *rest = path.split(".")
+        real = functools.reduce(getattr, rest, modules[head])  # AttributeError: no such name
+        try:
+            want = inspect.signature(real).parameters
+        except (TypeError, ValueError):
+            continue  # a C builtin without a signature (torch.sigmoid, F.gelu, ...)
+        got = inspect.signature(double).parameters
+        open_ended = any(p.kind is p.VAR_KEYWORD for p in want.values())
+        assert set(got) <= set(want) or open_ended, (path, list(got), list(want))
+        for name, p in want.items():
+            if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                continue
+            assert name in got, (path, name)
+            assert got[name].default == p.default, (path, name, got[name].default, p.default)
+        checked += 1
+    assert checked
+
+
 def test_kink_conventions():
     from relulab import frameworks
 
@@ -286,26 +355,6 @@ def test_jax_prelu_kink_under_real_jax(a):
     assert float(leaky(0.0)) == frameworks.kink_value("leaky_relu", {"leak": a}, "jax")
 
 
-def _softplus_namespace() -> dict:
-    """Test doubles for the framework names a softplus line uses: numpy stand-ins, so
-    the test checks the line's math, not the frameworks (relulab's softplus, the
-    reference here, is checked against PyTorch below)."""
-    from types import SimpleNamespace as NS
-
-    import relulab
-
-    def softplus(z):
-        return np.logaddexp(0.0, z)
-
-    return {
-        "tf": NS(where=np.where, math=NS(softplus=softplus)),
-        "keras": NS(ops=NS(where=np.where), activations=NS(softplus=softplus)),
-        "jnp": NS(where=np.where),
-        "jax": NS(nn=NS(softplus=softplus)),
-        "relulab": relulab,
-    }
-
-
 SOFTPLUS_PARAMS = [
     {"beta": b, "threshold": t} for b in (1.0, 0.1, 2.5, 5.0) for t in (1.0, 5.0, 20.0, 30.0)
 ]
@@ -328,9 +377,7 @@ def test_softplus_code_lines_compute_pytorchs_softplus(params):
     x = _softplus_x(params)
     want = catalogue.softplus(x, **params)
     for library, line in frameworks.code_lines("softplus", params).items():
-        if library == "PyTorch":
-            continue
-        got = eval(line, {**_softplus_namespace(), "x": x})
+        got = eval(line, {**_doubles(library), "x": x})
         # At threshold 20 the short form leaves out PyTorch's switch to x, which moves
         # the value by under 1.1e-10, relative: float32 cannot show it.
         np.testing.assert_allclose(got, want, rtol=1.1e-10, atol=0, err_msg=f"{library}: {line}")
@@ -357,7 +404,7 @@ def test_softplus_code_lines_at_threshold_1():
 
     lines = frameworks.code_lines("softplus", {"beta": 1.0, "threshold": 1.0})
     for library in ("TensorFlow", "Keras", "JAX"):
-        assert eval(lines[library], {**_softplus_namespace(), "x": 1.5}) == 1.5, library
+        assert eval(lines[library], {**_doubles(library), "x": 1.5}) == 1.5, library
 
 
 def _torch_cases():
