@@ -308,6 +308,48 @@ def test_kink_conventions():
         frameworks.kink_value("relu", {}, "pytorch2")
 
 
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_kink_flag_matches_the_derivative_at_zero(key):
+    # kink_at_zero decides whether frameworks.kink_value gives a value, and so whether
+    # the page draws the derivative as two pieces with dots at 0: it must say whether f′
+    # really jumps there (for some parameter set), and the value taken must be the
+    # derivative's own, its x <= 0 side.
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    tiny = np.finfo(float).tiny
+    jumps = []
+    for p in act.param_sets():
+        left, at0, right = (float(act.derivative(v, **p)) for v in (-tiny, 0.0, tiny))
+        jumps.append(left != right)
+        taken = frameworks.kink_value(key, p, frameworks.LEFT)
+        jax = frameworks.kink_value(key, p, frameworks.JAX)
+        if act.kink_at_zero:
+            assert taken == at0 == left, p
+            assert jax in (left, right), p  # JAX picks one of the two sides
+        else:
+            assert taken is None and jax is None, p
+            assert right - left == pytest.approx(0, abs=1e-12), p  # no jump to draw
+    assert any(jumps) == act.kink_at_zero
+
+
+def test_frameworks_table_agrees_with_the_records():
+    # The panel's table (FACTS) is prose; where it states a number, it must be the one
+    # kink_value gives under that framework's convention (TensorFlow's SELU′(0), λ, is
+    # a convention the page does not offer).
+    from relulab import frameworks
+
+    convention = {"article / relulab": "left", "PyTorch": "left", "JAX": "jax"}
+    for facts in frameworks.FACTS:
+        if facts.name not in convention:
+            continue
+        c = convention[facts.name]
+        assert f"{frameworks.kink_value('relu', {}, c):g}" == facts.relu_at_0
+        leaky = frameworks.kink_value("leaky_relu", {"leak": 0.3}, c)
+        assert leaky == (1.0 if facts.leaky_at_0 == "1" else 0.3), facts
+        assert f"{frameworks.kink_value('selu', {}, c):.4f}" in facts.selu_at_0
+
+
 class _Dual:
     """x + dx·ε: enough forward-mode autodiff to differentiate a printed where-line."""
 
