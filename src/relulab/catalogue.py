@@ -48,6 +48,8 @@ __all__ = [
     "gelu_dash",
     "gelu_tanh",
     "gelu_tanh_dash",
+    "mish",
+    "mish_dash",
     "prelu",
     "prelu_da",
     "prelu_dash",
@@ -471,5 +473,52 @@ def softplus_dash(
     def compute(x):
         z = beta * x
         return np.where(z > threshold, 1.0, expit(z))
+
+    return _elementwise(compute, x, out)
+
+
+# --- Mish -----------------------------------------------------------------------------
+
+
+def mish(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Mish (Misra, 2019): x times the tanh of its softplus; PyTorch's ``nn.Mish``.
+
+    The math, as code::
+
+        mish(x) = x * tanh(softplus(x)) = x * tanh(log(1 + exp(x)))
+
+    with softplus computed as ``-log_expit(-x)``, which neither overflows for large x
+    nor loses the negative tail (where it is about ``exp(x)``).
+
+    >>> mish([-1.0, 0.0, 1.0])
+    array([-0.30340146,  0.        ,  0.86509839])
+    """
+    log_expit = _special().log_expit
+
+    def compute(x):
+        x = np.maximum(x, -Z_MAX)  # tanh(softplus(x)) is exactly 0 below -800; avoids -inf * 0
+        return x * np.tanh(-log_expit(-x))
+
+    return _elementwise(compute, x, out)
+
+
+def mish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Derivative of :func:`mish`.
+
+    The math, as code, with ``s = softplus(x)`` (whose derivative is ``sigmoid(x)``)::
+
+        mish_dash(x) = tanh(s) + x * sigmoid(x) * (1 - tanh(s)**2)
+                     = tanh(s) + x * sigmoid(x) / cosh(s)**2     (the form used)
+
+    >>> mish_dash([0.0, 1.0])
+    array([0.6       , 1.04903622])
+    """
+    special = _special()
+
+    def compute(x):
+        x = np.clip(x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
+        s = -special.log_expit(-x)
+        # cosh overflows to inf for s past ~710, where the second term is 0 anyway.
+        return np.tanh(s) + x * special.expit(x) / np.cosh(s) ** 2
 
     return _elementwise(compute, x, out)

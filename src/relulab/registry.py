@@ -472,6 +472,32 @@ REGISTRY: dict[str, Activation] = {
             " fallback starts, as in PyTorch.",
         ),
         Activation(
+            key="mish",
+            name="Mish",
+            fn=cat.mish,
+            deriv=cat.mish_dash,
+            latex=r"\mathrm{Mish}(x) = x\,\tanh\!\left(\ln\left(1 + e^{x}\right)\right)",
+            latex_deriv=(
+                r"\mathrm{Mish}'(x) = \tanh s + x\,\sigma(x)\left(1 - \tanh^{2} s\right),"
+                r"\quad s = \ln\left(1 + e^{x}\right)"
+            ),
+            code={
+                "PyTorch": "torch.nn.functional.mish(x)",  # the layer is torch.nn.Mish()
+                # tf.nn has no mish; Keras's, as tf.keras, does (TensorFlow 2.9 and later).
+                "TensorFlow": "tf.keras.activations.mish(x)",
+                "Keras": "keras.activations.mish(x)",
+                "JAX": "jax.nn.mish(x)",  # JAX 0.4.26 and later
+                "numpy (relulab)": "relulab.mish(x)",
+            },
+            ref=lambda x: x * math.tanh(math.log1p(math.exp(x))),
+            ref_dash=lambda x: (
+                math.tanh(math.log1p(math.exp(x)))
+                + x * _sig(x) * (1 - math.tanh(math.log1p(math.exp(x))) ** 2)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
+            kink="No kink. Not monotonic: a minimum of about −0.309 at x ≈ −1.19, where f′ = 0.",
+        ),
+        Activation(
             key="sigmoid",
             name="Sigmoid",
             fn=cat.sigmoid,
