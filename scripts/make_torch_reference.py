@@ -2,10 +2,13 @@
 values and autograd derivatives of leaky_relu and of every activation in the registry.
 
 An independent reference for relulab: values and gradients come from PyTorch's own
-kernels, not from relulab. Needs torch (``pip install torch``); the tests only read
-the committed JSON.
+kernels, not from relulab. For the catalogue, each record's PyTorch line (its ``code``
+template, as the page prints it) is evaluated at the record's parameter sets, so a new
+record needs nothing here, and a wrong PyTorch line shows up as a mismatch in the tests.
+Needs torch and relulab importable (a CPU build of torch is enough; the tests only read
+the committed JSON):
 
-    python scripts/make_torch_reference.py
+    PYTHONPATH=src python scripts/make_torch_reference.py
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import json
 from pathlib import Path
 
 import torch
+
+from relulab.frameworks import code_lines
+from relulab.registry import REGISTRY
 
 SLOPES = [0.0, 0.01, 0.1, 0.2, 0.3, 0.5, 1.0, -0.5, 2.0]
 # A fixed grid that includes 0 exactly, both signs, tiny and large magnitudes.
@@ -61,28 +67,13 @@ def main() -> None:
     catalogue()
 
 
-def _torch_fns():
-    """Registry key -> (PyTorch function of (x, **params), parameter sets)."""
-    F = torch.nn.functional
-    return {
-        "relu": (lambda x: F.relu(x), [{}]),
-        "leaky_relu": (lambda x, leak: F.leaky_relu(x, leak), [{"leak": 0.1}, {"leak": 0.37}]),
-        "prelu": (
-            lambda x, a: F.prelu(x, torch.tensor([a], dtype=torch.float64)),
-            [{"a": 0.25}, {"a": 0.6}],
-        ),
-        "elu": (lambda x, alpha: F.elu(x, alpha), [{"alpha": 1.0}, {"alpha": 0.5}]),
-        "selu": (lambda x: F.selu(x), [{}]),
-        "gelu": (lambda x: F.gelu(x), [{}]),
-        "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), [{}]),
-        "silu": (lambda x, beta: x * torch.sigmoid(beta * x), [{"beta": 1.0}, {"beta": 2.5}]),
-        "softplus": (
-            lambda x, beta, threshold: F.softplus(x, beta, threshold),
-            [{"beta": 1.0, "threshold": 20.0}, {"beta": 2.5, "threshold": 10.0}],
-        ),
-        "sigmoid": (lambda x: torch.sigmoid(x), [{}]),
-        "tanh": (lambda x: torch.tanh(x), [{}]),
-    }
+def _pytorch(key: str, params: dict[str, float], x: torch.Tensor) -> torch.Tensor:
+    """The record's PyTorch line at ``x``; a line that builds a layer (PReLU) is applied."""
+    line = code_lines(key, params)["PyTorch"]
+    y = eval(line, {"torch": torch, "x": x})
+    if isinstance(y, torch.nn.Module):
+        y = y.to(torch.float64)(x)  # layers start in float32
+    return y
 
 
 # Finite grid for the smooth functions too (their own overflow guards are tested apart).
@@ -92,16 +83,23 @@ CATALOGUE_GRID = [-50.0, -20.0, -4.5, -2.2, -1.0, -0.6, -1e-3, -1e-300, 0.0, 1e-
 
 def catalogue() -> None:
     cases = []
-    for key, (fn, param_sets) in _torch_fns().items():
-        for params in param_sets:
+    for key, act in REGISTRY.items():
+        for params in act.param_sets():
             x = torch.tensor(CATALOGUE_GRID, dtype=torch.float64, requires_grad=True)
-            y = fn(x, **params)
+            y = _pytorch(key, params, x)
             (grad,) = torch.autograd.grad(y.sum(), x)
+            line = code_lines(key, params)["PyTorch"]
             cases.append(
-                {"key": key, "params": params, "y": y.detach().tolist(), "dy": grad.tolist()}
+                {
+                    "key": key,
+                    "params": params,
+                    "line": line,
+                    "y": y.detach().tolist(),
+                    "dy": grad.tolist(),
+                }
             )
     doc = {
-        "source": f"torch {torch.__version__}, torch.nn.functional, float64, autograd",
+        "source": f"torch {torch.__version__}, each record's PyTorch line, float64, autograd",
         "x": CATALOGUE_GRID,
         "cases": cases,
     }

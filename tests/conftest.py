@@ -179,3 +179,14 @@ def redis_server():
     server = RedisServer(redis_server_path(), free_port()).start()
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Tiny blocks and a tiny parallel threshold, so small arrays take every path of
+    relulab's blocked, threaded runner."""
+    from relulab import _engine
+
+    monkeypatch.setattr(_engine, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(_engine, "PARALLEL_MIN_BYTES", 128)
+    monkeypatch.setenv("RELULAB_THREADS", "3")

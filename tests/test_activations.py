@@ -373,14 +373,6 @@ def test_ragged_x():
 # --- the blocked, multi-threaded path ---------------------------------------------
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):
-    """Tiny blocks and a tiny parallel threshold so small arrays take every path."""
-    monkeypatch.setattr(_engine, "BLOCK_BYTES", 64)
-    monkeypatch.setattr(_engine, "PARALLEL_MIN_BYTES", 128)
-    monkeypatch.setenv("RELULAB_THREADS", "3")
-
-
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 63, 64, 65, 1000, 1001])
 @pytest.mark.parametrize("leak", LEAKS)
 def test_blocked_and_threaded_paths_match_reference(small_blocks, n, leak):

@@ -166,3 +166,17 @@ def test_copy_as_code_renders_each_library_when_opened(app):
     assert "tf.nn.leaky_relu(x, alpha=0.25)" in code
     assert "jax.nn.leaky_relu(x, negative_slope=0.25)" in code
     assert "relulab.relu(x, leak=0.25)" in code
+
+
+@pytest.mark.parametrize("key", OTHERS)
+def test_copy_as_code_shows_the_records_lines(app, key):
+    # Every record's lines reach the page: one code block per library, as the record
+    # gives them at the sliders' defaults.
+    app.query_params["act"] = key
+    at = app.run()
+    at.session_state["copy"] = True
+    at.run()
+    assert not at.exception and not at.error
+    act = registry.REGISTRY[key]
+    want = list(frameworks.code_lines(key, act.defaults()).values())
+    assert [c.value for c in at.code if c.value in want] == want

@@ -1,9 +1,10 @@
-"""Every registered activation, parametrized over the registry: a new entry is covered by
-adding it to REFS and LIMITS below (a test fails until it is).
+"""Every registered activation, parametrized over the registry: a new record is covered
+by what it carries (scalar references, limits at ±inf, code lines, slider ranges), and a
+record missing one fails here.
 
-References are independent scalar functions in plain Python ``math`` (as Keras tests
-against ``_ref_`` functions); derivatives are also checked against central finite
-differences away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
+References are each record's independent scalar functions in plain Python ``math`` (as
+Keras tests against ``_ref_`` functions); derivatives are also checked against central
+finite differences away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
 """
 
 from __future__ import annotations
@@ -11,120 +12,27 @@ from __future__ import annotations
 import math
 import warnings
 
+import framework_doubles
 import numpy as np
 import pytest
 
-from relulab import _engine, catalogue
+from relulab import catalogue
 from relulab.registry import REGISTRY
 
-LAM, ALPHA = catalogue.SELU_LAMBDA, catalogue.SELU_ALPHA
-C, K = math.sqrt(2 / math.pi), 0.044715
-
-
-def _sig(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-
-
-def _relu_ref(x, leak):
-    return x if x > 0 else (0.0 if leak == 0 else leak * x)
-
-
-# key -> (f(x, **p), f'(x, **p)) in plain Python floats, written from the definitions.
-REFS = {
-    "relu": (lambda x: _relu_ref(x, 0.0), lambda x: 1.0 if x > 0 else 0.0),
-    "leaky_relu": (_relu_ref, lambda x, leak: 1.0 if x > 0 else leak),
-    "prelu": (lambda x, a: _relu_ref(x, a), lambda x, a: 1.0 if x > 0 else a),
-    "elu": (
-        lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
-        lambda x, alpha: 1.0 if x > 0 else alpha * math.exp(x),
-    ),
-    "selu": (
-        lambda x: LAM * (x if x > 0 else ALPHA * math.expm1(x)),
-        lambda x: LAM if x > 0 else LAM * ALPHA * math.exp(x),
-    ),
-    "gelu": (
-        lambda x: 0.5 * x * math.erfc(-x / math.sqrt(2)),
-        lambda x: (
-            0.5 * math.erfc(-x / math.sqrt(2)) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-        ),
-    ),
-    "gelu_tanh": (
-        lambda x: 0.5 * x * (1 + math.tanh(C * (x + K * x**3))),
-        lambda x: (
-            0.5 * (1 + math.tanh(C * (x + K * x**3)))
-            + 0.5 * x * (1 - math.tanh(C * (x + K * x**3)) ** 2) * C * (1 + 3 * K * x * x)
-        ),
-    ),
-    "silu": (
-        lambda x, beta: x * _sig(beta * x),
-        lambda x, beta: _sig(beta * x) * (1 + beta * x * (1 - _sig(beta * x))),
-    ),
-    "softplus": (
-        lambda x, beta, threshold: (
-            x if beta * x > threshold else math.log1p(math.exp(beta * x)) / beta
-        ),
-        lambda x, beta, threshold: 1.0 if beta * x > threshold else _sig(beta * x),
-    ),
-    "sigmoid": (_sig, lambda x: _sig(x) * (1 - _sig(x))),
-    "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2),
-}
-
-# Parameter sets to test: the defaults, and values away from them.
-EXTRA = {
-    "leaky_relu": [{"leak": 0.37}, {"leak": 0.0}],
-    "prelu": [{"a": 0.6}],
-    "elu": [{"alpha": 0.5}, {"alpha": 2.0}],
-    "silu": [{"beta": 0.5}, {"beta": 2.5}],
-    "softplus": [{"beta": 2.5, "threshold": 10.0}],
-}
+# Each record at its defaults and with each parameter at either end of its slider.
 CASES = [
     pytest.param(key, params, id=f"{key}-{'-'.join(f'{v:g}' for v in params.values())}")
     for key, act in REGISTRY.items()
-    for params in [act.defaults(), *EXTRA.get(key, [])]
+    for params in act.param_sets()
 ]
-
-# key -> (f(-inf), f(inf), f'(-inf), f'(inf)) at the default parameters.
-INF = math.inf
-LIMITS = {
-    "relu": (0.0, INF, 0.0, 1.0),
-    "leaky_relu": (-INF, INF, 0.1, 1.0),
-    "prelu": (-INF, INF, 0.25, 1.0),
-    "elu": (-1.0, INF, 0.0, 1.0),
-    "selu": (-LAM * ALPHA, INF, 0.0, LAM),
-    "gelu": (0.0, INF, 0.0, 1.0),
-    "gelu_tanh": (0.0, INF, 0.0, 1.0),
-    "silu": (0.0, INF, 0.0, 1.0),
-    "softplus": (0.0, INF, 0.0, 1.0),
-    "sigmoid": (0.0, 1.0, 0.0, 0.0),
-    "tanh": (-1.0, 1.0, 0.0, 0.0),
-}
-
-# key -> f'(0) at the default parameters: the value taken at the kink, exactly.
-AT_ZERO = {
-    "relu": 0.0,
-    "leaky_relu": 0.1,
-    "prelu": 0.25,
-    "elu": 1.0,
-    "selu": LAM * ALPHA,
-    "gelu": 0.5,
-    "gelu_tanh": 0.5,
-    "silu": 0.5,
-    "softplus": 0.5,
-    "sigmoid": 0.25,
-    "tanh": 1.0,
-}
-
-
-def test_every_entry_has_references():
-    assert set(REFS) == set(REGISTRY) == set(LIMITS) == set(AT_ZERO)
 
 
 @pytest.mark.parametrize(("key", "params"), CASES)
 def test_values_match_scalar_reference(key, params):
-    act, (ref_f, ref_df) = REGISTRY[key], REFS[key]
+    act = REGISTRY[key]
     x = np.concatenate([np.linspace(-8, 8, 161), [0.0, -0.0, 1e-300, -1e-300, 5e-324, 0.3]])
-    want_f = [ref_f(v, **params) for v in x]
-    want_df = [ref_df(v, **params) for v in x]
+    want_f = [act.reference(v, **params) for v in x]
+    want_df = [act.reference_dash(v, **params) for v in x]
     np.testing.assert_allclose(act(x, **params), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **params), want_df, rtol=1e-12, atol=1e-14)
 
@@ -145,10 +53,9 @@ def test_derivative_matches_finite_differences_away_from_kinks(key, params):
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_value_at_zero_is_exact(key):
     act = REGISTRY[key]
-    p = act.defaults()
-    assert act(0.0, **p) == 0.0 or key in ("softplus", "sigmoid")
-    assert act.derivative(0.0, **p) == AT_ZERO[key]
-    assert act.derivative(-0.0, **p) == AT_ZERO[key]
+    for p in act.param_sets():
+        assert act(0.0, **p) == act.reference(0.0, **p)
+        assert act.derivative(0.0, **p) == act.derivative(-0.0, **p) == act.reference_dash(0.0, **p)
 
 
 def test_kink_values_follow_the_parameters():
@@ -162,7 +69,7 @@ def test_kink_values_follow_the_parameters():
 def test_special_values(key):
     act = REGISTRY[key]
     p = act.defaults()
-    f_lo, f_hi, d_lo, d_hi = LIMITS[key]
+    f_lo, f_hi, d_lo, d_hi = act.limits
     x = np.array([-np.inf, np.inf, np.nan])
     f, df = act(x, **p), act.derivative(x, **p)
     assert f[0] == f_lo and f[1] == f_hi and np.isnan(f[2])
@@ -273,32 +180,35 @@ def test_gelu_negative_tail_keeps_relative_accuracy():
     assert (catalogue.gelu(x) < 0).all()
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):
-    monkeypatch.setattr(_engine, "BLOCK_BYTES", 64)
-    monkeypatch.setattr(_engine, "PARALLEL_MIN_BYTES", 128)
-    monkeypatch.setenv("RELULAB_THREADS", "3")
-
-
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_blocked_and_threaded_paths(small_blocks, key):
+    # The ReLU family (relu, leaky_relu, prelu) runs through the blocked, threaded runner;
+    # for the others this is the reference check on a larger array with NaN in it.
     act = REGISTRY[key]
     p = act.defaults()
     x = np.random.default_rng(1).standard_normal(1001) * 5
     x[::7] = np.nan
-    ref_f, ref_df = REFS[key]
-    want_f = [math.nan if math.isnan(v) else ref_f(v, **p) for v in x]
-    want_df = [math.nan if math.isnan(v) else ref_df(v, **p) for v in x]
+    want_f = [math.nan if math.isnan(v) else act.reference(v, **p) for v in x]
+    want_df = [math.nan if math.isnan(v) else act.reference_dash(v, **p) for v in x]
     np.testing.assert_allclose(act(x, **p), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **p), want_df, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_registry_records_are_complete(key):
+    from relulab.registry import LIBRARIES
+
     act = REGISTRY[key]
-    assert act.name and act.latex and act.latex_deriv and act.kink
+    assert act.key == key and act.name and act.latex and act.latex_deriv and act.kink
+    assert callable(act.ref) and callable(act.ref_dash) and len(act.limits) == 4
+    names = {p.name for p in act.params}
     for p in act.params:
         assert p.min <= p.default <= p.max and p.step > 0 and p.label and p.help
+    assert set(act.code) == set(LIBRARIES)
+    for when, override in act.code_when:
+        assert set(when) <= names and set(override) <= set(LIBRARIES)
+    assert act.kink_jax is None or act.kink_at_zero
+    assert set(act.param_grads) <= names
 
 
 def test_public_api_exports_every_registered_function():
@@ -319,6 +229,74 @@ def test_every_entry_has_code_for_every_library(key, params):
     assert all(lines.values())
 
 
+def _doubles(library: str) -> dict:
+    """The names ``library``'s lines use, as numpy test doubles (tests/framework_doubles.py)
+    with the framework's own signatures; relulab itself for its own line."""
+    import relulab
+
+    return {**framework_doubles.DOUBLES.get(library, {}), "relulab": relulab}
+
+
+# Wide, to reach each line's tails and switches, and dense near 0 where they bend.
+X_LINES = np.concatenate([np.linspace(-60, 60, 241), np.linspace(-4, 4, 81), [1e-3, -1e-3, 1.5]])
+
+
+@pytest.mark.parametrize("library", ["PyTorch", "TensorFlow", "Keras", "JAX"])
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_each_code_line_computes_the_activation(key, params, library):
+    # Run the line the page prints, with the framework where it is importable and with
+    # numpy doubles of it otherwise: a wrong formula, a missing parameter or one passed
+    # under a name the library does not use (a TypeError from the double) fails here.
+    # The record's parameters are variables too (PReLU's JAX line uses ``a``).
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    line = frameworks.code_lines(key, params)[library]
+    run, how, tolerance = framework_doubles.runner(library)
+    got = run(line, params, X_LINES.copy())
+    np.testing.assert_allclose(got, act(X_LINES, **params), **tolerance, err_msg=f"{how}: {line}")
+
+
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_relulab_code_line_is_the_record(key, params):
+    import relulab
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    line = frameworks.code_lines(key, params)["numpy (relulab)"]
+    got = eval(line, {"relulab": relulab, "x": X_LINES})
+    assert np.array_equal(got, act(X_LINES, **params)), line
+
+
+@pytest.mark.parametrize("library", list(framework_doubles.DOUBLES))
+def test_doubles_have_the_frameworks_signatures(library):
+    # Only where the framework is importable; elsewhere the doubles stand in for it.
+    import functools
+    import inspect
+
+    modules = framework_doubles.real_modules(library)
+    if modules is None:
+        pytest.skip(f"{library} is not installed")
+    checked = 0
+    for path, double in framework_doubles.walk(framework_doubles.DOUBLES[library]):
+        head, *rest = path.split(".")
+        real = functools.reduce(getattr, rest, modules[head])  # AttributeError: no such name
+        try:
+            want = inspect.signature(real).parameters
+        except (TypeError, ValueError):
+            continue  # a C builtin without a signature (torch.sigmoid, F.gelu, ...)
+        got = inspect.signature(double).parameters
+        open_ended = any(p.kind is p.VAR_KEYWORD for p in want.values())
+        assert set(got) <= set(want) or open_ended, (path, list(got), list(want))
+        for name, p in want.items():
+            if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                continue
+            assert name in got, (path, name)
+            assert got[name].default == p.default, (path, name, got[name].default, p.default)
+        checked += 1
+    assert checked
+
+
 def test_kink_conventions():
     from relulab import frameworks
 
@@ -328,6 +306,48 @@ def test_kink_conventions():
     assert frameworks.kink_value("gelu", {}) is None
     with pytest.raises(ValueError, match="convention"):
         frameworks.kink_value("relu", {}, "pytorch2")
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_kink_flag_matches_the_derivative_at_zero(key):
+    # kink_at_zero decides whether frameworks.kink_value gives a value, and so whether
+    # the page draws the derivative as two pieces with dots at 0: it must say whether f′
+    # really jumps there (for some parameter set), and the value taken must be the
+    # derivative's own, its x <= 0 side.
+    from relulab import frameworks
+
+    act = REGISTRY[key]
+    tiny = np.finfo(float).tiny
+    jumps = []
+    for p in act.param_sets():
+        left, at0, right = (float(act.derivative(v, **p)) for v in (-tiny, 0.0, tiny))
+        jumps.append(left != right)
+        taken = frameworks.kink_value(key, p, frameworks.LEFT)
+        jax = frameworks.kink_value(key, p, frameworks.JAX)
+        if act.kink_at_zero:
+            assert taken == at0 == left, p
+            assert jax in (left, right), p  # JAX picks one of the two sides
+        else:
+            assert taken is None and jax is None, p
+            assert right - left == pytest.approx(0, abs=1e-12), p  # no jump to draw
+    assert any(jumps) == act.kink_at_zero
+
+
+def test_frameworks_table_agrees_with_the_records():
+    # The panel's table (FACTS) is prose; where it states a number, it must be the one
+    # kink_value gives under that framework's convention (TensorFlow's SELU′(0), λ, is
+    # a convention the page does not offer).
+    from relulab import frameworks
+
+    convention = {"article / relulab": "left", "PyTorch": "left", "JAX": "jax"}
+    for facts in frameworks.FACTS:
+        if facts.name not in convention:
+            continue
+        c = convention[facts.name]
+        assert f"{frameworks.kink_value('relu', {}, c):g}" == facts.relu_at_0
+        leaky = frameworks.kink_value("leaky_relu", {"leak": 0.3}, c)
+        assert leaky == (1.0 if facts.leaky_at_0 == "1" else 0.3), facts
+        assert f"{frameworks.kink_value('selu', {}, c):.4f}" in facts.selu_at_0
 
 
 class _Dual:
@@ -377,26 +397,6 @@ def test_jax_prelu_kink_under_real_jax(a):
     assert float(leaky(0.0)) == frameworks.kink_value("leaky_relu", {"leak": a}, "jax")
 
 
-def _softplus_namespace() -> dict:
-    """Test doubles for the framework names a softplus line uses: numpy stand-ins, so
-    the test checks the line's math, not the frameworks (relulab's softplus, the
-    reference here, is checked against PyTorch below)."""
-    from types import SimpleNamespace as NS
-
-    import relulab
-
-    def softplus(z):
-        return np.logaddexp(0.0, z)
-
-    return {
-        "tf": NS(where=np.where, math=NS(softplus=softplus)),
-        "keras": NS(ops=NS(where=np.where), activations=NS(softplus=softplus)),
-        "jnp": NS(where=np.where),
-        "jax": NS(nn=NS(softplus=softplus)),
-        "relulab": relulab,
-    }
-
-
 SOFTPLUS_PARAMS = [
     {"beta": b, "threshold": t} for b in (1.0, 0.1, 2.5, 5.0) for t in (1.0, 5.0, 20.0, 30.0)
 ]
@@ -419,9 +419,7 @@ def test_softplus_code_lines_compute_pytorchs_softplus(params):
     x = _softplus_x(params)
     want = catalogue.softplus(x, **params)
     for library, line in frameworks.code_lines("softplus", params).items():
-        if library == "PyTorch":
-            continue
-        got = eval(line, {**_softplus_namespace(), "x": x})
+        got = eval(line, {**_doubles(library), "x": x})
         # At threshold 20 the short form leaves out PyTorch's switch to x, which moves
         # the value by under 1.1e-10, relative: float32 cannot show it.
         np.testing.assert_allclose(got, want, rtol=1.1e-10, atol=0, err_msg=f"{library}: {line}")
@@ -448,7 +446,7 @@ def test_softplus_code_lines_at_threshold_1():
 
     lines = frameworks.code_lines("softplus", {"beta": 1.0, "threshold": 1.0})
     for library in ("TensorFlow", "Keras", "JAX"):
-        assert eval(lines[library], {**_softplus_namespace(), "x": 1.5}) == 1.5, library
+        assert eval(lines[library], {**_doubles(library), "x": 1.5}) == 1.5, library
 
 
 def _torch_cases():
@@ -459,9 +457,19 @@ def _torch_cases():
     return doc["x"], doc["cases"]
 
 
-def test_torch_reference_covers_every_entry():
+def test_torch_reference_is_current():
+    # The JSON holds each record's PyTorch line, evaluated by PyTorch at each parameter
+    # set: a new record, a new slider end or a changed line means regenerating it.
+    from relulab import frameworks
+
     _, cases = _torch_cases()
-    assert {c["key"] for c in cases} == set(REGISTRY)
+    got = [(c["key"], c["params"], c["line"]) for c in cases]
+    want = [
+        (key, params, frameworks.code_lines(key, params)["PyTorch"])
+        for key, act in REGISTRY.items()
+        for params in act.param_sets()
+    ]
+    assert got == want, "run scripts/make_torch_reference.py"
 
 
 @pytest.mark.parametrize("case", _torch_cases()[1], ids=lambda c: f"{c['key']}-{c['params']}")
@@ -474,3 +482,13 @@ def test_against_pytorch_values_and_autograd(case):
     np.testing.assert_allclose(
         act.derivative(x, **case["params"]), case["dy"], rtol=1e-9, atol=1e-15
     )
+
+
+def test_silu_at_beta_0_is_half_x():
+    # sigmoid(0 * x) is 1/2 for every x, including ±inf, where 0 * inf would be NaN.
+    x = np.array([-np.inf, -3.0, 0.0, 2.0, np.inf, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f, df = catalogue.silu(x, beta=0.0), catalogue.silu_dash(x, beta=0.0)
+    assert np.array_equal(f, 0.5 * x, equal_nan=True)
+    assert np.array_equal(df, [0.5, 0.5, 0.5, 0.5, 0.5, np.nan], equal_nan=True)

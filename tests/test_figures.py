@@ -300,3 +300,32 @@ def test_overlaid_curves_stay_distinguishable_where_they_coincide():
         widths = [t.line.width for t in lines]
         assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
         assert len({t.line.dash for t in lines}) == 4
+
+
+CATALOGUE_CASES = [
+    pytest.param(key, params, id=f"{key}-{'-'.join(f'{v:g}' for v in params.values())}")
+    for key, act in registry.REGISTRY.items()
+    for params in act.param_sets()
+]
+
+
+@pytest.mark.parametrize("convention", ["left", "jax"])
+@pytest.mark.parametrize(("key", "params"), CATALOGUE_CASES)
+def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
+    # What the chart draws at 0 comes from the record: a closed dot on the value its kink
+    # convention takes, an open one on the other one-sided limit, and nothing at all for
+    # an activation without a kink (or with no jump at these parameters).
+    from relulab import frameworks
+
+    act = registry.REGISTRY[key]
+    _, df = figures.catalogue_figures([(act, params)], (-5.0, 5.0), convention)
+    dots = [t for t in df.data if t.mode == "markers" and list(t.x) == [0.0]]
+    tiny = np.finfo(float).tiny
+    left, right = (float(act.derivative(v, **params)) for v in (-tiny, tiny))
+    if act.kink_at_zero and left != right:
+        taken = frameworks.kink_value(key, params, convention)
+        assert [t.y[0] for t in dots if t.marker.symbol == "circle"] == [taken]
+        other = right if taken == left else left
+        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == [other]
+    else:
+        assert dots == []

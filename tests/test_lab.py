@@ -1,6 +1,9 @@
-"""The dying-ReLU lab: gradients, the dead-unit count, presets, determinism."""
+"""The dying-ReLU lab: a hand-computed network, gradients, Adam's first step, the dead-unit
+count, presets, determinism."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -67,11 +70,60 @@ def test_training_is_deterministic():
     assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params, strict=True))
 
 
-def test_same_initial_weights_for_both_networks():
-    s = lab.Setting()
-    assert all(
-        np.array_equal(p, q) for p, q in zip(lab.init_params(s), lab.init_params(s), strict=True)
-    )
+def test_forward_and_loss_on_a_hand_computed_network():
+    # Width 1, leak 0.1, every number worked out by hand:
+    #   x = (1, 1): z1 = 1 - 2 + 0.5 = -0.5  -> a1 = -0.05;  z2 = 3(-0.05) - 1 = -1.15
+    #               -> a2 = -0.115;  logit = 2(-0.115) + 0.25 = 0.02
+    #   x = (0, 1): z1 = -2 + 0.5 = -1.5     -> a1 = -0.15;  z2 = -0.45 - 1 = -1.45
+    #               -> a2 = -0.145;  logit = 2(-0.145) + 0.25 = -0.04
+    params = [np.array(v, dtype=float) for v in ([[1], [-2]], [0.5], [[3]], [-1], [[2]], [0.25])]
+    X, y = np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([1.0, 0.0])
+    logits, cache = lab.forward(params, X, 0.1)
+    np.testing.assert_allclose(logits, [0.02, -0.04], rtol=1e-12)
+    np.testing.assert_allclose(cache[1][:, 0], [-0.5, -1.5], rtol=1e-12)
+    np.testing.assert_allclose(cache[3][:, 0], [-1.15, -1.45], rtol=1e-12)
+    # binary cross-entropy of sigmoid(logit): -log(sigmoid(0.02)) and -log(1 - sigmoid(-0.04))
+    want = (math.log1p(math.exp(-0.02)) + math.log1p(math.exp(-0.04))) / 2
+    assert lab.loss_and_grads(params, X, y, 0.1)[0] == pytest.approx(want, rel=1e-12)
+    assert lab.dead_fraction([cache[1], cache[3]]) == 1.0  # both units <= 0 everywhere
+
+
+@pytest.mark.parametrize("leak", [0.0, 0.1])
+def test_first_adam_step_moves_each_weight_by_the_learning_rate(leak):
+    # Adam's first step, bias-corrected: m = g and v = g**2, so every weight moves by
+    # lr * g / (|g| + eps), i.e. by the learning rate against its gradient's sign
+    # (Kingma & Ba, 2015, section 2.1), and a weight with no gradient does not move.
+    X, y = lab.two_moons(60, seed=4)
+    s = lab.Setting(width=6, epochs=1, learning_rate=0.03, bias_shift=-0.2, seed=5)
+    start = lab.init_params(s)
+    _, grads, _ = lab.loss_and_grads(start, X, y, leak)
+    after = lab.train(s, leak, X, y).params
+    for p0, g, p1 in zip(start, grads, after, strict=True):
+        np.testing.assert_allclose(p0 - p1, 0.03 * g / (np.abs(g) + 1e-8), rtol=1e-9, atol=1e-15)
+    assert any(np.any(g == 0) for g in grads) == (leak == 0)  # dead ReLU units: no gradient
+
+
+def test_both_networks_start_from_the_settings_weights():
+    # The lab compares ReLU with Leaky ReLU from the same start: each network's first
+    # loss is the loss of init_params(setting) under its own activation.
+    X, y = lab.two_moons(80)
+    s = lab.Setting(width=8, epochs=2, seed=7)
+    for leak in (0.0, 0.1):
+        first = lab.train(s, leak, X, y).loss[0]
+        assert first == lab.loss_and_grads(lab.init_params(s), X, y, leak)[0]
+
+
+def test_initial_weights_follow_the_setting():
+    # He initialisation: standard deviation sqrt(2 / fan_in); hidden biases at the shift;
+    # another seed gives other weights.
+    s = lab.Setting(width=64, bias_shift=-0.7, seed=3)
+    W1, b1, W2, b2, W3, b3 = lab.init_params(s)
+    assert W1.shape == (2, 64) and W2.shape == (64, 64) and W3.shape == (64, 1)
+    assert W2.std() == pytest.approx(math.sqrt(2 / 64), rel=0.05)  # 4096 draws
+    assert W1.std() == pytest.approx(1.0, rel=0.15)  # 128 draws
+    assert np.all(b1 == -0.7) and np.all(b2 == -0.7) and np.all(b3 == 0)
+    other = lab.init_params(lab.Setting(width=64, bias_shift=-0.7, seed=4))
+    assert not np.array_equal(W2, other[2])
 
 
 def test_progress_is_reported():

@@ -8,8 +8,10 @@ keywords with defaults, and ``out=``. Rules shared by all of them:
 * NaN in gives NaN out; no numpy warnings are emitted;
 * bad input raises ``TypeError``/``ValueError`` saying what was expected.
 
-Adding an activation is one pair here (a kernel factory for each function, see
-:mod:`relulab._engine`) plus one entry in :mod:`relulab.registry`.
+This pair is the benchmarked one, so it runs through :mod:`relulab._engine`'s blocked,
+threaded runner (a kernel factory for each function). The other activations are plain
+numpy/SciPy expressions in :mod:`relulab.catalogue`; adding one is a function pair there
+plus one record in :mod:`relulab.registry`.
 """
 
 from __future__ import annotations

@@ -4,22 +4,25 @@ Same rules as :mod:`relulab.activations`: ``x`` array-like of real numbers, any 
 float16/32/64 kept, integers and bools in float64; NaN in gives NaN out; no numpy
 warnings; ``out=``; bad parameters raise naming the parameter.
 
-Numerically stable forms, so |x| up to 1e4 (and ±inf) gives no overflow, no NaN and
-no cancellation:
+Each function is its formula in numpy and SciPy, in the form that stays accurate: the
+page evaluates a few hundred points per move, so plain whole-array expressions are fast
+enough, and only :func:`relulab.relu` and :func:`relulab.relu_dash` (the benchmarked
+pair) run through :mod:`relulab._engine`'s blocked, threaded path. For |x| up to 1e4
+(and ±inf) there is no overflow to NaN and no cancellation:
 
-* sigmoid through ``e = exp(-|z|)`` (never overflows): ``1/(1+e)`` or ``e/(1+e)``, and
-  its derivative as ``e/(1+e)**2`` rather than ``s*(1-s)`` (which cancels for large z);
-* tanh's derivative as ``1/cosh(x)**2`` rather than ``1 - tanh(x)**2`` (same reason);
-* ELU through ``expm1(min(x, 0))``, so exp never sees a large positive argument;
-* GELU through ``erfc`` (SciPy's ufunc): ``0.5*x*erfc(-x/sqrt(2))`` keeps full relative
-  accuracy in the negative tail, where ``1 + erf(...)`` would cancel to 0;
+* sigmoid is ``scipy.special.expit``, exact in both tails, and its derivative is
+  ``expit(x) * expit(-x)`` rather than ``s * (1 - s)``, which cancels to 0 for large x;
+* tanh's derivative is ``1 / cosh(x)**2`` rather than ``1 - tanh(x)**2`` (same reason);
+* ELU goes through ``expm1(min(x, 0))``, so exp never sees a large positive argument;
+* GELU is ``x * scipy.special.ndtr(x)``: the normal CDF keeps full relative accuracy in
+  the negative tail, where ``1 + erf(...)`` would cancel to 0;
+* softplus is ``-scipy.special.log_expit(-beta * x) / beta``, which never overflows;
 * where ``x = ±inf`` would meet a weight that underflows to 0 (``inf * 0 = nan``), x is
   first clipped to a bound past which the float64 result no longer changes.
 
-Why SciPy for erf: numpy has none. ``math.erf`` per element costs about 60–100 ns an
-element (a Python call each), 100× the ufunc; a hand-written rational approximation
-would be a second, less-tested erf. ``scipy.special.erfc`` is a vectorized, accurate
-ufunc, imported only when GELU is first used.
+SciPy is imported on first use, so ``import relulab`` (all the article's page needs)
+stays numpy only. SciPy's ufuncs have no float16 loop: float16 input is computed in
+float32 and rounded once.
 
 At a kink (ReLU family, PReLU, ELU with alpha != 1, SELU at 0) the derivative takes
 the left-hand value, the ``x <= 0`` branch, as the article, PyTorch and TensorFlow do.
@@ -33,7 +36,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from relulab._engine import Kernel, as_real_array, check_param, elementwise
+from relulab._engine import as_real_array, check_out, check_param
 from relulab.activations import relu, relu_dash
 
 __all__ = [
@@ -45,6 +48,8 @@ __all__ = [
     "gelu_dash",
     "gelu_tanh",
     "gelu_tanh_dash",
+    "mish",
+    "mish_dash",
     "prelu",
     "prelu_da",
     "prelu_dash",
@@ -64,59 +69,42 @@ __all__ = [
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_LAMBDA = 1.0507009873554804934193349852946
 
-SQRT_HALF = math.sqrt(0.5)
 INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 GELU_TANH_C = math.sqrt(2 / math.pi)  # the tanh approximation's sqrt(2/pi)
 GELU_TANH_K = 0.044715
 Z_MAX = 800.0  # exp(-800) is 0 in float64 (and float32): past it sigmoid is exactly 0 or 1
 
-# A kernel body: (x copy, out, scratch a, scratch b, scratch c), all blocks of one dtype.
-Body = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], None]
+
+def _special():
+    """``scipy.special``, imported on first use: see the module docstring."""
+    import scipy.special
+
+    return scipy.special
 
 
-def _apply(body: Body, x: ArrayLike, out: np.ndarray | None, *, min_float32: bool = False):
-    """Run ``body`` blockwise. It gets a private copy of each x block, so it may write
-    ``out`` at any step even when ``out`` is ``x``. With ``min_float32``, float16 is
-    computed in float32 (SciPy has no float16 loop) and rounded once at the end."""
-    arr, fresh = as_real_array(x)
+def _elementwise(compute: Callable[[np.ndarray], np.ndarray], x: ArrayLike, out: np.ndarray | None):
+    """``compute(x)`` under the library's rules for ``x``, the result and ``out``.
 
-    def factory(dtype: np.dtype, n: int) -> Kernel:
-        work = np.dtype(np.float32) if min_float32 and dtype == np.float16 else dtype
-        scratch = np.empty((5, n), work)
-
-        def kernel(xb: np.ndarray, ob: np.ndarray) -> None:
-            m = xb.size
-            xc, a, b, c, r = scratch[:, :m]
-            np.copyto(xc, xb)
-            if work == ob.dtype:
-                body(xc, ob, a, b, c)
-            else:
-                body(xc, r, a, b, c)
-                np.copyto(ob, r, casting="same_kind")
-
-        return kernel
-
-    return elementwise(factory, arr, fresh, out)
-
-
-def _logistic(z: np.ndarray, s: np.ndarray, d: np.ndarray, t: np.ndarray) -> None:
-    """s = sigmoid(z) and d = sigmoid'(z), from e = exp(-|z|) in [0, 1]; t is scratch.
-    ``z`` must not be any of the others. NaN gives NaN in both."""
-    np.abs(z, out=d)
-    np.negative(d, out=d)
-    np.exp(d, out=d)  # e
-    np.add(d, 1, out=t)
-    np.reciprocal(t, out=t)  # 1/(1+e) = sigmoid(|z|)
-    np.multiply(d, t, out=s)  # e/(1+e) = sigmoid(-|z|)
-    np.multiply(s, t, out=d)  # e/(1+e)^2 = sigmoid(|z|) * sigmoid(-|z|)
-    np.copyto(s, t, where=z >= 0)
+    ``compute`` gets ``x`` as a float array (float16 as float32) and may return a new
+    array; the result is rounded to ``x``'s dtype. A scalar in gives a numpy scalar out.
+    """
+    arr, _ = as_real_array(x)
+    work = arr.astype(np.float32) if arr.dtype == np.float16 else arr
+    # An intermediate that overflows to ±inf is the right limit (cosh(800) = inf gives
+    # sech² = 0); invalid operations stay errors, so a stray inf * 0 shows in the tests.
+    with np.errstate(over="ignore"):
+        result = np.asarray(compute(work)).astype(arr.dtype, copy=False)
+    if out is None:
+        return result[()] if result.ndim == 0 else result
+    np.copyto(check_out(out, arr.shape, arr.dtype), result)
+    return out
 
 
 # --- sigmoid and tanh ---------------------------------------------------------------
 
 
 def sigmoid(x: ArrayLike, *, out: np.ndarray | None = None):
-    """The logistic sigmoid.
+    """The logistic sigmoid (SciPy's ``expit``), with this library's input rules.
 
     The math, as code::
 
@@ -128,7 +116,8 @@ def sigmoid(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> sigmoid(np.array([-np.inf, -1000.0, 0.0, 2.0, np.inf]))
     array([0.        , 0.        , 0.5       , 0.88079708, 1.        ])
     """
-    return _apply(lambda x, o, a, b, c: _logistic(x, o, a, b), x, out)
+    expit = _special().expit
+    return _elementwise(expit, x, out)
 
 
 def sigmoid_dash(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -137,11 +126,16 @@ def sigmoid_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     The math, as code::
 
         sigmoid_dash(x) = sigmoid(x) * (1 - sigmoid(x))
+                        = sigmoid(x) * sigmoid(-x)      (the form used)
+
+    ``1 - sigmoid(x)`` rounds to 0 for x past about 37, losing the tail; ``sigmoid(-x)``
+    is the same number computed without the subtraction.
 
     >>> sigmoid_dash(0.0), sigmoid_dash(-1000.0)
     (np.float64(0.25), np.float64(0.0))
     """
-    return _apply(lambda x, o, a, b, c: _logistic(x, a, o, b), x, out)
+    expit = _special().expit
+    return _elementwise(lambda x: expit(x) * expit(-x), x, out)
 
 
 def tanh(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -154,7 +148,7 @@ def tanh(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> tanh(0.0), tanh(float("inf"))
     (np.float64(0.0), np.float64(1.0))
     """
-    return _apply(lambda x, o, a, b, c: np.tanh(x, out=o), x, out)
+    return _elementwise(np.tanh, x, out)
 
 
 def tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -167,13 +161,8 @@ def tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> tanh_dash(0.0), tanh_dash(1e4)
     (np.float64(1.0), np.float64(0.0))
     """
-
-    def body(x, o, a, b, c):
-        np.cosh(x, out=a)  # overflows to inf past |x| ~ 710: 1/inf**2 = 0, exact enough
-        np.multiply(a, a, out=a)
-        np.reciprocal(a, out=o)
-
-    return _apply(body, x, out)
+    # cosh overflows to inf past |x| ~ 710: 1/inf**2 = 0, exact enough.
+    return _elementwise(lambda x: 1 / np.cosh(x) ** 2, x, out)
 
 
 # --- PReLU: Leaky ReLU whose slope is learned -------------------------------------
@@ -214,31 +203,20 @@ def prelu_da(x: ArrayLike, a: float = 0.25, *, out: np.ndarray | None = None):
     array([-2.,  0.,  0.])
     """
     check_param("a", a)
-    return _apply(lambda x, o, a_, b, c: np.minimum(x, 0, out=o), x, out)
+    return _elementwise(lambda x: np.minimum(x, 0.0), x, out)
 
 
 # --- ELU and SELU -------------------------------------------------------------------
 
 
-def _elu_body(alpha: float, scale: float) -> Body:
-    def body(x, o, a, b, c):
-        np.minimum(x, 0, out=a)
-        np.expm1(a, out=a)  # exp(min(x, 0)) - 1: no overflow, accurate near 0
-        np.multiply(a, alpha * scale, out=o)
-        np.multiply(x, scale, out=a)
-        np.copyto(o, a, where=x > 0)
-
-    return body
+def _elu(x: np.ndarray, alpha: float, scale: float) -> np.ndarray:
+    # expm1 of min(x, 0): exp never sees a large argument, and it is accurate near 0.
+    return np.where(x > 0, scale * x, (alpha * scale) * np.expm1(np.minimum(x, 0.0)))
 
 
-def _elu_dash_body(alpha: float, scale: float) -> Body:
-    def body(x, o, a, b, c):
-        np.minimum(x, 0, out=a)
-        np.exp(a, out=a)
-        np.multiply(a, alpha * scale, out=o)  # the x <= 0 branch: alpha*scale at 0
-        np.copyto(o, scale, where=x > 0)
-
-    return body
+def _elu_dash(x: np.ndarray, alpha: float, scale: float) -> np.ndarray:
+    # The x <= 0 branch at 0: alpha * scale there.
+    return np.where(x > 0, scale, (alpha * scale) * np.exp(np.minimum(x, 0.0)))
 
 
 def elu(x: ArrayLike, alpha: float = 1.0, *, out: np.ndarray | None = None):
@@ -253,7 +231,8 @@ def elu(x: ArrayLike, alpha: float = 1.0, *, out: np.ndarray | None = None):
     >>> elu(np.array([-np.inf, -1.0, 0.0, 2.0]))
     array([-1.        , -0.63212056,  0.        ,  2.        ])
     """
-    return _apply(_elu_body(check_param("alpha", alpha), 1.0), x, out)
+    alpha = check_param("alpha", alpha)
+    return _elementwise(lambda x: _elu(x, alpha, 1.0), x, out)
 
 
 def elu_dash(x: ArrayLike, alpha: float = 1.0, *, out: np.ndarray | None = None):
@@ -263,7 +242,8 @@ def elu_dash(x: ArrayLike, alpha: float = 1.0, *, out: np.ndarray | None = None)
     >>> elu_dash([-1.0, 0.0, 2.0], alpha=0.5)
     array([0.18393972, 0.5       , 1.        ])
     """
-    return _apply(_elu_dash_body(check_param("alpha", alpha), 1.0), x, out)
+    alpha = check_param("alpha", alpha)
+    return _elementwise(lambda x: _elu_dash(x, alpha, 1.0), x, out)
 
 
 def selu(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -279,7 +259,7 @@ def selu(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> selu([-1.0, 0.0, 1.0])
     array([-1.11133074,  0.        ,  1.05070099])
     """
-    return _apply(_elu_body(SELU_ALPHA, SELU_LAMBDA), x, out)
+    return _elementwise(lambda x: _elu(x, SELU_ALPHA, SELU_LAMBDA), x, out)
 
 
 def selu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -291,16 +271,10 @@ def selu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> selu_dash([0.0, 1.0])
     array([1.75809934, 1.05070099])
     """
-    return _apply(_elu_dash_body(SELU_ALPHA, SELU_LAMBDA), x, out)
+    return _elementwise(lambda x: _elu_dash(x, SELU_ALPHA, SELU_LAMBDA), x, out)
 
 
 # --- GELU, exact and tanh-approximated ---------------------------------------------
-
-
-def _erfc():
-    from scipy.special import erfc  # imported on first use: see the module docstring
-
-    return erfc
 
 
 def gelu(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -311,21 +285,21 @@ def gelu(x: ArrayLike, *, out: np.ndarray | None = None):
 
     The math, as code::
 
-        gelu(x) = 0.5 * x * (1 + erf(x / sqrt(2))) = 0.5 * x * erfc(-x / sqrt(2))
+        gelu(x) = 0.5 * x * (1 + erf(x / sqrt(2))) = x * Phi(x)
+
+    computed as ``x * scipy.special.ndtr(x)``, Phi without the cancellation of
+    ``1 + erf(...)`` for negative x.
 
     >>> gelu([-1.0, 0.0, 1.0])
     array([-0.15865525,  0.        ,  0.84134475])
     """
-    erfc = _erfc()
+    ndtr = _special().ndtr
 
-    def body(x, o, a, b, c):
-        np.maximum(x, -40.0, out=x)  # x * Phi(x) is 0 in float64 below -40; avoids -inf*0
-        np.multiply(x, -SQRT_HALF, out=a)
-        erfc(a, out=a)
-        np.multiply(a, x, out=a)
-        np.multiply(a, 0.5, out=o)
+    def compute(x):
+        x = np.maximum(x, -40.0)  # x * Phi(x) is 0 in float64 below -40; avoids -inf * 0
+        return x * ndtr(x)
 
-    return _apply(body, x, out, min_float32=True)
+    return _elementwise(compute, x, out)
 
 
 def gelu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -334,35 +308,23 @@ def gelu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     The math, as code::
 
         gelu_dash(x) = Phi(x) + x * phi(x)
-                     = 0.5 * erfc(-x / sqrt(2)) + x * exp(-x**2 / 2) / sqrt(2 * pi)
+                     = Phi(x) + x * exp(-x**2 / 2) / sqrt(2 * pi)
 
     >>> gelu_dash([0.0, 1.0])
     array([0.5       , 1.08331547])
     """
-    erfc = _erfc()
+    ndtr = _special().ndtr
 
-    def body(x, o, a, b, c):
-        np.clip(x, -40.0, 40.0, out=x)  # the derivative is exactly 0 / 1 past ±40
-        np.multiply(x, -SQRT_HALF, out=a)
-        erfc(a, out=a)
-        np.multiply(a, 0.5, out=a)  # Phi(x)
-        np.multiply(x, x, out=b)
-        np.multiply(b, -0.5, out=b)
-        np.exp(b, out=b)
-        np.multiply(b, x, out=b)
-        np.multiply(b, INV_SQRT_2PI, out=b)  # x * phi(x)
-        np.add(a, b, out=o)
+    def compute(x):
+        x = np.clip(x, -40.0, 40.0)  # exactly 0 / 1 past ±40; avoids ±inf * 0
+        return ndtr(x) + x * np.exp(-0.5 * x * x) * INV_SQRT_2PI
 
-    return _apply(body, x, out, min_float32=True)
+    return _elementwise(compute, x, out)
 
 
-def _gelu_tanh_z(x: np.ndarray, z: np.ndarray) -> None:
+def _gelu_tanh_z(x: np.ndarray) -> np.ndarray:
     """z = 2 * sqrt(2/pi) * (x + 0.044715 x**3), so that 0.5*(1 + tanh(z/2)) = sigmoid(z)."""
-    np.multiply(x, x, out=z)
-    np.multiply(z, GELU_TANH_K, out=z)
-    np.add(z, 1.0, out=z)
-    np.multiply(z, x, out=z)
-    np.multiply(z, 2 * GELU_TANH_C, out=z)
+    return 2 * GELU_TANH_C * x * (1 + GELU_TANH_K * x * x)
 
 
 def gelu_tanh(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -378,14 +340,13 @@ def gelu_tanh(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> gelu_tanh([-1.0, 0.0, 1.0])
     array([-0.15880801,  0.        ,  0.84119199])
     """
+    expit = _special().expit
 
-    def body(x, o, a, b, c):
-        np.maximum(x, -50.0, out=x)  # 0 in float64 below -50; avoids -inf*0
-        _gelu_tanh_z(x, a)
-        _logistic(a, b, c, o)
-        np.multiply(x, b, out=o)
+    def compute(x):
+        x = np.maximum(x, -50.0)  # 0 in float64 below -50; avoids -inf * 0
+        return x * expit(_gelu_tanh_z(x))
 
-    return _apply(body, x, out)
+    return _elementwise(compute, x, out)
 
 
 def gelu_tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -399,20 +360,15 @@ def gelu_tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     >>> gelu_tanh_dash([0.0, 1.0])
     array([0.5       , 1.08296408])
     """
+    expit = _special().expit
 
-    def body(x, o, a, b, c):
-        np.clip(x, -50.0, 50.0, out=x)  # exactly 0 / 1 past ±50
-        _gelu_tanh_z(x, a)
-        _logistic(a, b, c, o)  # b = sigmoid(z), c = sigmoid'(z)
-        np.multiply(x, x, out=a)
-        np.multiply(a, 3 * GELU_TANH_K, out=a)
-        np.add(a, 1.0, out=a)
-        np.multiply(a, 2 * GELU_TANH_C, out=a)  # dz/dx
-        np.multiply(a, c, out=a)
-        np.multiply(a, x, out=a)
-        np.add(a, b, out=o)
+    def compute(x):
+        x = np.clip(x, -50.0, 50.0)  # exactly 0 / 1 past ±50
+        z = _gelu_tanh_z(x)
+        dz = 2 * GELU_TANH_C * (1 + 3 * GELU_TANH_K * x * x)
+        return expit(z) + x * (expit(z) * expit(-z)) * dz
 
-    return _apply(body, x, out)
+    return _elementwise(compute, x, out)
 
 
 # --- SiLU / Swish -------------------------------------------------------------------
@@ -429,16 +385,16 @@ def silu(x: ArrayLike, beta: float = 1.0, *, out: np.ndarray | None = None):
     array([-0.26894142,  0.        ,  0.73105858])
     """
     beta = check_param("beta", beta)
+    expit = _special().expit
 
-    def body(x, o, a, b, c):
-        if beta != 0:  # on the side where sigmoid(beta*x) underflows to 0, clip x
-            bound = Z_MAX / abs(beta)
-            np.maximum(x, -bound, out=x) if beta > 0 else np.minimum(x, bound, out=x)
-        np.multiply(x, beta, out=a)
-        _logistic(a, b, c, o)
-        np.multiply(x, b, out=o)
+    def compute(x):
+        if beta == 0:
+            return 0.5 * x  # sigmoid(0); beta * x would make 0 * inf = NaN
+        # On the side where sigmoid(beta * x) is exactly 0, clip x: avoids -inf * 0.
+        x = np.maximum(x, -Z_MAX / beta) if beta > 0 else np.minimum(x, Z_MAX / -beta)
+        return x * expit(beta * x)
 
-    return _apply(body, x, out)
+    return _elementwise(compute, x, out)
 
 
 def silu_dash(x: ArrayLike, beta: float = 1.0, *, out: np.ndarray | None = None):
@@ -452,15 +408,15 @@ def silu_dash(x: ArrayLike, beta: float = 1.0, *, out: np.ndarray | None = None)
     array([0.5       , 0.92767051])
     """
     beta = check_param("beta", beta)
+    expit = _special().expit
 
-    def body(x, o, a, b, c):
-        np.multiply(x, beta, out=a)
-        np.clip(a, -Z_MAX, Z_MAX, out=a)  # exactly 0 / 1 past ±800
-        _logistic(a, b, c, o)
-        np.multiply(a, c, out=a)
-        np.add(a, b, out=o)
+    def compute(x):
+        if beta == 0:
+            return np.where(np.isnan(x), x, 0.5)  # sigmoid(0); 0 * inf would be NaN
+        z = np.clip(beta * x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
+        return expit(z) + z * (expit(z) * expit(-z))
 
-    return _apply(body, x, out)
+    return _elementwise(compute, x, out)
 
 
 # --- Softplus -------------------------------------------------------------------------
@@ -483,7 +439,9 @@ def softplus(
         softplus(x, beta, threshold) = x                          if z > threshold
                                        log(1 + exp(z)) / beta     otherwise
 
-    computed as ``(max(z, 0) + log1p(exp(-|z|))) / beta``, which never overflows.
+    computed as ``-log_expit(-z) / beta`` (SciPy's ``log(sigmoid(.))``), which never
+    overflows and keeps the negative tail (numpy's ``logaddexp(0, z)`` is as accurate but
+    warns on NaN).
 
     >>> softplus([-1000.0, 0.0, 1.0, 30.0])
     array([ 0.        ,  0.69314718,  1.31326169, 30.        ])
@@ -491,18 +449,13 @@ def softplus(
     beta = _check_beta_positive(beta)
     threshold = check_param("threshold", threshold)
 
-    def body(x, o, a, b, c):
-        np.multiply(x, beta, out=a)  # z
-        np.abs(a, out=b)
-        np.negative(b, out=b)
-        np.exp(b, out=b)
-        np.log1p(b, out=b)
-        np.maximum(a, 0, out=c)
-        np.add(b, c, out=b)
-        np.divide(b, beta, out=o)
-        np.copyto(o, x, where=a > threshold)
+    log_expit = _special().log_expit
 
-    return _apply(body, x, out)
+    def compute(x):
+        z = beta * x
+        return np.where(z > threshold, x, -log_expit(-z) / beta)
+
+    return _elementwise(compute, x, out)
 
 
 def softplus_dash(
@@ -515,10 +468,57 @@ def softplus_dash(
     """
     beta = _check_beta_positive(beta)
     threshold = check_param("threshold", threshold)
+    expit = _special().expit
 
-    def body(x, o, a, b, c):
-        np.multiply(x, beta, out=a)
-        _logistic(a, o, b, c)
-        np.copyto(o, 1, where=a > threshold)
+    def compute(x):
+        z = beta * x
+        return np.where(z > threshold, 1.0, expit(z))
 
-    return _apply(body, x, out)
+    return _elementwise(compute, x, out)
+
+
+# --- Mish -----------------------------------------------------------------------------
+
+
+def mish(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Mish (Misra, 2019): x times the tanh of its softplus; PyTorch's ``nn.Mish``.
+
+    The math, as code::
+
+        mish(x) = x * tanh(softplus(x)) = x * tanh(log(1 + exp(x)))
+
+    with softplus computed as ``-log_expit(-x)``, which neither overflows for large x
+    nor loses the negative tail (where it is about ``exp(x)``).
+
+    >>> mish([-1.0, 0.0, 1.0])
+    array([-0.30340146,  0.        ,  0.86509839])
+    """
+    log_expit = _special().log_expit
+
+    def compute(x):
+        x = np.maximum(x, -Z_MAX)  # tanh(softplus(x)) is exactly 0 below -800; avoids -inf * 0
+        return x * np.tanh(-log_expit(-x))
+
+    return _elementwise(compute, x, out)
+
+
+def mish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Derivative of :func:`mish`.
+
+    The math, as code, with ``s = softplus(x)`` (whose derivative is ``sigmoid(x)``)::
+
+        mish_dash(x) = tanh(s) + x * sigmoid(x) * (1 - tanh(s)**2)
+                     = tanh(s) + x * sigmoid(x) / cosh(s)**2     (the form used)
+
+    >>> mish_dash([0.0, 1.0])
+    array([0.6       , 1.04903622])
+    """
+    special = _special()
+
+    def compute(x):
+        x = np.clip(x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
+        s = -special.log_expit(-x)
+        # cosh overflows to inf for s past ~710, where the second term is 0 anyway.
+        return np.tanh(s) + x * special.expit(x) / np.cosh(s) ** 2
+
+    return _elementwise(compute, x, out)

@@ -1,7 +1,9 @@
 """What PyTorch, TensorFlow, Keras and JAX do: defaults, the derivative at the kink,
 and the current function as a line of code for each.
 
-Facts, from each framework's source (paths as of 2026):
+The per-activation facts live in each :mod:`relulab.registry` record (its ``code``
+templates, ``kink_at_zero`` and ``kink_jax``); this module reads them. The facts behind
+them, from each framework's source (paths as of 2026):
 
 * PyTorch ``torch.nn.functional.leaky_relu(input, negative_slope=0.01)``; its backward
   (aten/src/ATen/native/Activation.cpp, ``leaky_relu_backward``) is
@@ -38,9 +40,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from relulab.catalogue import SELU_ALPHA, SELU_LAMBDA
-from relulab.registry import get
+from relulab.registry import LIBRARIES, get
 
-LIBRARIES = ("PyTorch", "TensorFlow", "Keras", "JAX", "numpy (relulab)")
+__all__ = [
+    "CONVENTIONS",
+    "FACTS",
+    "JAX",
+    "LEFT",
+    "LIBRARIES",
+    "FrameworkFacts",
+    "code_lines",
+    "derivative_under",
+    "kink_value",
+    "relu_dash_under",
+]
 
 
 @dataclass(frozen=True)
@@ -80,28 +93,26 @@ CONVENTIONS = {
 def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> float | None:
     """f′(0) under a convention, for activations with a kink at 0 (None otherwise).
 
+    Read from the record: the derivative's own value at 0 (the x <= 0 branch), or under
+    JAX's convention the record's ``kink_jax`` where JAX's function takes the other one.
+
     >>> kink_value("leaky_relu", {"leak": 0.1}), kink_value("leaky_relu", {"leak": 0.1}, JAX)
     (0.1, 1.0)
     >>> kink_value("prelu", {"a": 0.25}, JAX)  # jnp.where(x > 0, x, a * x), as printed
     0.25
     >>> kink_value("relu", {}, JAX), kink_value("selu", {}, JAX) == SELU_LAMBDA * SELU_ALPHA
     (0.0, True)
+    >>> kink_value("gelu", {}) is None
+    True
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {sorted(CONVENTIONS)}; got {convention!r}")
-    if key == "relu":
-        return 0.0  # every framework: 0 (JAX through a custom JVP)
-    if key == "leaky_relu":
-        # jax.nn.leaky_relu tests x >= 0, so JAX takes the x > 0 branch's 1 at 0.
-        return 1.0 if convention == JAX else float(params.get("leak", 0.0))
-    if key == "prelu":
-        # JAX has none; the JAX line in code_lines tests x > 0, so a at 0 there too.
-        return float(params.get("a", 0.0))
-    if key == "elu":
-        return float(params.get("alpha", 1.0))  # x > 0 test in all: alpha
-    if key == "selu":
-        return SELU_LAMBDA * SELU_ALPHA
-    return None
+    act = get(key)
+    if not act.kink_at_zero:
+        return None
+    if convention == JAX and act.kink_jax is not None:
+        return float(act.kink_jax(**params))
+    return float(act.derivative(0.0, **params))
 
 
 def _g(v: float) -> str:
@@ -109,124 +120,27 @@ def _g(v: float) -> str:
 
 
 def code_lines(key: str, params: dict[str, float]) -> dict[str, str]:
-    """The current activation as a ready line for each library, with its own names.
+    """The current activation as a ready line for each library, with its own names:
+    the record's ``code`` templates (or a ``code_when`` pair's, for the values it names)
+    filled in with the parameters.
 
     >>> code_lines("leaky_relu", {"leak": 0.1})["PyTorch"]
     'torch.nn.functional.leaky_relu(x, negative_slope=0.1)'
     >>> code_lines("leaky_relu", {"leak": 0.1})["TensorFlow"]
     'tf.nn.leaky_relu(x, alpha=0.1)'
-    """
-    p = {k: _g(v) for k, v in params.items()}
-    if key == "relu" or (key == "leaky_relu" and float(params.get("leak", 0)) == 0):
-        return {
-            "PyTorch": "torch.nn.functional.relu(x)",
-            "TensorFlow": "tf.nn.relu(x)",
-            "Keras": "keras.activations.relu(x)",
-            "JAX": "jax.nn.relu(x)",
-            "numpy (relulab)": "relulab.relu(x)",
-        }
-    if key == "leaky_relu":
-        s = p["leak"]
-        return {
-            "PyTorch": f"torch.nn.functional.leaky_relu(x, negative_slope={s})",
-            "TensorFlow": f"tf.nn.leaky_relu(x, alpha={s})",
-            "Keras": f"keras.activations.leaky_relu(x, negative_slope={s})",
-            "JAX": f"jax.nn.leaky_relu(x, negative_slope={s})",
-            "numpy (relulab)": f"relulab.relu(x, leak={s})",
-        }
-    if key == "prelu":
-        a = p["a"]
-        return {
-            "PyTorch": f"torch.nn.PReLU(init={a})  # a layer: its slope is learned",
-            "TensorFlow": f"tf.keras.layers.PReLU(alpha_initializer=tf.constant_initializer({a}))",
-            "Keras": f"keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({a}))",
-            "JAX": f"jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
-            "numpy (relulab)": f"relulab.prelu(x, a={a})",
-        }
-    if key == "elu":
-        a = p["alpha"]
-        return {
-            "PyTorch": f"torch.nn.functional.elu(x, alpha={a})",
-            "TensorFlow": "tf.nn.elu(x)" if a == "1" else f"tf.keras.activations.elu(x, alpha={a})",
-            "Keras": f"keras.activations.elu(x, alpha={a})",
-            "JAX": f"jax.nn.elu(x, alpha={a})",
-            "numpy (relulab)": f"relulab.elu(x, alpha={a})",
-        }
-    if key in ("gelu", "gelu_tanh"):
-        tanh = key == "gelu_tanh"
-        return {
-            "PyTorch": "torch.nn.functional.gelu(x" + (', approximate="tanh")' if tanh else ")"),
-            "TensorFlow": f"tf.nn.gelu(x, approximate={tanh})",
-            "Keras": f"keras.activations.gelu(x, approximate={tanh})",
-            "JAX": f"jax.nn.gelu(x, approximate={tanh})",
-            "numpy (relulab)": f"relulab.{key}(x)",
-        }
-    if key == "silu":
-        b = p["beta"]
-        if b == "1":
-            return {
-                "PyTorch": "torch.nn.functional.silu(x)",
-                "TensorFlow": "tf.nn.silu(x)",
-                "Keras": "keras.activations.silu(x)",
-                "JAX": "jax.nn.silu(x)",
-                "numpy (relulab)": "relulab.silu(x)",
-            }
-        return {
-            "PyTorch": f"x * torch.sigmoid({b} * x)",
-            "TensorFlow": f"tf.nn.silu(x, beta={b})",
-            "Keras": f"x * keras.ops.sigmoid({b} * x)",
-            "JAX": f"x * jax.nn.sigmoid({b} * x)",
-            "numpy (relulab)": f"relulab.silu(x, beta={b})",
-        }
-    if key == "softplus":
-        return _softplus_lines(p["beta"], p["threshold"], float(params["threshold"]))
-    simple = {
-        "selu": ("torch.nn.functional.selu", "tf.nn.selu", "keras.activations.selu", "jax.nn.selu"),
-        "sigmoid": (
-            "torch.sigmoid",
-            "tf.math.sigmoid",
-            "keras.activations.sigmoid",
-            "jax.nn.sigmoid",
-        ),
-        "tanh": ("torch.tanh", "tf.math.tanh", "keras.activations.tanh", "jnp.tanh"),
-    }
-    if key in simple:
-        names = simple[key]
-        lines = {lib: f"{fn}(x)" for lib, fn in zip(LIBRARIES, names, strict=False)}
-        lines["numpy (relulab)"] = f"relulab.{key}(x)"
-        return lines
-    raise KeyError(f"no code lines for activation {key!r}")
-
-
-def _softplus_lines(b: str, t: str, threshold: float) -> dict[str, str]:
-    """Softplus as PyTorch computes it, x itself where ``beta * x > threshold``, for
-    libraries whose softplus has no threshold (TensorFlow, Keras, JAX).
-
-    >>> _softplus_lines("1", "1", 1.0)["TensorFlow"]
-    'tf.where(x > 1, x, tf.math.softplus(x))'
-    >>> _softplus_lines("2", "5", 5.0)["JAX"]
+    >>> code_lines("softplus", {"beta": 2.0, "threshold": 5.0})["JAX"]
     'jnp.where(2 * x > 5, x, jax.nn.softplus(2 * x) / 2)'
     """
-    z = "x" if b == "1" else f"{b} * x"
-    scale = "" if b == "1" else f" / {b}"
-    lines = {"PyTorch": f"torch.nn.functional.softplus(x, beta={b}, threshold={t})"}
-    for library, where, softplus in (
-        ("TensorFlow", "tf.where", "tf.math.softplus"),
-        ("Keras", "keras.ops.where", "keras.activations.softplus"),
-        ("JAX", "jnp.where", "jax.nn.softplus"),
-    ):
-        smooth = f"{softplus}({z}){scale}"
-        if threshold == 20:
-            # PyTorch's default. Above the switch (z > 20) the smooth form exceeds x by
-            # log1p(exp(-z)) / beta, under exp(-20) / 20 ≈ 1.03e-10 of x: below float32's
-            # resolution (~6e-8), so the short line is the same function in practice and
-            # far easier to read. Any other threshold is written out, since at small ones
-            # the gap is plain to see (1.5 vs 1.7014 at threshold 1).
-            lines[library] = f"{smooth}  # = PyTorch's threshold=20 to 1.1e-10, relative"
-        else:
-            lines[library] = f"{where}({z} > {t}, x, {smooth})"
-    lines["numpy (relulab)"] = f"relulab.softplus(x, beta={b}, threshold={t})"
-    return lines
+    act = get(key)
+    values = {**act.defaults(), **params}
+    templates = dict(act.code)
+    for when, override in act.code_when:
+        # Compared as printed: a value shown as 20 gets the line for 20 (and -0 that for 0).
+        if all(_g(values[k] + 0.0) == _g(v) for k, v in when.items()):
+            templates.update(override)
+            break
+    shown = {k: _g(v) for k, v in values.items()}
+    return {library: templates[library].format(**shown) for library in LIBRARIES}
 
 
 def derivative_under(key: str, x, params: dict[str, float], convention: str = LEFT):

@@ -1,16 +1,22 @@
-"""Name -> activation record, the single place the page and the tests enumerate.
+"""Name -> activation record: everything the page, the frameworks panel, copy-as-code
+and the tests know about an activation, in one place.
 
 Like Keras' ``activations`` registry: a new activation is one function pair in
-:mod:`relulab.activations` and one :class:`Activation` entry below.
+:mod:`relulab.catalogue` and one :class:`Activation` entry below; the page's picker,
+its sliders, the code lines and the tests all iterate :data:`REGISTRY`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from relulab import catalogue as cat
 from relulab.activations import relu, relu_dash
+
+# The libraries each record gives a line of code for, in the order the page lists them.
+LIBRARIES = ("PyTorch", "TensorFlow", "Keras", "JAX", "numpy (relulab)")
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,9 @@ class Param:
     help: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Activation:
-    """One activation: its function, derivative, parameters and formulas."""
+    """One activation: its function, derivative, parameters, formulas and code lines."""
 
     key: str
     name: str
@@ -36,12 +42,32 @@ class Activation:
     deriv: Callable
     latex: str
     latex_deriv: str
+    # The activation as one line for each of LIBRARIES: ``str.format`` templates in which
+    # ``{name}`` is a parameter's value (as ``%g``), so each line spells the parameter
+    # with the library's own keyword (``negative_slope=``, ``alpha=``, ``init=``).
+    code: dict[str, str]
+    # Shorter lines for particular values: (values, templates) pairs; where every listed
+    # parameter prints as the given value, those templates replace ``code``'s (the first
+    # matching pair wins). E.g. ELU at alpha 1 is plain ``tf.nn.elu(x)``.
+    code_when: tuple[tuple[dict[str, float], dict[str, str]], ...] = ()
+    # Scalar references in plain Python floats, written from the definition with the
+    # math module and independent of fn and deriv (as Keras tests against ``_ref_``
+    # functions): the tests hold fn and deriv to them. At a kink, the x <= 0 branch.
+    ref: Callable[..., float]
+    ref_dash: Callable[..., float]
+    # f(-inf), f(inf), f'(-inf), f'(inf) at the default parameters: what the tests hold
+    # fn and deriv to at the infinities, where the references' formulas give NaN.
+    limits: tuple[float, float, float, float]
     params: tuple[Param, ...] = ()
     fixed: dict[str, float] = field(default_factory=dict)
     kink: str = ""
-    # Whether f' jumps at x = 0 (for some parameter values): tests compare with finite
-    # differences only away from it, and check the value taken there exactly.
+    # Whether f' jumps at x = 0 (for some parameter values). The value f' takes there is
+    # the derivative's own (the x <= 0 branch: the article, PyTorch, TensorFlow); the
+    # page draws it as a closed dot and the other one-sided limit as an open one.
     kink_at_zero: bool = False
+    # f'(0) under JAX's convention, from the parameters, where JAX's function takes the
+    # other branch (jax.nn.leaky_relu tests x >= 0); None: the same as the derivative's.
+    kink_jax: Callable[..., float] | None = None
     # For an activation with a learned parameter (PReLU): d f / d param, by name.
     param_grads: dict[str, Callable] = field(default_factory=dict)
 
@@ -54,6 +80,47 @@ class Activation:
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 
+    def reference(self, x: float, **params) -> float:
+        """f(x) from the scalar reference :attr:`ref`."""
+        return self.ref(x, **{**self.fixed, **params})
+
+    def reference_dash(self, x: float, **params) -> float:
+        """f′(x) from the scalar reference :attr:`ref_dash`."""
+        return self.ref_dash(x, **{**self.fixed, **params})
+
+    def param_sets(self) -> list[dict[str, float]]:
+        """The defaults, then each parameter alone at either end of its slider: the
+        settings the tests and the PyTorch reference check.
+
+        >>> REGISTRY["elu"].param_sets()
+        [{'alpha': 1.0}, {'alpha': 0.0}, {'alpha': 3.0}]
+        """
+        sets = [self.defaults()]
+        for p in self.params:
+            sets += [{**self.defaults(), p.name: v} for v in (p.min, p.max) if v != p.default]
+        return sets
+
+
+# --- scalar references: plain Python floats, straight from the definitions -------------
+
+
+def _sig(z: float) -> float:
+    """The logistic sigmoid, in the form that does not overflow ``math.exp``."""
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def _relu_ref(x: float, leak: float) -> float:
+    return x if x > 0 else (0.0 if leak == 0 else leak * x)
+
+
+def _relu_ref_dash(x: float, leak: float) -> float:
+    return 1.0 if x > 0 else leak
+
+
+_C, _K = math.sqrt(2 / math.pi), 0.044715  # GELU's tanh approximation
+_LAM, _ALPHA = cat.SELU_LAMBDA, cat.SELU_ALPHA
+_INF = math.inf
+
 
 LEAK = Param(
     name="leak",
@@ -65,6 +132,17 @@ LEAK = Param(
     help="0 gives plain ReLU. PyTorch and JAX default to 0.01, tf.nn.leaky_relu to 0.2.",
 )
 
+# ReLU's lines; Leaky ReLU's too at leak 0, where every library's relu says it plainer.
+RELU_CODE = {
+    "PyTorch": "torch.nn.functional.relu(x)",
+    "TensorFlow": "tf.nn.relu(x)",
+    "Keras": "keras.activations.relu(x)",
+    "JAX": "jax.nn.relu(x)",
+    "numpy (relulab)": "relulab.relu(x)",
+}
+# Softplus's note where its short line stands for PyTorch's threshold=20 (see the record).
+_T20 = "  # = PyTorch's threshold=20 to 1.1e-10, relative"
+
 REGISTRY: dict[str, Activation] = {
     a.key: a
     for a in (
@@ -75,6 +153,10 @@ REGISTRY: dict[str, Activation] = {
             deriv=relu_dash,
             latex=r"\mathrm{ReLU}(x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
             latex_deriv=(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"),
+            code=RELU_CODE,
+            ref=_relu_ref,
+            ref_dash=_relu_ref_dash,
+            limits=(0.0, _INF, 0.0, 1.0),
             fixed={"leak": 0.0},
             kink="At x = 0 the derivative is taken as 0 (article, PyTorch, TensorFlow, JAX).",
             kink_at_zero=True,
@@ -92,9 +174,23 @@ REGISTRY: dict[str, Activation] = {
                 r"\mathrm{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\"
                 r" \mathrm{leak} & x \le 0 \end{cases}"
             ),
+            code={
+                "PyTorch": "torch.nn.functional.leaky_relu(x, negative_slope={leak})",
+                "TensorFlow": "tf.nn.leaky_relu(x, alpha={leak})",
+                "Keras": "keras.activations.leaky_relu(x, negative_slope={leak})",
+                "JAX": "jax.nn.leaky_relu(x, negative_slope={leak})",
+                "numpy (relulab)": "relulab.relu(x, leak={leak})",
+            },
+            code_when=(({"leak": 0.0}, RELU_CODE),),
+            ref=_relu_ref,
+            ref_dash=_relu_ref_dash,
+            limits=(-_INF, _INF, 0.1, 1.0),
             params=(LEAK,),
             kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow; JAX: 1).",
             kink_at_zero=True,
+            # jax.nn.leaky_relu is jnp.where(x >= 0, x, negative_slope * x): at 0 jax.grad
+            # follows the x >= 0 branch, so 1 whatever the slope.
+            kink_jax=lambda leak: 1.0,
         ),
         Activation(
             key="prelu",
@@ -107,6 +203,19 @@ REGISTRY: dict[str, Activation] = {
                 r" \end{cases},\quad \frac{\partial f}{\partial a} = \begin{cases} 0 & x > 0"
                 r" \\ x & x \le 0 \end{cases}"
             ),
+            code={
+                "PyTorch": "torch.nn.PReLU(init={a})  # a layer: its slope is learned",
+                "TensorFlow": (
+                    "tf.keras.layers.PReLU(alpha_initializer=tf.constant_initializer({a}))"
+                ),
+                "Keras": "keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({a}))",
+                # JAX has none. Written with x > 0, so jax.grad takes a at 0 (kink_jax None).
+                "JAX": "jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
+                "numpy (relulab)": "relulab.prelu(x, a={a})",
+            },
+            ref=lambda x, a: _relu_ref(x, a),
+            ref_dash=lambda x, a: _relu_ref_dash(x, a),
+            limits=(-_INF, _INF, 0.25, 1.0),
             params=(
                 Param(
                     "a",
@@ -135,6 +244,17 @@ REGISTRY: dict[str, Activation] = {
                 r"\mathrm{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0"
                 r" \end{cases}"
             ),
+            code={
+                "PyTorch": "torch.nn.functional.elu(x, alpha={alpha})",
+                "TensorFlow": "tf.keras.activations.elu(x, alpha={alpha})",  # tf.nn.elu: no alpha
+                "Keras": "keras.activations.elu(x, alpha={alpha})",
+                "JAX": "jax.nn.elu(x, alpha={alpha})",
+                "numpy (relulab)": "relulab.elu(x, alpha={alpha})",
+            },
+            code_when=(({"alpha": 1.0}, {"TensorFlow": "tf.nn.elu(x)"}),),
+            ref=lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
+            ref_dash=lambda x, alpha: 1.0 if x > 0 else alpha * math.exp(x),
+            limits=(-1.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "alpha",
@@ -162,6 +282,16 @@ REGISTRY: dict[str, Activation] = {
                 r"\mathrm{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0"
                 r" \end{cases},\quad \alpha \approx 1.6733,\ \lambda \approx 1.0507"
             ),
+            code={
+                "PyTorch": "torch.nn.functional.selu(x)",
+                "TensorFlow": "tf.nn.selu(x)",
+                "Keras": "keras.activations.selu(x)",
+                "JAX": "jax.nn.selu(x)",
+                "numpy (relulab)": "relulab.selu(x)",
+            },
+            ref=lambda x: _LAM * (x if x > 0 else _ALPHA * math.expm1(x)),
+            ref_dash=lambda x: _LAM if x > 0 else _LAM * _ALPHA * math.exp(x),
+            limits=(-_LAM * _ALPHA, _INF, 0.0, _LAM),
             kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
             kink_at_zero=True,
         ),
@@ -173,6 +303,19 @@ REGISTRY: dict[str, Activation] = {
             latex=r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}"
             r"\tfrac{x}{\sqrt 2}\right)",
             latex_deriv=r"\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
+            code={
+                "PyTorch": "torch.nn.functional.gelu(x)",
+                "TensorFlow": "tf.nn.gelu(x, approximate=False)",
+                "Keras": "keras.activations.gelu(x, approximate=False)",
+                "JAX": "jax.nn.gelu(x, approximate=False)",
+                "numpy (relulab)": "relulab.gelu(x)",
+            },
+            ref=lambda x: 0.5 * x * math.erfc(-x / math.sqrt(2)),
+            ref_dash=lambda x: (
+                0.5 * math.erfc(-x / math.sqrt(2))
+                + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. PyTorch's and TensorFlow's default; JAX defaults to the tanh form.",
         ),
         Activation(
@@ -183,6 +326,19 @@ REGISTRY: dict[str, Activation] = {
             latex=r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\!\left("
             r"\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\right)\right)",
             latex_deriv=r"\mathrm{GELU}_{\tanh}'(x) = \tfrac{d}{dx}\,\mathrm{GELU}_{\tanh}(x)",
+            code={
+                "PyTorch": 'torch.nn.functional.gelu(x, approximate="tanh")',
+                "TensorFlow": "tf.nn.gelu(x, approximate=True)",
+                "Keras": "keras.activations.gelu(x, approximate=True)",
+                "JAX": "jax.nn.gelu(x, approximate=True)",
+                "numpy (relulab)": "relulab.gelu_tanh(x)",
+            },
+            ref=lambda x: 0.5 * x * (1 + math.tanh(_C * (x + _K * x**3))),
+            ref_dash=lambda x: (
+                0.5 * (1 + math.tanh(_C * (x + _K * x**3)))
+                + 0.5 * x * (1 - math.tanh(_C * (x + _K * x**3)) ** 2) * _C * (1 + 3 * _K * x * x)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. jax.nn.gelu's default; PyTorch with approximate='tanh'.",
         ),
         Activation(
@@ -195,6 +351,29 @@ REGISTRY: dict[str, Activation] = {
                 r"\mathrm{SiLU}'(x) = \sigma(\beta x)\left(1 + \beta x\,"
                 r"(1 - \sigma(\beta x))\right)"
             ),
+            # Only TensorFlow's silu takes a beta; elsewhere Swish is written out.
+            code={
+                "PyTorch": "x * torch.sigmoid({beta} * x)",
+                "TensorFlow": "tf.nn.silu(x, beta={beta})",
+                "Keras": "x * keras.ops.sigmoid({beta} * x)",
+                "JAX": "x * jax.nn.sigmoid({beta} * x)",
+                "numpy (relulab)": "relulab.silu(x, beta={beta})",
+            },
+            code_when=(
+                (
+                    {"beta": 1.0},
+                    {
+                        "PyTorch": "torch.nn.functional.silu(x)",
+                        "TensorFlow": "tf.nn.silu(x)",
+                        "Keras": "keras.activations.silu(x)",
+                        "JAX": "jax.nn.silu(x)",
+                        "numpy (relulab)": "relulab.silu(x)",
+                    },
+                ),
+            ),
+            ref=lambda x, beta: x * _sig(beta * x),
+            ref_dash=lambda x, beta: _sig(beta * x) * (1 + beta * x * (1 - _sig(beta * x))),
+            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -215,6 +394,60 @@ REGISTRY: dict[str, Activation] = {
             deriv=cat.softplus_dash,
             latex=r"\mathrm{Softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
             latex_deriv=r"\mathrm{Softplus}'(x) = \sigma(\beta x)",
+            # TensorFlow's, Keras' and JAX's softplus take neither beta nor a threshold:
+            # their lines scale by beta and spell PyTorch's switch to x out with where.
+            code={
+                "PyTorch": "torch.nn.functional.softplus(x, beta={beta}, threshold={threshold})",
+                "TensorFlow": (
+                    "tf.where({beta} * x > {threshold}, x, tf.math.softplus({beta} * x) / {beta})"
+                ),
+                "Keras": (
+                    "keras.ops.where({beta} * x > {threshold}, x,"
+                    " keras.activations.softplus({beta} * x) / {beta})"
+                ),
+                "JAX": (
+                    "jnp.where({beta} * x > {threshold}, x, jax.nn.softplus({beta} * x) / {beta})"
+                ),
+                "numpy (relulab)": "relulab.softplus(x, beta={beta}, threshold={threshold})",
+            },
+            # At PyTorch's default threshold, 20, the smooth form above the switch exceeds
+            # x by log1p(exp(-z)) / beta, under exp(-20) / 20 ≈ 1.03e-10 of x: below
+            # float32's resolution (~6e-8), so the short line is the same function in
+            # practice and far easier to read. Any other threshold is written out, since
+            # at small ones the gap is plain to see (1.5 vs 1.7014 at threshold 1).
+            code_when=(
+                (
+                    {"beta": 1.0, "threshold": 20.0},
+                    {
+                        "TensorFlow": f"tf.math.softplus(x){_T20}",
+                        "Keras": f"keras.activations.softplus(x){_T20}",
+                        "JAX": f"jax.nn.softplus(x){_T20}",
+                    },
+                ),
+                (
+                    {"threshold": 20.0},
+                    {
+                        "TensorFlow": f"tf.math.softplus({{beta}} * x) / {{beta}}{_T20}",
+                        "Keras": f"keras.activations.softplus({{beta}} * x) / {{beta}}{_T20}",
+                        "JAX": f"jax.nn.softplus({{beta}} * x) / {{beta}}{_T20}",
+                    },
+                ),
+                (
+                    {"beta": 1.0},
+                    {
+                        "TensorFlow": "tf.where(x > {threshold}, x, tf.math.softplus(x))",
+                        "Keras": (
+                            "keras.ops.where(x > {threshold}, x, keras.activations.softplus(x))"
+                        ),
+                        "JAX": "jnp.where(x > {threshold}, x, jax.nn.softplus(x))",
+                    },
+                ),
+            ),
+            ref=lambda x, beta, threshold: (
+                x if beta * x > threshold else math.log1p(math.exp(beta * x)) / beta
+            ),
+            ref_dash=lambda x, beta, threshold: 1.0 if beta * x > threshold else _sig(beta * x),
+            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -239,12 +472,48 @@ REGISTRY: dict[str, Activation] = {
             " fallback starts, as in PyTorch.",
         ),
         Activation(
+            key="mish",
+            name="Mish",
+            fn=cat.mish,
+            deriv=cat.mish_dash,
+            latex=r"\mathrm{Mish}(x) = x\,\tanh\!\left(\ln\left(1 + e^{x}\right)\right)",
+            latex_deriv=(
+                r"\mathrm{Mish}'(x) = \tanh s + x\,\sigma(x)\left(1 - \tanh^{2} s\right),"
+                r"\quad s = \ln\left(1 + e^{x}\right)"
+            ),
+            code={
+                "PyTorch": "torch.nn.functional.mish(x)",  # the layer is torch.nn.Mish()
+                # tf.nn has no mish; Keras's, as tf.keras, does (TensorFlow 2.9 and later).
+                "TensorFlow": "tf.keras.activations.mish(x)",
+                "Keras": "keras.activations.mish(x)",
+                "JAX": "jax.nn.mish(x)",  # JAX 0.4.26 and later
+                "numpy (relulab)": "relulab.mish(x)",
+            },
+            ref=lambda x: x * math.tanh(math.log1p(math.exp(x))),
+            ref_dash=lambda x: (
+                math.tanh(math.log1p(math.exp(x)))
+                + x * _sig(x) * (1 - math.tanh(math.log1p(math.exp(x))) ** 2)
+            ),
+            limits=(0.0, _INF, 0.0, 1.0),
+            kink="No kink. Not monotonic: a minimum of about −0.309 at x ≈ −1.19, where f′ = 0.",
+        ),
+        Activation(
             key="sigmoid",
             name="Sigmoid",
             fn=cat.sigmoid,
             deriv=cat.sigmoid_dash,
             latex=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
             latex_deriv=r"\sigma'(x) = \sigma(x)\,(1 - \sigma(x))",
+            code={
+                "PyTorch": "torch.sigmoid(x)",
+                "TensorFlow": "tf.math.sigmoid(x)",
+                "Keras": "keras.activations.sigmoid(x)",
+                "JAX": "jax.nn.sigmoid(x)",
+                "numpy (relulab)": "relulab.sigmoid(x)",
+            },
+            ref=_sig,
+            ref_dash=lambda x: _sig(x) * (1 - _sig(x)),
+            limits=(0.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
         Activation(
@@ -254,6 +523,16 @@ REGISTRY: dict[str, Activation] = {
             deriv=cat.tanh_dash,
             latex=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
             latex_deriv=r"\tanh'(x) = 1 - \tanh^{2}(x)",
+            code={
+                "PyTorch": "torch.tanh(x)",
+                "TensorFlow": "tf.math.tanh(x)",
+                "Keras": "keras.activations.tanh(x)",
+                "JAX": "jnp.tanh(x)",
+                "numpy (relulab)": "relulab.tanh(x)",
+            },
+            ref=math.tanh,
+            ref_dash=lambda x: 1 - math.tanh(x) ** 2,
+            limits=(-1.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
     )
