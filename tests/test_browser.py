@@ -28,9 +28,12 @@ def server(chromium):
 class Page:
     """A page of the app with its console errors collected."""
 
-    def __init__(self, browser, url: str, *, width=1400, height=1000, scheme="light"):
+    def __init__(self, browser, url: str, *, width=1400, height=1000, scheme="light", phone=False):
         self.context = browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=scheme
+            viewport={"width": width, "height": height},
+            color_scheme=scheme,
+            is_mobile=phone,
+            has_touch=phone,
         )
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -290,6 +293,62 @@ def test_dying_relu_lab_in_the_browser(open_page):
         f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 4", timeout=60_000
     )
     p.page.get_by_text("of the ReLU network's hidden units are dead").first.wait_for()
+    _no_streamlit_errors(p)
+
+
+# Every piece of text Plotly draws in a chart: titles (figure and axes), annotations,
+# legend entries and tick labels; and each subplot's plot area (its drag rectangle).
+CHART_TEXT = (
+    "text.gtitle, text[class$='title'], .annotation-text, .legendtext,"
+    " .xaxislayer-above text, .yaxislayer-above text"
+)
+CHART_GEOMETRY = f"""el => {{
+  const box = e => {{ const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; }};
+  const texts = [...el.querySelectorAll({CHART_TEXT!r})]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => ({{text: t.textContent, box: box(t),
+                kind: t.closest('.xaxislayer-above, .yaxislayer-above') ? 'tick'
+                      : /title$/.test(t.getAttribute('class') || '') ? 'title' : 'other'}}));
+  const plots = [...el.querySelectorAll('.draglayer .nsewdrag')].map(box);
+  const bar = el.querySelector('.modebar');
+  return {{texts, plots, modebar: bar ? box(bar) : null}};
+}}"""
+
+
+def _overlap(a: list[float], b: list[float], slack: float = 1.0) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_lab_charts_have_no_overlapping_text_on_a_phone(open_page, scheme):
+    """At 390 px the region panels' titles printed over each other under the modebar,
+    and the dead-units axis over the loss plot."""
+    p = open_page("?lab=1", width=390, height=844, scheme=scheme, phone=True)
+    p.page.wait_for_function(
+        f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 4", timeout=60_000
+    )
+    charts = p.page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    assert charts.count() == 2  # the lab's loss and dead units, and its decision regions
+    for i in range(2):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # the modebar shows on hover: measure it where it is drawn
+        g = chart.evaluate(CHART_GEOMETRY)
+        texts = g["texts"]
+        assert len(texts) >= 2, texts  # at least the two region titles
+        for j, a in enumerate(texts):
+            assert a["box"][2] <= 390 and a["box"][0] >= 0, a  # on the screen
+            for b in texts[j + 1 :]:
+                assert not _overlap(a["box"], b["box"]), (a, b)
+            if g["modebar"]:
+                assert not _overlap(a["box"], g["modebar"]), (a, "under the modebar")
+            if a["kind"] in ("tick", "title"):  # axis text belongs outside every plot
+                for plot in g["plots"]:
+                    assert not _overlap(a["box"], plot), (a, "over a plot", plot)
+    p.shot(f"lab-phone-{scheme}")
     _no_streamlit_errors(p)
 
 
