@@ -180,7 +180,7 @@ def test_phone_viewport_stacks_the_charts(open_page):
     overflow = p.page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')]"
         ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-        " && !e.closest('[data-testid=\"stCode\"], table, .katex-display')).length"
+        " && !e.closest('[data-testid=\"stCode\"], .katex-display')).length"
     )
     assert overflow == 0
     p.shot("light-phone")
@@ -190,10 +190,11 @@ def test_phone_viewport_stacks_the_charts(open_page):
 def test_example_tables_show_the_article_values(open_page):
     p = open_page()
     tables = p.page.locator('[data-testid="stMarkdownContainer"] table')
-    # the two examples, then the frameworks table and the np.where demonstration
-    assert tables.count() == 4
+    # Example 1 (the article's leak 0, then the slider's 0.1), Example 2 (leak 0.1, the
+    # slider's too), the frameworks' defaults and f′ at 0, the np.where demonstration
+    assert tables.count() == 6
     rows1 = [r.inner_text().split("\t") for r in tables.nth(0).locator("tbody tr").all()]
-    rows2 = [r.inner_text().split("\t") for r in tables.nth(1).locator("tbody tr").all()]
+    rows2 = [r.inner_text().split("\t") for r in tables.nth(2).locator("tbody tr").all()]
     assert [r[:3] for r in rows1] == [
         ["0.11", "0.11", "1"], ["-2.2", "0", "0"], ["0", "0", "0"],
         ["50.2", "50.2", "1"], ["33.5", "33.5", "1"], ["-0.6", "0", "0"],
@@ -202,6 +203,44 @@ def test_example_tables_show_the_article_values(open_page):
         ["-0.5", "-0.05", "0.1"], ["0", "0", "0.1"], ["1", "1", "1"],
         ["2", "2", "1"], ["3", "3", "1"], ["4.5", "4.5", "1"],
     ]  # fmt: skip
+
+
+TABLES_ON_A_PHONE = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const tables = [...main.querySelectorAll('table')].map(t => {
+    // the nearest scroll box between the table and the page's own scrolling area
+    let box = t.parentElement;
+    while (box && box !== main) {
+      const o = getComputedStyle(box).overflowX;
+      if ((o === 'auto' || o === 'scroll') && box.scrollWidth > box.clientWidth) break;
+      box = box.parentElement;
+    }
+    const scroller = box && box !== main ? box : null;
+    return {head: t.querySelector('tr').innerText.slice(0, 60),
+            right: t.getBoundingClientRect().right,
+            scrollerRight: scroller ? scroller.getBoundingClientRect().right : null};
+  });
+  return {tables, page: document.documentElement.scrollWidth,
+          main: [main.scrollWidth, main.clientWidth]};
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "?kink=jax&leak=0.37"])  # JAX: one more column
+def test_every_table_fits_or_scrolls_visibly_on_a_phone(open_page, query):
+    """At 390 px the example table and the frameworks table ran off the right edge,
+    and the whole page slid sideways with them (the main area scrolled, not the table)."""
+    p = open_page(query, width=390, height=844, phone=True)
+    got = p.page.evaluate(TABLES_ON_A_PHONE)
+    for t in got["tables"]:
+        fits = t["right"] <= 390
+        scrolls_in_its_own_box = t["scrollerRight"] is not None and t["scrollerRight"] <= 390
+        assert fits or scrolls_in_its_own_box, t
+    assert len(got["tables"]) >= 6, got["tables"]  # examples, frameworks, np.where
+    assert got["page"] <= 390
+    assert got["main"][0] <= got["main"][1], got["main"]  # no sideways scroll of the page
+    p.page.locator("table").nth(1).scroll_into_view_if_needed()
+    p.shot(f"tables-phone{query.replace('?', '-').replace('&', '-').replace('=', '')}")
+    _no_streamlit_errors(p)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
