@@ -205,6 +205,30 @@ def test_example_tables_show_the_article_values(open_page):
     ]  # fmt: skip
 
 
+def test_typing_the_x_range_on_a_phone(open_page):
+    p = open_page(width=390, height=844, phone=True)
+    low = p.page.get_by_label("x-range from")
+    low.fill("-3")
+    low.press("Enter")
+    p.page.wait_for_url(re.compile(r"x_range=-3&x_range=5"), timeout=30_000)
+    p.page.wait_for_function(
+        f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'ReLU' && t.x[0] === -3))",
+        timeout=30_000,
+    )
+    thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
+    assert [float(thumbs.nth(i).input_value()) for i in (1, 2)] == [-3, 5]
+    # past the other end: the typed number stays, the other end moves along, and a
+    # toast says so
+    low.fill("9")
+    low.press("Enter")
+    toast = p.page.locator('[data-testid="stToast"]').filter(has_text="moved along")
+    toast.first.wait_for(timeout=30_000)
+    p.page.wait_for_url(re.compile(r"x_range=9&x_range=17"), timeout=30_000)
+    assert p.page.get_by_label("x-range to").input_value() == "17"
+    p.shot("x-range-typed-phone")
+    _no_streamlit_errors(p)
+
+
 TABLES_ON_A_PHONE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const tables = [...main.querySelectorAll('table')].map(t => {
