@@ -26,6 +26,7 @@ from urllib.request import Request, urlopen
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
@@ -74,6 +75,12 @@ def _initial_state(kind: str, el) -> WidgetState | None:
         s.string_array_value.data.extend(el.options[i] for i in el.default)
     elif kind == "checkbox":  # st.checkbox and st.toggle
         s.bool_value = el.value if el.set_value else el.default
+    elif kind == "number_input":  # the x-range's typed ends
+        value = el.value if el.set_value else el.default
+        if el.data_type == NumberInput.DataType.INT:
+            s.int_value = int(value)
+        else:
+            s.double_value = value
     else:
         return None  # text areas, buttons, expanders, tabs: nothing until used
     return s
@@ -241,13 +248,18 @@ class SimSession:
         elif getattr(el, "id", "").startswith("$$ID-"):
             seen.add(el.id)
             known = self.widgets.get(el.id)
+            fresh = _initial_state(el_kind, el)
+            # A widget the frontend already holds keeps its value across runs, unless the
+            # script set it (set_value): the frontend then takes the new value, as for the
+            # x-range boxes, which follow the slider on every run.
+            if known and not (getattr(el, "set_value", False) and fresh is not None):
+                fresh = known.state
             self.widgets[el.id] = Widget(
                 id=el.id,
                 kind=el_kind,
                 url_key=getattr(el, "query_param_key", ""),
                 fragment_id=delta.fragment_id,
-                # A widget the frontend already holds keeps its value across runs.
-                state=known.state if known else _initial_state(el_kind, el),
+                state=fresh,
             )
 
 

@@ -65,14 +65,19 @@ def show(convention: str) -> float:
             "answer the question above."
         )
         return leak
+    # The article's result and the slider's leak as separate narrow tables, one under
+    # the other: side by side in one table they ran off a phone's screen.
     tables = "\n\n".join(
         f"**{ex.title}**\n\n"
-        + examples.markdown_table(examples.example_columns(ex, leak, convention))
+        + "\n\n".join(
+            f"{caption}:\n\n{examples.markdown_table(cols)}"
+            for caption, cols in examples.example_tables(ex, leak, convention)
+        )
         for ex in examples.EXAMPLES
     )
     st.markdown(
-        f"## The article's examples\n\nEach table shows the article's result and, beside "
-        f"it, the same input under the slider's leak ({leak:g}).{hidden}\n\n{tables}"
+        f"## The article's examples\n\nEach example shows the article's result, then the "
+        f"same input at the slider's leak ({leak:g}).{hidden}\n\n{tables}"
     )
     own_values.box(leak, convention, values, error, len(own))
     return leak

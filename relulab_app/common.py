@@ -77,16 +77,84 @@ def chart_pair(fig_f, fig_df, curves: list, x_range) -> None:
     )
 
 
+# Typing the x-range. The slider spans -60…60 (the article's 50.2 must be reachable), so
+# on a phone its two thumbs sit ~26 px apart at the default -5…5: too close to set with
+# a finger. Two small boxes, "x-range [from] to [to]", set the same range by typing (a
+# phone brings up its number pad) and take the place of the slider's label row, so the
+# first screen on a phone still shows the function chart. The slider keeps the range,
+# its key and its URL binding (``x_range=a&x_range=b``); the boxes only write to it.
+X_FROM, X_TO = "x_range_from", "x_range_to"
+_X_NOTE = "_x_range_note"  # what a repair of typed values did, shown once as a toast
+# Below ~127 px Streamlit drops a number box's +/- buttons, which would push the two
+# boxes onto a row of their own on a phone; 92 px still shows "-12.5".
+X_BOX_WIDTH = 92
+X_RANGE_HELP = "The stretch of the x axis to draw. Widen it to reach the article's 50.2."
+
+
+def _typed_x_range(edited: str) -> None:
+    """on_change of the boxes: their pair becomes the slider's value, hence the charts'
+    and the URL's. If the edited end reached or passed the other, the other end moves
+    along by the range's old width, so the number just typed stays where it was typed;
+    then the rules for a shared link's range apply (step, width, bounds)."""
+    lo, hi = st.session_state.get(X_FROM), st.session_state.get(X_TO)
+    if lo is None or hi is None:  # an emptied box: the next run refills it from the slider
+        return
+    old_lo, old_hi = st.session_state.get("x_range", urlstate.X_DEFAULT)
+    notes = []
+    if hi - lo < 2 * urlstate.X_STEP:
+        if edited == X_FROM:
+            hi = lo + (old_hi - old_lo)
+            notes.append("“to” moved along to stay above “from”")
+        else:
+            lo = hi - (old_hi - old_lo)
+            notes.append("“from” moved along to stay below “to”")
+    bmin, bmax = urlstate.X_BOUNDS
+    (lo, hi), why = urlstate.repair_range(min(max(lo, bmin), bmax), min(max(hi, bmin), bmax))
+    notes += [why] if why else []
+    st.session_state["x_range"] = (lo, hi)
+    if notes:
+        st.session_state[_X_NOTE] = f"x-range {lo:g} to {hi:g}: {'; '.join(notes)}."
+
+
 def x_range_slider(where) -> tuple[float, float]:
-    return where.slider(
+    """The x-range: a row "x-range [from] to [to]" over the range slider."""
+    box = where.container(gap=None)
+    # The row is placed first and filled after the slider: the boxes show the slider's
+    # value, known only once the slider is drawn (it may come from the URL).
+    row = box.container(horizontal=True, vertical_alignment="center", gap="xsmall")
+    x_range = box.slider(
         "x-range",
         *urlstate.X_BOUNDS,
         urlstate.X_DEFAULT,
         urlstate.X_STEP,
         key="x_range",
         bind="query-params",
-        help="The stretch of the x axis to draw. Widen it to reach the article's 50.2.",
+        label_visibility="collapsed",  # the row above is its label
     )
+    row.markdown("x-range", width="content", help=X_RANGE_HELP)
+    # "[from] to [to]" wraps under "x-range" as one piece where a column is narrow (a
+    # catalogue view with two parameters on a projector), never between the boxes.
+    pair = row.container(
+        horizontal=True, vertical_alignment="center", gap="xsmall", width="content"
+    )
+    for key, end, label in ((X_FROM, x_range[0], "x-range from"), (X_TO, x_range[1], "x-range to")):
+        if key == X_TO:
+            pair.markdown("to", width="content")
+        st.session_state[key] = float(end)  # before the box exists: it shows the slider's
+        pair.number_input(
+            label,
+            *urlstate.X_BOUNDS,
+            step=urlstate.X_STEP,
+            format="%g",
+            key=key,
+            on_change=_typed_x_range,
+            args=(key,),
+            label_visibility="collapsed",
+            width=X_BOX_WIDTH,
+        )
+    if note := st.session_state.pop(_X_NOTE, None):
+        st.toast(note, icon=":material/swap_horiz:")
+    return x_range
 
 
 def copy_as_code(key: str, params: dict[str, float]) -> None:

@@ -48,12 +48,27 @@ def definitions(view: str) -> None:
             "frameworks also disagree on defaults:"
         )
     else:
-        st.markdown("What the frameworks do at the kink and by default:")
+        st.markdown("What the frameworks do by default and at the kink:")
+    # Two narrow tables, not one wide one: five columns ran off a phone's screen.
     st.markdown(
-        "| | default Leaky ReLU slope | Leaky ReLU′(0) | ReLU′(0) | SELU′(0) |\n"
-        "|---|---|---|---|---|\n"
+        "| | default Leaky ReLU slope |\n|---|---|\n"
+        + "\n".join(f"| {f.name} | {f.leaky_default} |" for f in frameworks.FACTS)
+    )
+    kink = {"Leaky ReLU′(0)": "leaky_at_0", "ReLU′(0)": "relu_at_0", "SELU′(0)": "selu_at_0"}
+    same = ""
+    if len(relu_at_0 := {f.relu_at_0 for f in frameworks.FACTS}) == 1:
+        # A column of one value says less than a sentence, and costs a phone's width.
+        del kink["ReLU′(0)"]
+        same = f" ReLU′(0) is {relu_at_0.pop()} in every one."
+    st.markdown(
+        f"The derivative at exactly 0 in each:{same}\n\n"
+        + "| | "
+        + " | ".join(kink)
+        + " |\n|---|"
+        + "---|" * len(kink)
+        + "\n"
         + "\n".join(
-            f"| {f.name} | {f.leaky_default} | {f.leaky_at_0} | {f.relu_at_0} | {f.selu_at_0} |"
+            f"| {f.name} | " + " | ".join(getattr(f, field) for field in kink.values()) + " |"
             for f in frameworks.FACTS
         )
     )

@@ -156,3 +156,62 @@ def test_notice_goes_once_the_student_moves_on(app):
     assert at.warning
     at.slider(key="leak").set_value(0.3).run()
     assert not at.exception and not at.error and not at.warning
+
+
+# --- typing the x-range (on a phone the slider's thumbs are too close for a finger) -----
+
+
+def test_typing_the_x_range_sets_the_slider_the_charts_and_the_link(app):
+    at = app.run()
+    assert at.number_input(key="x_range_from").value == -5.0
+    assert at.number_input(key="x_range_to").value == 5.0
+    at.number_input(key="x_range_from").set_value(-3.0).run()
+    at.number_input(key="x_range_to").set_value(12.5).run()
+    assert not at.exception and not at.error and not at.warning
+    assert at.slider(key="x_range").value == (-3.0, 12.5)
+    f, df = chart_specs(at)
+    assert list(trace(f, "ReLU")["x"]) == [-3.0, 0.0, 12.5]
+    assert trace(df, "ReLU")["x"][0] == -3.0
+    assert at.query_params["x_range"] == ["-3", "12.5"]  # the link follows
+    assert not at.toast  # nothing to explain
+
+
+def test_the_boxes_follow_the_slider(app):
+    at = app.run()
+    at.slider(key="x_range").set_value((-2.0, 8.0)).run()
+    assert at.number_input(key="x_range_from").value == -2.0
+    assert at.number_input(key="x_range_to").value == 8.0
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "want", "words"),
+    [
+        # past the other end: the number typed stays, the other end moves by the old width
+        ("x_range_from", 8.0, (8.0, 18.0), "“to” moved along"),
+        ("x_range_to", -7.0, (-17.0, -7.0), "“from” moved along"),
+        ("x_range_from", 5.0, (5.0, 15.0), "“to” moved along"),  # an empty range
+        ("x_range_from", 59.0, (59.0, 60.0), "“to” moved along"),  # kept inside -60…60
+        ("x_range_from", 2.3, (2.5, 5.0), "rounded to the slider step"),
+    ],
+)
+def test_a_reversed_or_odd_typed_range_is_repaired_with_a_message(app, key, typed, want, words):
+    at = app.run()
+    at.number_input(key=key).set_value(typed).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="x_range").value == want
+    assert at.number_input(key="x_range_from").value == want[0]
+    assert at.number_input(key="x_range_to").value == want[1]
+    xs = trace(chart_specs(at)[0], "ReLU")["x"]
+    assert (xs[0], xs[-1]) == want
+    [toast] = at.toast
+    assert words in toast.value and f"{want[0]:g} to {want[1]:g}" in toast.value
+
+
+def test_the_boxes_are_in_every_view_with_an_x_range(app):
+    for query in ({"act": "elu"}, {"act": "softplus"}, {"act": "compare"}):
+        app.query_params.clear()
+        app.query_params.update(query)
+        at = app.run()
+        assert not at.exception
+        at.number_input(key="x_range_to").set_value(20.0).run()
+        assert at.slider(key="x_range").value == (-5.0, 20.0), query

@@ -151,8 +151,13 @@ def test_convention_from_url(app, act, want):
 def test_frameworks_panel_lists_defaults_and_kinks(app):
     at = app.run()
     text = "\n".join(m.value for m in at.markdown)
+    # Two narrow tables (one wide one ran off a phone): the defaults, then f′ at 0, where
+    # ReLU′(0), the same in every framework, is a sentence instead of a column.
     for facts in frameworks.FACTS:
-        assert f"| {facts.name} | {facts.leaky_default} | {facts.leaky_at_0} |" in text
+        assert f"| {facts.name} | {facts.leaky_default} |" in text
+        assert f"| {facts.name} | {facts.leaky_at_0} | {facts.selu_at_0} |" in text
+    assert {f.relu_at_0 for f in frameworks.FACTS} == {"0"}
+    assert "ReLU′(0) is 0 in every one." in text
 
 
 def test_copy_as_code_renders_each_library_when_opened(app):

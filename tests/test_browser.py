@@ -28,9 +28,12 @@ def server(chromium):
 class Page:
     """A page of the app with its console errors collected."""
 
-    def __init__(self, browser, url: str, *, width=1400, height=1000, scheme="light"):
+    def __init__(self, browser, url: str, *, width=1400, height=1000, scheme="light", phone=False):
         self.context = browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=scheme
+            viewport={"width": width, "height": height},
+            color_scheme=scheme,
+            is_mobile=phone,
+            has_touch=phone,
         )
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -177,7 +180,7 @@ def test_phone_viewport_stacks_the_charts(open_page):
     overflow = p.page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')]"
         ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-        " && !e.closest('[data-testid=\"stCode\"], table, .katex-display')).length"
+        " && !e.closest('[data-testid=\"stCode\"], .katex-display')).length"
     )
     assert overflow == 0
     p.shot("light-phone")
@@ -187,10 +190,11 @@ def test_phone_viewport_stacks_the_charts(open_page):
 def test_example_tables_show_the_article_values(open_page):
     p = open_page()
     tables = p.page.locator('[data-testid="stMarkdownContainer"] table')
-    # the two examples, then the frameworks table and the np.where demonstration
-    assert tables.count() == 4
+    # Example 1 (the article's leak 0, then the slider's 0.1), Example 2 (leak 0.1, the
+    # slider's too), the frameworks' defaults and f′ at 0, the np.where demonstration
+    assert tables.count() == 6
     rows1 = [r.inner_text().split("\t") for r in tables.nth(0).locator("tbody tr").all()]
-    rows2 = [r.inner_text().split("\t") for r in tables.nth(1).locator("tbody tr").all()]
+    rows2 = [r.inner_text().split("\t") for r in tables.nth(2).locator("tbody tr").all()]
     assert [r[:3] for r in rows1] == [
         ["0.11", "0.11", "1"], ["-2.2", "0", "0"], ["0", "0", "0"],
         ["50.2", "50.2", "1"], ["33.5", "33.5", "1"], ["-0.6", "0", "0"],
@@ -199,6 +203,68 @@ def test_example_tables_show_the_article_values(open_page):
         ["-0.5", "-0.05", "0.1"], ["0", "0", "0.1"], ["1", "1", "1"],
         ["2", "2", "1"], ["3", "3", "1"], ["4.5", "4.5", "1"],
     ]  # fmt: skip
+
+
+def test_typing_the_x_range_on_a_phone(open_page):
+    p = open_page(width=390, height=844, phone=True)
+    low = p.page.get_by_label("x-range from")
+    low.fill("-3")
+    low.press("Enter")
+    p.page.wait_for_url(re.compile(r"x_range=-3&x_range=5"), timeout=30_000)
+    p.page.wait_for_function(
+        f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'ReLU' && t.x[0] === -3))",
+        timeout=30_000,
+    )
+    thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
+    assert [float(thumbs.nth(i).input_value()) for i in (1, 2)] == [-3, 5]
+    # past the other end: the typed number stays, the other end moves along, and a
+    # toast says so
+    low.fill("9")
+    low.press("Enter")
+    toast = p.page.locator('[data-testid="stToast"]').filter(has_text="moved along")
+    toast.first.wait_for(timeout=30_000)
+    p.page.wait_for_url(re.compile(r"x_range=9&x_range=17"), timeout=30_000)
+    assert p.page.get_by_label("x-range to").input_value() == "17"
+    p.shot("x-range-typed-phone")
+    _no_streamlit_errors(p)
+
+
+TABLES_ON_A_PHONE = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const tables = [...main.querySelectorAll('table')].map(t => {
+    // the nearest scroll box between the table and the page's own scrolling area
+    let box = t.parentElement;
+    while (box && box !== main) {
+      const o = getComputedStyle(box).overflowX;
+      if ((o === 'auto' || o === 'scroll') && box.scrollWidth > box.clientWidth) break;
+      box = box.parentElement;
+    }
+    const scroller = box && box !== main ? box : null;
+    return {head: t.querySelector('tr').innerText.slice(0, 60),
+            right: t.getBoundingClientRect().right,
+            scrollerRight: scroller ? scroller.getBoundingClientRect().right : null};
+  });
+  return {tables, page: document.documentElement.scrollWidth,
+          main: [main.scrollWidth, main.clientWidth]};
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "?kink=jax&leak=0.37"])  # JAX: one more column
+def test_every_table_fits_or_scrolls_visibly_on_a_phone(open_page, query):
+    """At 390 px the example table and the frameworks table ran off the right edge,
+    and the whole page slid sideways with them (the main area scrolled, not the table)."""
+    p = open_page(query, width=390, height=844, phone=True)
+    got = p.page.evaluate(TABLES_ON_A_PHONE)
+    for t in got["tables"]:
+        fits = t["right"] <= 390
+        scrolls_in_its_own_box = t["scrollerRight"] is not None and t["scrollerRight"] <= 390
+        assert fits or scrolls_in_its_own_box, t
+    assert len(got["tables"]) >= 6, got["tables"]  # examples, frameworks, np.where
+    assert got["page"] <= 390
+    assert got["main"][0] <= got["main"][1], got["main"]  # no sideways scroll of the page
+    p.page.locator("table").nth(1).scroll_into_view_if_needed()
+    p.shot(f"tables-phone{query.replace('?', '-').replace('&', '-').replace('=', '')}")
+    _no_streamlit_errors(p)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -290,6 +356,62 @@ def test_dying_relu_lab_in_the_browser(open_page):
         f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 4", timeout=60_000
     )
     p.page.get_by_text("of the ReLU network's hidden units are dead").first.wait_for()
+    _no_streamlit_errors(p)
+
+
+# Every piece of text Plotly draws in a chart: titles (figure and axes), annotations,
+# legend entries and tick labels; and each subplot's plot area (its drag rectangle).
+CHART_TEXT = (
+    "text.gtitle, text[class$='title'], .annotation-text, .legendtext,"
+    " .xaxislayer-above text, .yaxislayer-above text"
+)
+CHART_GEOMETRY = f"""el => {{
+  const box = e => {{ const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; }};
+  const texts = [...el.querySelectorAll({CHART_TEXT!r})]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => ({{text: t.textContent, box: box(t),
+                kind: t.closest('.xaxislayer-above, .yaxislayer-above') ? 'tick'
+                      : /title$/.test(t.getAttribute('class') || '') ? 'title' : 'other'}}));
+  const plots = [...el.querySelectorAll('.draglayer .nsewdrag')].map(box);
+  const bar = el.querySelector('.modebar');
+  return {{texts, plots, modebar: bar ? box(bar) : null}};
+}}"""
+
+
+def _overlap(a: list[float], b: list[float], slack: float = 1.0) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_lab_charts_have_no_overlapping_text_on_a_phone(open_page, scheme):
+    """At 390 px the region panels' titles printed over each other under the modebar,
+    and the dead-units axis over the loss plot."""
+    p = open_page("?lab=1", width=390, height=844, scheme=scheme, phone=True)
+    p.page.wait_for_function(
+        f"{CHARTS}.filter(el => el.querySelector('.main-svg')).length >= 4", timeout=60_000
+    )
+    charts = p.page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    assert charts.count() == 2  # the lab's loss and dead units, and its decision regions
+    for i in range(2):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # the modebar shows on hover: measure it where it is drawn
+        g = chart.evaluate(CHART_GEOMETRY)
+        texts = g["texts"]
+        assert len(texts) >= 2, texts  # at least the two region titles
+        for j, a in enumerate(texts):
+            assert a["box"][2] <= 390 and a["box"][0] >= 0, a  # on the screen
+            for b in texts[j + 1 :]:
+                assert not _overlap(a["box"], b["box"]), (a, b)
+            if g["modebar"]:
+                assert not _overlap(a["box"], g["modebar"]), (a, "under the modebar")
+            if a["kind"] in ("tick", "title"):  # axis text belongs outside every plot
+                for plot in g["plots"]:
+                    assert not _overlap(a["box"], plot), (a, "over a plot", plot)
+    p.shot(f"lab-phone-{scheme}")
     _no_streamlit_errors(p)
 
 

@@ -329,3 +329,149 @@ def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
         assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == [other]
     else:
         assert dots == []
+
+
+# --- the dying-ReLU lab's figures, at a phone's width and a desktop's -----------------
+
+MODEBAR_PX = 30  # Plotly's modebar: a strip this tall at the top right of every chart
+Y_LABELS_PX = 60  # what a y axis's tick labels and title need left of its plot
+X_LABELS_PX = 44  # what an x axis's tick labels and title need below its plot
+
+
+def _lab_figures(leak: float = 0.1) -> tuple:
+    from relulab import lab
+
+    relu_h = lab.History(loss=[0.7, 0.5, 0.4], dead=[0.2, 0.5, 0.8])
+    leaky_h = lab.History(loss=[0.7, 0.3, 0.1], dead=[0.2, 0.1, 0.1])
+    g = np.linspace(-3.0, 3.0, 5)
+    grid = (g, g, np.full((5, 5), 0.5))
+    X = np.array([[-1.0, 0.5], [1.0, -0.5], [0.0, 0.0]])
+    y = np.array([0, 1, 1])
+    curves = figures.lab_curves_figure(relu_h, leaky_h, leak)
+    regions = figures.lab_regions_figure(X, y, [("ReLU", grid), (f"Leaky ReLU ({leak:g})", grid)])
+    return curves, regions
+
+
+def _subplots(layout: dict, data: list[dict], width: float) -> dict[tuple[str, str], tuple]:
+    """Each (x axis, y axis) pair's plot area in pixels (left, top, right, bottom) for a
+    chart `width` wide, from its domains and margins (the areas before any aspect-ratio
+    constraint shrinks them, which only ever makes them smaller)."""
+    m, height = layout["margin"], layout["height"]
+    w, h = width - m["l"] - m["r"], height - m["t"] - m["b"]
+
+    def axis(name: str) -> dict:
+        return layout.get(name.replace("x", "xaxis").replace("y", "yaxis"), {})
+
+    out = {}
+    for t in data:
+        xa, ya = t.get("xaxis", "x"), t.get("yaxis", "y")
+        x0, x1 = axis(xa).get("domain", [0, 1])
+        y0, y1 = axis(ya).get("domain", [0, 1])
+        out[(xa, ya)] = (
+            m["l"] + x0 * w,
+            m["t"] + (1 - y1) * h,
+            m["l"] + x1 * w,
+            m["t"] + (1 - y0) * h,
+        )
+    return out
+
+
+def _labelled(ax: dict) -> bool:
+    return ax.get("visible", True) and (
+        ax.get("showticklabels", True) or bool(ax.get("title", {}).get("text"))
+    )
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("width", [350, 1400])
+def test_lab_figures_keep_each_axis_off_the_other_plots(width):
+    # On a phone the lab's loss and dead-unit plots sat side by side, and the right
+    # one's y axis (ticks and title) was drawn over the left one's curves.
+    for fig in _lab_figures():
+        spec = fig.to_dict()
+        layout = spec["layout"]
+        areas = _subplots(layout, spec["data"], width)
+        for (xa, ya), (left, top, right, bottom) in areas.items():
+            bands = []
+            yax = layout.get(ya.replace("y", "yaxis"), {})
+            if _labelled(yax):
+                bands.append((left - Y_LABELS_PX, top, left, bottom))
+            xax = layout.get(xa.replace("x", "xaxis"), {})
+            if _labelled(xax) and xax.get("anchor", "y") == ya:
+                bands.append((left, bottom, right, bottom + X_LABELS_PX))
+            for other, rect in areas.items():
+                if other == (xa, ya):
+                    continue
+                assert not _overlap((left, top, right, bottom), rect), (other, (xa, ya))
+                for band in bands:
+                    assert not _overlap(band, rect), ((xa, ya), "labels over", other, width)
+
+
+@pytest.mark.parametrize("width", [350, 1400])
+def test_lab_figure_text_is_inside_and_clear_of_the_modebar(width):
+    # The region panels' titles were placed above the plots, in the strip where the
+    # modebar sits, and on a phone printed over each other there.
+    for fig in _lab_figures():
+        layout = fig.to_dict()["layout"]
+        assert layout["margin"]["t"] >= MODEBAR_PX
+        assert not layout.get("title", {}).get("text")
+        m, height = layout["margin"], layout["height"]
+        h = height - m["t"] - m["b"]
+        for ann in layout.get("annotations", []):
+            if ann.get("yref") == "paper":
+                y_px = m["t"] + (1 - ann["y"]) * h  # from the top of the chart
+                assert MODEBAR_PX < y_px < height, ann["text"]
+            if ann.get("xref") == "paper":
+                assert 0 <= ann["x"] <= 1, ann["text"]
+
+
+def test_lab_region_panels_are_titled_under_themselves():
+    _, regions = _lab_figures(0.25)
+    layout = regions.to_dict()["layout"]
+    assert not layout.get("annotations")
+    titles = [layout[k]["title"]["text"] for k in ("xaxis", "xaxis2")]
+    assert titles == ["ReLU", "Leaky ReLU (0.25)"]
+    for k in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        # the square panel shrinks its box, so the x axis title stays at its bottom edge
+        assert layout[k]["constrain"] == "domain"
+    assert layout["xaxis"]["domain"][1] < layout["xaxis2"]["domain"][0]
+
+
+def test_lab_curves_share_the_epoch_axis_in_rows():
+    curves, _ = _lab_figures()
+    spec = curves.to_dict()
+    layout = spec["layout"]
+    assert {t.get("xaxis", "x") for t in spec["data"]} == {"x"}
+    # dead units below, loss above, a gap between
+    assert layout["yaxis2"]["domain"][1] < layout["yaxis"]["domain"][0]
+    assert layout["xaxis"]["anchor"] == "y2" and layout["xaxis"]["title"]["text"] == "epoch"
+    assert layout["legend"]["yref"] == "container"  # pinned under everything
+
+
+@pytest.mark.parametrize("i", [0, 1])
+def test_lab_figures_pass_plotlys_validation_and_keep_the_house_style(i):
+    import plotly.graph_objects as go
+
+    built = _lab_figures()[i].to_dict()
+    validated = go.Figure(built).to_dict()
+    assert built["layout"].pop("template") == {}  # no plotly default template
+    validated["layout"].pop("template")
+    assert json.loads(go.Figure(validated).to_json()) == json.loads(go.Figure(built).to_json())
+    layout = built["layout"]
+    # Explicit sizes: st.plotly_chart's theme sets 12.75 px ticks, legend and axis
+    # titles, overriding what they would inherit from the layout's font.
+    assert layout["font"]["size"] >= 14
+    if layout.get("showlegend", True):
+        assert layout["legend"]["font"]["size"] >= 14
+    for key, ax in layout.items():
+        if key.startswith(("xaxis", "yaxis")):
+            if ax.get("showticklabels", True):
+                assert ax["tickfont"]["size"] >= 14, key
+            if ax.get("title", {}).get("text"):
+                assert ax["title"]["font"]["size"] >= 14, key
+    colors = {t.get("line", {}).get("color") for t in built["data"]}
+    colors |= {t.get("marker", {}).get("color") for t in built["data"]}
+    assert {figures.RELU_COLOR, figures.LEAKY_COLOR} <= colors

@@ -60,6 +60,39 @@ def example_columns(
     return cols
 
 
+# A phone shows about 356 px of table, and each column of a Markdown table costs ~26 px
+# of padding before its widest word: four columns of numbers under `relu_dash(x, 0.1)`
+# headers fit, five do not (the table then runs off the screen's edge).
+MAX_TABLE_COLUMNS = 4
+
+
+def example_tables(
+    example: Example, leak: float, convention: str = "left"
+) -> list[tuple[str, dict[str, list[float]]]]:
+    """The columns of :func:`example_columns` as (caption, columns) tables of at most
+    ``MAX_TABLE_COLUMNS`` each: the article's result first, then, when the slider's leak
+    differs from the article's, the same x at that leak (with JAX's f′ under its
+    convention). Each table repeats ``x``, so it reads on its own.
+
+    >>> for caption, table in example_tables(EXAMPLES[0], 0.25, "jax"):
+    ...     print(f"{caption}: {', '.join(table)}")
+    The article's result (leak 0): x, relu(x, 0), relu_dash(x, 0)
+    The same x at the slider's leak, 0.25: x, relu(x, 0.25), relu_dash(x, 0.25), JAX f′ (0.25)
+    >>> [(caption, len(table)) for caption, table in example_tables(EXAMPLES[1], 0.1, "jax")]
+    [("The article's result (leak 0.1, the slider's too)", 4)]
+    """
+    cols = example_columns(example, leak, convention)
+    names = list(cols)
+    if leak == example.leak:  # x, relu, relu_dash and, under JAX's convention, its f′
+        return [(f"The article's result (leak {leak:g}, the slider's too)", cols)]
+    article_part = {name: cols[name] for name in names[:3]}
+    slider_part = {"x": cols["x"], **{name: cols[name] for name in names[3:]}}
+    return [
+        (f"The article's result (leak {example.leak:g})", article_part),
+        (f"The same x at the slider's leak, {leak:g}", slider_part),
+    ]
+
+
 def split_by_range(x: np.ndarray, x_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
     """The values of ``x`` inside the closed range, and those outside it.
 
