@@ -176,7 +176,7 @@ def _tally_figure(q: quiz.Question, tally: classroom.Tally, revealed: bool) -> d
     if q.answer_type == quiz.CHOICE:
         labels = [f"{i + 1}. {c[:24]}" for i, c in enumerate(q.choices)]
         counts = list(tally.counts)
-        right = labels.index(q.answer) if revealed else -1
+        right = q.choices.index(q.answer) if revealed else -1
     else:
         values = np.asarray(tally.values, dtype=float)
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)

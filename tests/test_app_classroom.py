@@ -70,10 +70,13 @@ def _send(student: AppTest, value) -> AppTest:
     return _click(student, "Send")
 
 
-def test_a_teacher_and_three_students(backend):
+@pytest.mark.parametrize("answer_type", [quiz.NUMBER, quiz.CHOICE])
+def test_a_teacher_and_three_students(backend, answer_type):
     teacher, code, token = _open_class()
     assert classroom.parse_code(code) == code and classroom.parse_token(token) == token
     _click(teacher, "Ask the next question")
+    while _question(teacher).answer_type != answer_type:  # the teacher asks another
+        _click(teacher, "Ask the next question")
     q = _question(teacher)
     assert not teacher.exception
     students = [_page({"class": code}) for _ in range(3)]
