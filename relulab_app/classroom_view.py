@@ -10,12 +10,10 @@ choice as its number, so nothing a student types reaches another screen."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import math
 import os
 from dataclasses import dataclass, field
 
-import numpy as np
 import streamlit as st
 
 from relulab import classroom, figures, parse, quiz, urlstate
@@ -170,58 +168,6 @@ def _reveal_to_class() -> None:
     quiz_view.reveal_class_question()
 
 
-def _tally_figure(q: quiz.Question, tally: classroom.Tally, revealed: bool) -> dict:
-    """Bars of the class's answers: one per choice, or the numbers binned."""
-    font = common.font_size()
-    if q.answer_type == quiz.CHOICE:
-        labels = [f"{i + 1}. {c[:24]}" for i, c in enumerate(q.choices)]
-        counts = list(tally.counts)
-        right = q.choices.index(q.answer) if revealed else -1
-    else:
-        values = np.asarray(tally.values, dtype=float)
-        lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-        if revealed:
-            lo, hi = min(lo, float(q.answer)), max(hi, float(q.answer))
-        edges = np.histogram_bin_edges(values, bins=min(10, max(1, values.size)), range=(lo, hi))
-        if edges[0] == edges[-1]:
-            edges = np.array([lo - 0.5, hi + 0.5])
-        counts = np.histogram(values, edges)[0].tolist() if values.size else [0]
-        labels = [f"{a:.3g} – {b:.3g}" for a, b in itertools.pairwise(edges)]
-        right = -1
-        if revealed:
-            right = int(
-                np.clip(np.searchsorted(edges, float(q.answer), "right") - 1, 0, len(labels) - 1)
-            )
-    colors = [figures.POINT_COLOR if i == right else figures.RELU_COLOR for i in range(len(labels))]
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "x": labels,
-                "y": counts,
-                "marker": {"color": colors},
-                "hovertemplate": "%{x}: %{y} answers<extra></extra>",
-            }
-        ],
-        "layout": {
-            "template": {},
-            "height": 360,
-            "font": {"size": font},
-            "margin": {"l": 50, "r": 16, "t": 40, "b": 60},
-            "title": {
-                "text": f"{tally.n_answers} of {tally.n_students} answered"
-                + (f"; {tally.n_correct} right" if revealed else ""),
-                "x": 0,
-            },
-            "yaxis": {
-                "title": {"text": "answers"},
-                "rangemode": "tozero",
-                "dtick": max(1, math.ceil(max(counts or [1]) / 6)),
-            },
-        },
-    }
-
-
 @st.fragment(run_every=REFRESH)
 def _teacher_live() -> None:
     s = _state()
@@ -241,7 +187,9 @@ def _teacher_live() -> None:
     st.markdown(f"**Question {tally.poll.seq}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
     if q.answer_type == quiz.CHOICE:
         st.markdown("  \n".join(f"**{i + 1}.** {c}" for i, c in enumerate(q.choices)))
-    common.plotly_chart(st, _tally_figure(q, tally, tally.poll.revealed), "class_tally")
+    common.plotly_chart(
+        st, figures.tally_figure(q, tally, tally.poll.revealed, common.font_size()), "class_tally"
+    )
     if tally.poll.revealed:
         st.info(f"The answer: **{q.answer_text}**. {q.explanation}", icon=":material/visibility:")
 

@@ -475,3 +475,55 @@ def test_lab_figures_pass_plotlys_validation_and_keep_the_house_style(i):
     colors = {t.get("line", {}).get("color") for t in built["data"]}
     colors |= {t.get("marker", {}).get("color") for t in built["data"]}
     assert {figures.RELU_COLOR, figures.LEAKY_COLOR} <= colors
+
+
+def _validated_equals_built(built: dict) -> None:
+    import plotly.graph_objects as go
+
+    built = json.loads(go.Figure(built, _validate=False).to_json())
+    validated = json.loads(go.Figure(built).to_json())  # raises on any unknown attribute
+    # An empty template validates to a stub; the browser applies the page's theme.
+    assert built["layout"].pop("template", {}) == {}
+    validated["layout"].pop("template", None)
+    assert validated == built
+
+
+@pytest.mark.parametrize("key", list(registry.REGISTRY))
+@pytest.mark.parametrize("convention", ["left", "jax"])
+def test_catalogue_figures_pass_plotlys_validation(key, convention):
+    act = registry.REGISTRY[key]
+    for fig in figures.catalogue_figures([(act, act.defaults())], (-5.0, 5.0), convention):
+        _validated_equals_built(fig.to_dict())
+
+
+def test_compare_figures_pass_plotlys_validation():
+    entries = [(a, a.defaults()) for a in registry.REGISTRY.values()]
+    for fig in figures.catalogue_figures(entries, (-60.0, 60.0), font_size=20):
+        _validated_equals_built(fig.to_dict())
+
+
+def test_quiz_figures_pass_plotlys_validation():
+    hidden = figures.hidden_figure("Derivative f′(x)", (-5.0, 5.0))
+    _validated_equals_built(hidden)
+    marked = figures.function_figure(0.1, (-5.0, 5.0)).to_dict()
+    marked["data"].append(figures.answer_trace(-2.2, -0.22))
+    _validated_equals_built(marked)
+
+
+@pytest.mark.parametrize("kind", ["number", "choice"])
+def test_the_class_tally_figure_passes_plotlys_validation(kind):
+    from relulab import classroom, quiz
+
+    q = next(quiz.make(k, 1) for k in quiz.KINDS if quiz.make(k, 1).answer_type == kind)
+    choices = tuple(str(i + 1) for i in range(len(q.choices)))
+    poll = classroom.Poll(1, q.id, kind, choices, True, "1" if choices else 0.5, 0.0)
+    tally = classroom.Tally(
+        poll,
+        counts=tuple(range(len(choices))),
+        values=(0.5, 0.7, 2.0) if kind == "number" else (),
+        n_answers=3,
+        n_students=4,
+        n_correct=1,
+    )
+    for revealed in (False, True):
+        _validated_equals_built(figures.tally_figure(q, tally, revealed))

@@ -1,0 +1,88 @@
+"""Plotly figures of ReLU / Leaky ReLU and their derivatives. Pure: no Streamlit here.
+
+The curves are exact, not sampled: ReLU-family functions are straight lines on either
+side of 0, so each is drawn as a polyline through ``lo``, ``0`` and ``hi`` with every
+y value computed by :mod:`relulab.activations`. The derivative is a step: two
+horizontal pieces with a gap at 0 (no fake vertical segment), a closed dot on the value
+the library takes at exactly 0 and an open dot on the value it does not take.
+
+Hover along the lines is the chart element's (``relulab/webchart/chart.js``): it reads
+f and f′ at the cursor's x from these same vertices, named for it by :func:`hover_refs`.
+Marked points (the article's examples, the student's values) carry their own labels,
+rounded to 4 significant digits; full precision stays in the tables and the CSV.
+
+The builders live by concern: :mod:`relulab.figures.article`, :mod:`~.catalogue`,
+:mod:`~.lab`, :mod:`~.poll` (the class poll's chart), what they share in ``_common``, and
+how a figure reaches the browser in :mod:`~.transport`. Everything is importable from
+here.
+"""
+
+from relulab.figures._common import (
+    FONT_SIZE,
+    HEIGHT,
+    LEAKY_COLOR,
+    OWN_COLOR,
+    OWN_MAX_DRAWN,
+    POINT_COLOR,
+    PRESENT_FONT_SIZE,
+    RELU_COLOR,
+    answer_trace,
+    hidden_figure,
+    own_points,
+)
+from relulab.figures.article import (
+    article_hover,
+    derivative_figure,
+    function_figure,
+    kink_dots,
+    vertices,
+)
+from relulab.figures.catalogue import (
+    DASHES,
+    PALETTE,
+    SAMPLES,
+    ZOOM_HEADROOM,
+    catalogue_figures,
+    catalogue_hover,
+    entry_label,
+    overlay_line,
+    sample_x,
+)
+from relulab.figures.lab import lab_curves_figure, lab_regions_figure
+from relulab.figures.poll import tally_figure
+from relulab.figures.transport import SpecFigure, _wire, hover_refs, spec
+
+__all__ = [
+    "DASHES",
+    "FONT_SIZE",
+    "HEIGHT",
+    "LEAKY_COLOR",
+    "OWN_COLOR",
+    "OWN_MAX_DRAWN",
+    "PALETTE",
+    "POINT_COLOR",
+    "PRESENT_FONT_SIZE",
+    "RELU_COLOR",
+    "SAMPLES",
+    "ZOOM_HEADROOM",
+    "SpecFigure",
+    "_wire",
+    "answer_trace",
+    "article_hover",
+    "catalogue_figures",
+    "catalogue_hover",
+    "derivative_figure",
+    "entry_label",
+    "function_figure",
+    "hidden_figure",
+    "hover_refs",
+    "kink_dots",
+    "lab_curves_figure",
+    "lab_regions_figure",
+    "overlay_line",
+    "own_points",
+    "sample_x",
+    "spec",
+    "tally_figure",
+    "vertices",
+]

@@ -1,0 +1,157 @@
+"""What every figure shares: colours, sizes, the base layout, marked points, the hidden
+placeholder and the quiz's answer mark, and the dot pair at a kink."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Okabe–Ito colour-blind-safe palette; each reads on light and dark backgrounds.
+LEAKY_COLOR = "#D55E00"  # vermillion
+RELU_COLOR = "#0072B2"  # blue
+POINT_COLOR = "#009E73"  # bluish green
+FONT_SIZE = 16  # readable when projected
+PRESENT_FONT_SIZE = 20  # present mode: chart text >= 18 px from the back of a room
+HEIGHT = 470
+
+
+def _base_layout(
+    title: str, y_title: str, x_range: tuple[float, float], font_size: int = FONT_SIZE
+) -> dict:
+    lo, hi = x_range
+    pad = 0.02 * (hi - lo)
+    return {
+        # No Python-side template (Plotly's default is ~7 KB of JSON per chart): the
+        # page's chart theme, light or dark, is applied in the browser.
+        "template": {},  # no plotly default: the page theme applies
+        # Left-aligned: the modebar (top right) never covers it, even on a phone.
+        "title": {
+            "text": title,
+            "font": {"size": font_size + 2},
+            "x": 0,
+            "xref": "paper",
+            "y": 0.98,
+            "yanchor": "top",
+        },
+        "font": {"size": font_size},
+        "height": HEIGHT,
+        "margin": {"l": 64, "r": 16, "t": 46, "b": 40},
+        # Below the x axis: on a phone the legend wraps downwards, not over the plot.
+        # Further down for larger text, so it clears the x axis's title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.01 * font_size - 0.02, "x": 0},
+        "hovermode": "closest",
+        "xaxis": {
+            "title": {"text": "x", "standoff": 4},
+            "range": [lo - pad, hi + pad],
+            "zeroline": True,
+        },
+        "yaxis": {"title": {"text": y_title, "standoff": 4}, "zeroline": True},
+    }
+
+
+OWN_COLOR = "#CC79A7"  # reddish purple: the student's own values
+OWN_MAX_DRAWN = 2_000  # more points than this add bytes, not information, to a chart
+
+
+def _points_trace(
+    x: np.ndarray, y: np.ndarray, f: np.ndarray, df: np.ndarray, name: str, own: bool = False
+) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": x.tolist(),
+        "y": y.tolist(),
+        "customdata": np.column_stack([f, df]).tolist(),
+        "marker": {
+            "color": OWN_COLOR if own else POINT_COLOR,
+            "size": 10 if own else 12,
+            "symbol": "circle" if own else "diamond",
+            "line": {"width": 1.5, "color": "white"},
+        },
+        # 4 significant digits, trailing zeros dropped: relu(-2.2, 0.1) reads -0.22,
+        # not -0.22000000000000003 (the tables and the CSV keep every digit).
+        "hovertemplate": f"{name}<br>x = %{{x:.4~g}}<br>f(x) = %{{customdata[0]:.4~g}}"
+        "<br>f′(x) = %{customdata[1]:.4~g}<extra></extra>",
+    }
+
+
+def own_points(values: np.ndarray | None, x_range: tuple[float, float]) -> np.ndarray:
+    """The student's finite values inside the x-range, at most OWN_MAX_DRAWN of them.
+
+    >>> own_points(np.array([1.0, np.nan, 9.0, -2.0]), (-5, 5)).tolist()
+    [1.0, -2.0]
+    """
+    if values is None:
+        return np.empty(0)
+    v = values[np.isfinite(values) & (values >= x_range[0]) & (values <= x_range[1])]
+    return v[:: -(-v.size // OWN_MAX_DRAWN)] if v.size > OWN_MAX_DRAWN else v
+
+
+def hidden_figure(title: str, x_range: tuple[float, float], font_size: int = FONT_SIZE) -> dict:
+    """An empty chart that says it is hidden (a question would be answered by it): the
+    same frame, none of the data, so nothing of the answer reaches the browser."""
+    layout = _base_layout(title, "", x_range, font_size)
+    layout["annotations"] = [
+        {
+            "text": "Hidden until you answer the question",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": font_size + 2},
+        }
+    ]
+    layout["yaxis"]["showticklabels"] = False
+    return {"data": [], "layout": layout}
+
+
+def answer_trace(x: float, y: float) -> dict:
+    """The quiz's answer, marked on the chart once revealed."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": "the answer",
+        "x": [x],
+        "y": [y],
+        "text": [f"({x:g}, {y:.4g})"],
+        "textposition": "top center",
+        "marker": {"color": "#E69F00", "size": 22, "symbol": "star", "line": {"width": 2}},
+        "hovertemplate": "the answer: x = %{x:.4g}, y = %{y:.4g}<extra></extra>",
+    }
+
+
+def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str = "") -> list:
+    """A closed dot on the value f′ takes at 0, an open one on the limit it does not."""
+    dots = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [0.0],
+            "y": [taken],
+            "showlegend": False,
+            "meta": "kink",
+            "marker": {"color": color, "size": size, "symbol": "circle"},
+            "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
+        }
+    ]
+    if other is not None:
+        dots.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [0.0],
+                "y": [other],
+                "showlegend": False,
+                "meta": "kink",
+                "marker": {
+                    "color": color,
+                    "size": size,
+                    "symbol": "circle-open",
+                    "line": {"width": 3},
+                },
+                "hovertemplate": f"{who}{other:.4g}: the limit from the other side,"
+                " not taken at 0<extra></extra>",
+            }
+        )
+    return dots

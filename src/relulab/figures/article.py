@@ -1,0 +1,284 @@
+"""The article's figures: ReLU and Leaky ReLU (exact polylines through 0, with an inset
+of x < 0) and their derivatives (steps with the dots at 0)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from relulab.activations import relu, relu_dash
+from relulab.figures._common import (
+    FONT_SIZE,
+    LEAKY_COLOR,
+    RELU_COLOR,
+    _base_layout,
+    _dot_pair,
+    _points_trace,
+)
+from relulab.figures.transport import _figure
+from relulab.frameworks import LEFT, relu_dash_under
+
+
+def vertices(x_range: tuple[float, float]) -> np.ndarray:
+    """The x values where a ReLU-family line can bend: the ends, and 0 when inside.
+
+    >>> vertices((-5.0, 5.0)).tolist(), vertices((1.0, 3.0)).tolist()
+    ([-5.0, 0.0, 5.0], [1.0, 3.0])
+    """
+    lo, hi = float(x_range[0]), float(x_range[1])
+    return np.array([lo, 0.0, hi] if lo < 0 < hi else [lo, hi])
+
+
+def _labels(leak: float) -> tuple[str, str]:
+    return f"Leaky ReLU ({leak:g})", "ReLU"
+
+
+def _marked_points(
+    traces: list[dict],
+    leak: float,
+    convention: str,
+    on: str,
+    points: np.ndarray | None,
+    own: np.ndarray | None,
+) -> None:
+    """The article's examples and the student's values as markers on f or on f′.
+
+    f′ follows the page's convention at exactly 0, as the filled dot and the tables do,
+    so a marker never sits on the value the convention does not take."""
+    for values, name, is_own in ((points, "article examples", False), (own, "your values", True)):
+        if values is None or not len(values):
+            continue
+        p = np.asarray(values, dtype=float)
+        f, df = relu(p, leak), relu_dash_under(p, leak, convention)
+        traces.append(_points_trace(p, f if on == "f" else df, f, df, name, is_own))
+
+
+def function_figure(
+    leak: float,
+    x_range: tuple[float, float],
+    points: np.ndarray | None = None,
+    own: np.ndarray | None = None,
+    convention: str = LEFT,
+    font_size: int = FONT_SIZE,
+) -> go.Figure:
+    """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
+
+    Leaky ReLU is a solid line and ReLU a dashed one drawn on top, so both stay
+    visible where they coincide (x > 0). The inset rescales y on the negative side
+    so that even a slope of 0.01 is visibly different from ReLU's flat 0; with a leak
+    of 0 the two are the same flat line there and there is nothing to magnify, so
+    there is no inset. The inset's traces carry ``meta: "inset"`` and its panel and
+    label ``name: "inset"``, so the chart element can hide it while the student zooms.
+    """
+    leak_name, relu_name = _labels(leak)
+    xs = vertices(x_range)
+    lo, hi = float(xs[0]), float(xs[-1])
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": leak_name,
+            "x": xs.tolist(),
+            "y": relu(xs, leak).tolist(),
+            "line": {"color": LEAKY_COLOR, "width": 5},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": relu_name,
+            "x": xs.tolist(),
+            "y": relu(xs).tolist(),
+            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+    _marked_points(traces, leak, convention, "f", points, own)
+    layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
+    if lo < 0 and leak != 0:
+        traces += _inset(layout, leak, xs, font_size)
+    return _figure(traces, layout, plain=True)
+
+
+def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[dict]:
+    """The close-up of x < 0: adds its axes, panel and label to ``layout``, returns
+    its traces."""
+    lo, hi = float(xs[0]), float(xs[-1])
+    neg = np.array([lo, min(hi, 0.0)])
+    y_leak = relu(neg, leak)
+    span = float(np.ptp(y_leak)) or abs(lo) * 0.01
+    y_all = np.concatenate([relu(xs, leak), relu(xs)])
+    main_span = float(np.ptp(y_all)) or 1.0
+    zoom = main_span / (span * 1.3)
+    small = font_size - 2  # tick labels stay >= 14 px (18 in present mode)
+    layout["xaxis2"] = {
+        "domain": [0.14, 0.5],
+        "anchor": "y2",
+        "range": [lo, float(neg[-1])],
+        "showgrid": False,
+        "nticks": 4,
+        "tickfont": {"size": small},
+    }
+    layout["yaxis2"] = {
+        "domain": [0.5, 0.86],
+        "anchor": "x2",
+        "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
+        "showgrid": False,
+        "nticks": 4,
+        "tickfont": {"size": small},
+        "tickformat": ".2~g",
+    }
+    zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
+    layout["annotations"] = [
+        {
+            "name": "inset",
+            "text": f"close-up of x < 0: {zoom_text}, slope = {leak:g}",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.01,
+            "y": 0.995,
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": small},
+        }
+    ]
+    # A faint panel behind the inset, readable on light and dark themes.
+    layout["shapes"] = [
+        {
+            "name": "inset",
+            "type": "rect",
+            "xref": "paper",
+            "yref": "paper",
+            "x0": 0.0,
+            "x1": 0.53,
+            "y0": 0.38,
+            "y1": 1.0,
+            "fillcolor": "rgba(128,128,128,0.10)",
+            "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
+            "layer": "below",
+        }
+    ]
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "close-up: " + _labels(leak)[0],
+            "meta": "inset",
+            "x": neg.tolist(),
+            "y": y_leak.tolist(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "line": {"color": LEAKY_COLOR, "width": 4},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "close-up: ReLU",
+            "meta": "inset",
+            "x": neg.tolist(),
+            "y": relu(neg).tolist(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+
+
+def article_hover(leak: float, x_range: tuple[float, float], convention: str = LEFT) -> list:
+    """What the article's chart pair shows on hover: both curves, f′(0) by convention."""
+    leak_name, relu_name = _labels(leak)
+    inside = x_range[0] <= 0 <= x_range[1]
+    return [
+        (leak_name, float(relu_dash_under(0.0, leak, convention)) if inside else None),
+        (relu_name, float(relu_dash_under(0.0, 0.0, convention)) if inside else None),
+    ]
+
+
+def kink_dots(leak: float, convention: str = LEFT) -> tuple[float, float | None]:
+    """The derivative's value taken at exactly 0, and the one-sided limit not taken.
+
+    Computed from the library (the article's convention) or, for JAX's convention,
+    from :func:`relulab.frameworks.kink_value`.
+
+    >>> kink_dots(0.1), kink_dots(0.1, "jax")
+    ((0.1, 1.0), (1.0, 0.1))
+    >>> kink_dots(1.0)
+    (1.0, None)
+    """
+    taken = float(relu_dash_under(0.0, leak, convention))
+    left = float(relu_dash(-np.finfo(float).tiny, leak))
+    right = float(relu_dash(np.finfo(float).tiny, leak))
+    other = right if taken == left else left
+    return taken, (None if other == taken else other)
+
+
+def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict) -> dict:
+    lo, hi = x_range
+    if lo < 0 < hi:
+        # Two pieces, broken at 0 by a gap (None), values from the library.
+        x = [lo, 0.0, None, 0.0, hi]
+        d = relu_dash(np.array([lo, 0.0, hi]), leak).tolist()
+        right = float(relu_dash(np.finfo(float).tiny, leak))
+        y = [d[0], d[1], None, right, d[2]]
+    else:
+        x = [lo, hi]
+        y = relu_dash(np.array([lo, hi]), leak).tolist()
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": x,
+        "y": y,
+        "connectgaps": False,
+        "line": line,
+        "hoverinfo": "skip",
+    }
+
+
+def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
+    taken, other = kink_dots(leak, convention)
+    return _dot_pair(taken, other, color, size)
+
+
+def derivative_figure(
+    leak: float,
+    x_range: tuple[float, float],
+    points: np.ndarray | None = None,
+    convention: str = LEFT,
+    own: np.ndarray | None = None,
+    font_size: int = FONT_SIZE,
+) -> go.Figure:
+    """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
+    value taken there follows ``convention``: the article's, or JAX's)."""
+    leak_name, relu_name = _labels(leak)
+    xs = vertices(x_range)
+    lo, hi = float(xs[0]), float(xs[-1])
+    traces = [
+        _step_trace(leak, (lo, hi), leak_name, {"color": LEAKY_COLOR, "width": 5}),
+        _step_trace(0.0, (lo, hi), relu_name, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
+    ]
+    _marked_points(traces, leak, convention, "df", points, own)
+    if lo < 0 < hi:  # after the marked points, so the dots at 0 stay on top
+        traces += _dot_traces(0.0, RELU_COLOR, 20, convention)
+        traces += _dot_traces(leak, LEAKY_COLOR, 13, convention)
+    layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
+    ys = [0.0, 1.0, leak]
+    layout["yaxis"]["range"] = [min(ys) - 0.15, max(ys) + 0.15]
+    if lo < 0:
+        left = float(relu_dash(lo, leak))
+        layout["annotations"] = [
+            {
+                "text": f"f′ = leak = {left:g} for x {'<' if convention == 'jax' else '≤'} 0",
+                "x": (lo + min(hi, 0.0)) / 2,
+                "y": left,
+                "yshift": 18 if left < 0.5 else -18,  # away from ReLU′ = 0
+                "showarrow": False,
+                "font": {"size": font_size - 2},  # the theme's text colour: 4.5:1
+            }
+        ]
+    return _figure(traces, layout, plain=True)

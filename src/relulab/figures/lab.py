@@ -1,0 +1,111 @@
+"""The dying-ReLU lab's figures: training curves and decision regions."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from relulab.figures._common import FONT_SIZE, LEAKY_COLOR, RELU_COLOR
+from relulab.figures.transport import _figure
+
+# Both lab figures are read on a phone (~350 px wide) as well as on a projector, and a
+# layout that only works wide is what made them unreadable there: subplots side by side
+# put the right one's axis on top of the left one's plot, and titles in the top margin
+# print over each other and under the modebar (top right). So the curves are stacked
+# rows sharing the epoch axis, and the region panels are titled below themselves.
+LAB_CURVES_HEIGHT = 450
+LAB_REGIONS_HEIGHT = 340
+LAB_MODEBAR_STRIP = 34  # px at the top of a lab chart kept free for Plotly's modebar
+# st.plotly_chart's theme="streamlit" sets 12.75 px tick, legend and axis-title fonts,
+# which override the layout's font size: the lab's text sizes are given explicitly.
+_LAB_TEXT = {"font": {"size": FONT_SIZE}}
+_LAB_TICKS = {"tickfont": {"size": FONT_SIZE}}
+
+
+def lab_curves_figure(relu_hist, leaky_hist, leak: float) -> go.Figure:
+    """Loss (top) and fraction of dead hidden units (bottom) per epoch, both networks,
+    as two rows over one shared epoch axis (zooming one zooms both)."""
+    epochs = np.arange(1, len(relu_hist.loss) + 1, dtype=np.float32)
+    traces = []
+    for hist, name, color, dash in (
+        (relu_hist, "ReLU", RELU_COLOR, "dash"),
+        (leaky_hist, f"Leaky ReLU ({leak:g})", LEAKY_COLOR, "solid"),
+    ):
+        line = {"color": color, "width": 3, "dash": dash}
+        traces.append(
+            {"type": "scatter", "mode": "lines", "name": name, "x": epochs, "line": line,
+             "y": np.asarray(hist.loss, np.float32), "legendgroup": name,
+             "hovertemplate": f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>"}
+        )  # fmt: skip
+        traces.append(
+            {"type": "scatter", "mode": "lines", "name": name, "x": epochs, "line": line,
+             "y": np.asarray(hist.dead, np.float32), "legendgroup": name, "showlegend": False,
+             "yaxis": "y2",
+             "hovertemplate": f"{name}<br>epoch %{{x}}<br>dead %{{y:.0%}}<extra></extra>"}
+        )  # fmt: skip
+    layout = {
+        "template": {},  # no plotly default: the page theme applies
+        "height": LAB_CURVES_HEIGHT,
+        "font": {"size": FONT_SIZE},
+        # Bottom margin: the epoch ticks and title, then the legend, pinned to the
+        # figure's bottom edge ("container"), not placed relative to the plot. Plotly
+        # wraps a horizontal legend wider than the plot: at 14 px both entries still
+        # fit one line on a phone.
+        "margin": {"l": 60, "r": 12, "t": LAB_MODEBAR_STRIP, "b": 92},
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
+                   "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE - 2}},
+        # One x axis for both rows, drawn under the bottom one: no epoch ticks between
+        # the rows, so the gap can stay small.
+        "xaxis": {"anchor": "y2", "title": {"text": "epoch", "standoff": 4, **_LAB_TEXT},
+                  **_LAB_TICKS},
+        "yaxis": {"domain": [0.56, 1.0], "rangemode": "tozero", **_LAB_TICKS,
+                  "title": {"text": "training loss", "standoff": 4, **_LAB_TEXT}},
+        "yaxis2": {"domain": [0.0, 0.44], "anchor": "x", "range": [0, 1], "tickformat": ".0%",
+                   **_LAB_TICKS, "title": {"text": "dead units", "standoff": 4, **_LAB_TEXT}},
+    }  # fmt: skip
+    return _figure(traces, layout)
+
+
+def lab_regions_figure(X, y, grids: list[tuple[str, tuple]]) -> go.Figure:
+    """Each network's class-1 probability over the plane, with the training points.
+
+    Each panel is square and titled by its x-axis title, so the title sits right under
+    its own panel at any width (a paper-placed title stays where it was put while the
+    square panels shrink, and collides with its neighbour on a phone)."""
+    traces: list[dict] = []
+    layout: dict = {
+        "template": {},  # no plotly default: the page theme applies
+        "height": LAB_REGIONS_HEIGHT,
+        "font": {"size": FONT_SIZE},
+        "margin": {"l": 8, "r": 8, "t": LAB_MODEBAR_STRIP, "b": 8},
+        "showlegend": False,
+    }
+    hidden = {"showgrid": False, "zeroline": False, "showline": False,
+              "showticklabels": False, "ticks": ""}  # fmt: skip
+    for i, (title, (gx, gy, prob)) in enumerate(grids):
+        sx = "" if i == 0 else str(i + 1)
+        left = i / len(grids) + 0.02
+        right = (i + 1) / len(grids) - 0.02
+        # constrain "domain": keeping the panel square shrinks its box (not its data
+        # range), so the x axis, and its title, stay at the panel's bottom edge.
+        layout[f"xaxis{sx}"] = {
+            **hidden, "domain": [left, right], "anchor": f"y{sx}", "constrain": "domain",
+            "title": {"text": title, "standoff": 6, **_LAB_TEXT},
+        }  # fmt: skip
+        layout[f"yaxis{sx}"] = {**hidden, "anchor": f"x{sx}", "scaleanchor": f"x{sx}",
+                                "constrain": "domain"}  # fmt: skip
+        traces.append(
+            {"type": "heatmap", "x": gx.astype(np.float32), "y": gy.astype(np.float32),
+             "z": prob.astype(np.float32), "zmin": 0, "zmax": 1, "showscale": False,
+             "colorscale": [[0, RELU_COLOR], [0.5, "#f0f0f0"], [1, LEAKY_COLOR]],
+             "opacity": 0.75, "xaxis": f"x{sx}", "yaxis": f"y{sx}",
+             "hovertemplate": "P(class 1) = %{z:.2f}<extra></extra>"}
+        )  # fmt: skip
+        for label, color in ((0, RELU_COLOR), (1, LEAKY_COLOR)):
+            pts = X[y == label].astype(np.float32)
+            traces.append(
+                {"type": "scatter", "mode": "markers", "x": pts[:, 0], "y": pts[:, 1],
+                 "xaxis": f"x{sx}", "yaxis": f"y{sx}", "hoverinfo": "skip",
+                 "marker": {"color": color, "size": 6, "line": {"width": 1, "color": "white"}}}
+            )  # fmt: skip
+    return _figure(traces, layout)
