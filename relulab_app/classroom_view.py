@@ -168,17 +168,27 @@ def _reveal_to_class() -> None:
     quiz_view.reveal_class_question()
 
 
+_FAILED = object()
+
+
+def _read(call):
+    """``call(store)`` for a live panel; if the class has ended or the store is down, a
+    message in its place and ``_FAILED``."""
+    try:
+        return call(_store())
+    except classroom.NoSuchClass:
+        _state().ended = True
+        st.warning(ENDED, icon=":material/event_busy:")
+    except classroom.ClassroomError:
+        st.warning(UNAVAILABLE, icon=":material/cloud_off:")
+    return _FAILED
+
+
 @st.fragment(run_every=REFRESH)
 def _teacher_live() -> None:
     s = _state()
-    try:
-        tally = _store().tally(s.code, s.token)
-    except classroom.NoSuchClass:
-        s.ended = True
-        st.warning(ENDED, icon=":material/event_busy:")
-        return
-    except classroom.ClassroomError:
-        st.warning(UNAVAILABLE, icon=":material/cloud_off:")
+    tally = _read(lambda store: store.tally(s.code, s.token))
+    if tally is _FAILED:
         return
     if tally.poll is None:
         st.info("Put a question to the class: the answers appear here as they arrive.")
@@ -237,14 +247,8 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
 @st.fragment(run_every=REFRESH)
 def _student_live() -> None:
     s = _state()
-    try:
-        poll = _store().current(s.code)
-    except classroom.NoSuchClass:
-        s.ended = True
-        st.warning(ENDED, icon=":material/event_busy:")
-        return
-    except classroom.ClassroomError:
-        st.warning(UNAVAILABLE, icon=":material/cloud_off:")
+    poll = _read(lambda store: store.current(s.code))
+    if poll is _FAILED:
         return
     if poll is None:
         st.info(f"You are in class {s.code}. The teacher's question will appear here.")
