@@ -4,6 +4,7 @@ reset returns to the article's view, and an over-long paste gets the parser's me
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -128,3 +129,19 @@ def test_the_teachers_projected_view_follows_the_answers(browser, server):
         teacher_ctx.close()
         if student_ctx is not None:
             student_ctx.close()
+
+
+def test_the_menu_switches_the_theme_and_the_charts_follow(browser, server):
+    # toolbarMode "viewer" keeps Streamlit's menu, whose System / Light / Dark switch is
+    # how a student or a teacher at a projector changes the theme.
+    context, page = _open(browser, server)
+    try:
+        light = page.evaluate("document.querySelector('.rl-plot')._fullLayout.font.color")
+        page.get_by_test_id("stMainMenu").click()
+        page.get_by_text(re.compile(r"^\s*(dark_mode)?\s*Dark\s*$")).last.click()
+        page.wait_for_function(
+            f"document.querySelector('.rl-plot')._fullLayout.font.color !== {light!r}",
+            timeout=20_000,
+        )
+    finally:
+        context.close()
