@@ -117,11 +117,14 @@ def _typed_x_range(edited: str) -> None:
 
 
 def x_range_slider(where) -> tuple[float, float]:
-    """The x-range: a row "x-range [from] to [to]" over the range slider."""
+    """The x-range slider, with a "Type" popover beside its label for typing the two
+    ends (a phone's thumbs sit too close for a finger). The popover's boxes exist only
+    while it is open: every element here is re-sent on each slider move, and eight of
+    them for two boxes cost the browser as much as a chart's redraw."""
     box = where.container(gap=None)
     # The row is placed first and filled after the slider: the boxes show the slider's
     # value, known only once the slider is drawn (it may come from the URL).
-    row = box.container(horizontal=True, vertical_alignment="center", gap="xsmall")
+    row = box.container(horizontal=True, vertical_alignment="center", gap="small")
     x_range = box.slider(
         "x-range",
         *urlstate.X_BOUNDS,
@@ -132,26 +135,27 @@ def x_range_slider(where) -> tuple[float, float]:
         label_visibility="collapsed",  # the row above is its label
     )
     row.markdown("x-range", width="content", help=X_RANGE_HELP)
-    # "[from] to [to]" wraps under "x-range" as one piece where a column is narrow (a
-    # catalogue view with two parameters on a projector), never between the boxes.
-    pair = row.container(
-        horizontal=True, vertical_alignment="center", gap="xsmall", width="content"
-    )
-    for key, end, label in ((X_FROM, x_range[0], "x-range from"), (X_TO, x_range[1], "x-range to")):
-        if key == X_TO:
-            pair.markdown("to", width="content")
-        st.session_state[key] = float(end)  # before the box exists: it shows the slider's
-        pair.number_input(
-            label,
-            *urlstate.X_BOUNDS,
-            step=urlstate.X_STEP,
-            format="%g",
-            key=key,
-            on_change=_typed_x_range,
-            args=(key,),
-            label_visibility="collapsed",
-            width=X_BOX_WIDTH,
-        )
+    typed = row.popover("Type", key="x_type", on_change="rerun", type="tertiary")
+    if typed.open:
+        pair = typed.container(horizontal=True, vertical_alignment="center", gap="xsmall")
+        for key, end, label in (
+            (X_FROM, x_range[0], "x-range from"),
+            (X_TO, x_range[1], "x-range to"),
+        ):
+            if key == X_TO:
+                pair.markdown("to", width="content")
+            st.session_state[key] = float(end)  # before the box exists: the slider's value
+            pair.number_input(
+                label,
+                *urlstate.X_BOUNDS,
+                step=urlstate.X_STEP,
+                format="%g",
+                key=key,
+                on_change=_typed_x_range,
+                args=(key,),
+                label_visibility="collapsed",
+                width=X_BOX_WIDTH,
+            )
     if note := st.session_state.pop(_X_NOTE, None):
         st.toast(note, icon=":material/swap_horiz:")
     return x_range

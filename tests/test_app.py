@@ -161,8 +161,23 @@ def test_notice_goes_once_the_student_moves_on(app):
 # --- typing the x-range (on a phone the slider's thumbs are too close for a finger) -----
 
 
-def test_typing_the_x_range_sets_the_slider_the_charts_and_the_link(app):
+def _typing(app):
+    """The page with its "Type" popover open (its boxes exist only while it is)."""
     at = app.run()
+    at.session_state["x_type"] = True
+    return at.run()
+
+
+def test_the_boxes_exist_only_while_the_popover_is_open(app):
+    # Every element of the explorer is re-sent on each slider move: two boxes and their
+    # layout would be eight more, so they are drawn only when asked for.
+    at = app.run()
+    assert not at.number_input
+    assert len(_typing(app).number_input) == 2
+
+
+def test_typing_the_x_range_sets_the_slider_the_charts_and_the_link(app):
+    at = _typing(app)
     assert at.number_input(key="x_range_from").value == -5.0
     assert at.number_input(key="x_range_to").value == 5.0
     at.number_input(key="x_range_from").set_value(-3.0).run()
@@ -177,7 +192,7 @@ def test_typing_the_x_range_sets_the_slider_the_charts_and_the_link(app):
 
 
 def test_the_boxes_follow_the_slider(app):
-    at = app.run()
+    at = _typing(app)
     at.slider(key="x_range").set_value((-2.0, 8.0)).run()
     assert at.number_input(key="x_range_from").value == -2.0
     assert at.number_input(key="x_range_to").value == 8.0
@@ -195,7 +210,7 @@ def test_the_boxes_follow_the_slider(app):
     ],
 )
 def test_a_reversed_or_odd_typed_range_is_repaired_with_a_message(app, key, typed, want, words):
-    at = app.run()
+    at = _typing(app)
     at.number_input(key=key).set_value(typed).run()
     assert not at.exception and not at.error
     assert at.slider(key="x_range").value == want
@@ -213,5 +228,7 @@ def test_the_boxes_are_in_every_view_with_an_x_range(app):
         app.query_params.update(query)
         at = app.run()
         assert not at.exception
+        at.session_state["x_type"] = True
+        at.run()
         at.number_input(key="x_range_to").set_value(20.0).run()
         assert at.slider(key="x_range").value == (-5.0, 20.0), query

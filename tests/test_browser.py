@@ -207,6 +207,7 @@ def test_example_tables_show_the_article_values(open_page):
 
 def test_typing_the_x_range_on_a_phone(open_page):
     p = open_page(width=390, height=844, phone=True)
+    p.page.get_by_role("button", name="Type").click()
     low = p.page.get_by_label("x-range from")
     low.fill("-3")
     low.press("Enter")
