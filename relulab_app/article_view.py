@@ -64,6 +64,7 @@ def show(convention: str) -> float:
             "## The article's examples\n\n:material/visibility_off: Hidden until you "
             "answer the question above."
         )
+        own_values.box(leak, convention, values, error, len(own))
         return leak
     # The article's result and the slider's leak as separate narrow tables, one under
     # the other: side by side in one table they ran off a phone's screen.

@@ -23,6 +23,7 @@ CONVENTION_NAMES = {
     frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
     frameworks.JAX: "JAX",
 }
+NEUTRAL_CONVENTION_NAMES = {frameworks.LEFT: "x ≤ 0 side", frameworks.JAX: "x > 0 side"}
 
 
 def _seed_from_link(url: urlstate.Link) -> None:
@@ -60,14 +61,19 @@ def view_controls() -> tuple[str, str]:
         "the screen allows, with larger text. The link keeps it (present=1).",
     )
     view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=300)
+    # A question about the frameworks' value at 0 must not find it in these labels.
+    neutral = quiz_view.hidden("framework_facts")
+    names = NEUTRAL_CONVENTION_NAMES if neutral else CONVENTION_NAMES
     convention = row.radio(
         "Derivative at exactly x = 0",
         list(CONVENTION_NAMES),
-        format_func=CONVENTION_NAMES.get,
+        format_func=names.get,
         key="kink",
         horizontal=True,
         width="content",
-        help="Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
+        help=None
+        if neutral
+        else "Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
         "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
     )
     url.check("act", urlstate.check_choice("act", url.values("act"), VIEWS, VIEW_NAMES[view]))

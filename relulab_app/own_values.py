@@ -8,6 +8,7 @@ import functools
 import streamlit as st
 
 from relulab import examples, figures, parse
+from relulab_app import quiz_view
 
 # The text lives under its own key, not only the text area's: the box renders its
 # widgets only while open, and Streamlit forgets the state of a widget that is not
@@ -78,6 +79,10 @@ def box(leak: float, convention: str, values, error, drawn: int) -> None:
         box.error(error, icon=":material/error:")
         return
     if values is None:
+        return
+    if any(quiz_view.hidden(h) for h in ("tables", "function_chart", "derivative_chart")):
+        # f and f′ of any typed x would answer the open question.
+        box.info("The results are hidden until you answer the question above.")
         return
     cols = parse.results_table(values, leak, convention)
     n = len(values)

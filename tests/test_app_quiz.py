@@ -138,3 +138,27 @@ def test_a_bad_quiz_link_gets_a_notice(app):
     app.query_params["quiz"] = "yes please"
     at = app.run()
     assert [w.value for w in at.warning] == ["The link’s quiz is not 1 or 0; left off."]
+
+
+def _until(at, kind: str):
+    while _question(at).kind != kind:
+        next(b for b in at.button if b.label == "Another question").click()
+        at.run()
+    return at
+
+
+def test_a_framework_question_finds_no_answer_in_the_convention_switch(app):
+    at = _until(_open_quiz(app), "kink_pytorch")
+    labels = at.radio(key="kink").options
+    assert not any("PyTorch" in o or "JAX" in o for o in labels), labels
+    _answer(at, _question(at))
+    assert any("PyTorch" in o for o in at.radio(key="kink").options)  # back once revealed
+
+
+def test_own_values_cannot_answer_an_open_question(app):
+    at = _until(_open_quiz(app), "f_at_x")
+    at.session_state["own"] = True
+    at.run()
+    at.text_area(key="values").input("1, 2, 3").run()
+    assert not at.dataframe
+    assert any("hidden until you answer" in i.value for i in at.info)
