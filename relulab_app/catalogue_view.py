@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from relulab import figures, registry, urlstate
-from relulab_app import common, link
+from relulab_app import common, link, quiz_view
 
 
 def _param_sliders(act, columns, url: urlstate.Link) -> dict[str, float]:
@@ -39,7 +39,8 @@ def show(key: str, convention: str) -> None:
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
     )
-    st.caption(act.kink)  # the formulas are under "The definitions"
+    if not quiz_view.hides_any():  # the kink note answers "which has a corner at 0"
+        st.caption(act.kink)  # the formulas are under "The definitions"
     if act.param_grads:
         names = ", ".join(f"∂f/∂{name}" for name in act.param_grads)
         st.caption(

@@ -63,7 +63,7 @@ def seed(url: urlstate.Link) -> None:
     try:
         store = _store()
         if not store.exists(code):
-            s.ended = True
+            s.ended = True  # panel() says so, and clears any class question
             return
         s.code = code
         if token is not None and store.is_teacher(code, token):
@@ -155,6 +155,10 @@ def _ask() -> None:
         s.seen_seq = poll.seq
     except classroom.NoSuchClass:
         s.ended = True
+    except classroom.Full:
+        st.session_state["_class_error"] = (
+            f"This class has had its {classroom.MAX_QUESTIONS} questions; open a new one."
+        )
     except classroom.ClassroomError:
         st.session_state["_class_error"] = UNAVAILABLE
 
@@ -163,8 +167,15 @@ def _reveal_to_class() -> None:
     s = _state()
     try:
         _store().reveal(s.code, s.token)
+    except classroom.Closed:
+        st.session_state["_class_error"] = "There is no open question to reveal: ask one first."
+        return
+    except classroom.NoSuchClass:
+        s.ended = True
+        return
     except classroom.ClassroomError:
         st.session_state["_class_error"] = UNAVAILABLE
+        return
     quiz_view.reveal_class_question()
 
 
@@ -178,6 +189,7 @@ def _read(call):
         return call(_store())
     except classroom.NoSuchClass:
         _state().ended = True
+        quiz_view.stop_class_question()
         st.warning(ENDED, icon=":material/event_busy:")
     except classroom.ClassroomError:
         st.warning(UNAVAILABLE, icon=":material/cloud_off:")
@@ -240,6 +252,10 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         st.session_state["_class_sent"] = poll.seq
     except classroom.Closed:
         st.session_state["_class_error"] = "The teacher has revealed this one: answers are closed."
+    except classroom.BadAnswer:
+        st.session_state["_class_error"] = "That number is out of range: type one between ±1e9."
+    except classroom.NoSuchClass:
+        s.ended = True
     except classroom.ClassroomError:
         st.session_state["_class_error"] = UNAVAILABLE
 
@@ -300,6 +316,7 @@ def panel() -> None:
     error = st.session_state.get("_class_error")
     if s.ended:
         st.warning(ENDED, icon=":material/event_busy:")
+        quiz_view.stop_class_question()
         st.session_state[_STATE] = _Class()
         _sync_url()
         return

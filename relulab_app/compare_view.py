@@ -50,6 +50,8 @@ def show(convention: str) -> None:
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
     )
+    if quiz_view.hides_any():  # it says which activations have a corner at 0
+        return
     st.caption(
         "Smooth curves are sampled densely enough to look smooth even zoomed in; the "
         "ReLU family, ELU and SELU have their vertex at exactly 0, where a jump in f′ is "

@@ -23,7 +23,9 @@ CONVENTION_NAMES = {
     frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
     frameworks.JAX: "JAX",
 }
-NEUTRAL_CONVENTION_NAMES = {frameworks.LEFT: "x ≤ 0 side", frameworks.JAX: "x > 0 side"}
+# While a question asks for a framework's f′(0), the switch shows neither which side it
+# takes nor which is chosen: both options read the same and it is disabled.
+NEUTRAL_CONVENTION_NAMES = {frameworks.LEFT: "hidden", frameworks.JAX: "hidden"}
 
 
 def _seed_from_link(url: urlstate.Link) -> None:
@@ -71,6 +73,7 @@ def view_controls() -> tuple[str, str]:
         key="kink",
         horizontal=True,
         width="content",
+        disabled=neutral,
         help=None
         if neutral
         else "Where f′ jumps at 0 it has no single value there. The article, PyTorch and "

@@ -163,6 +163,12 @@ def hidden(name: str) -> bool:
     return q is not None and not _session().revealed and name in q.hides
 
 
+def hides_any() -> bool:
+    """Whether an open question hides anything (then explanatory notes stay away too)."""
+    q = current()
+    return q is not None and not _session().revealed and bool(q.hides)
+
+
 def compare_entries() -> list[tuple[object, dict[str, float], str]] | None:
     """For a question that draws its own curves: (record, parameters, label) each, the
     label a letter while the names are hidden; None otherwise."""

@@ -86,6 +86,9 @@ def code_tabs(view: str) -> None:
     only the open one, so the code highlighter (the page's costliest script after
     Plotly) loads when a student asks for code, not before the graphs are drawn."""
     st.header("The code")
+    if quiz_view.hides_any():  # the np.where demo and the sources answer questions
+        st.markdown(":material/visibility_off: Hidden until you answer the question above.")
+        return
     if view != "relu":
         keys = shown_keys(view)
         st.markdown(

@@ -15,6 +15,10 @@ from streamlit.errors import StreamlitAPIException
 from relulab import registry, urlstate
 from relulab_app import common, link
 
+# Never in a shared link: the teacher's token would make whoever scans it the teacher,
+# and a class is joined through its own join link (the Class menu).
+PRIVATE = ("teacher", "class")
+
 
 def view_url() -> str:
     """This view's address: the page's own address with the settings the page keeps in
@@ -22,7 +26,8 @@ def view_url() -> str:
     which the browser reported then, may lack them)."""
     parts = urlsplit(st.context.url or "http://localhost:8501/")
     query = urlencode(
-        [(k, v) for k in st.query_params for v in st.query_params.get_all(k)], safe=","
+        [(k, v) for k in st.query_params if k not in PRIVATE for v in st.query_params.get_all(k)],
+        safe=",",
     )
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 

@@ -161,3 +161,31 @@ def test_joining_by_code_from_the_menu(backend):
     student.text_input(key="class_code").input(code.lower())
     _click(student, "Join")
     assert not student.exception and student.query_params["class"] == code
+
+
+def test_the_share_link_never_carries_the_teachers_token(backend):
+    teacher, _code, token = _open_class()
+    teacher.session_state["share"] = True
+    teacher.run()
+    shared = " ".join(c.value for c in teacher.code)
+    assert token not in shared and "teacher=" not in shared and "class=" not in shared
+
+
+def test_a_class_closed_mid_question_leaves_the_students_page_usable(backend):
+    teacher, code, token = _open_class()
+    _click(teacher, "Ask the next question")
+    student = _page({"class": code})
+    assert _question(student) is not None
+    classroom.store_from_env().close(code, token)
+    student.run()
+    student.run()  # the next refresh
+    assert not student.exception
+    assert not student.session_state["_quiz_state"].in_class
+    assert "Hidden until you answer" not in "\n".join(m.value for m in student.markdown)
+
+
+def test_reveal_before_any_question_says_so(backend):
+    teacher, _, _ = _open_class()
+    _click(teacher, "Reveal to the class")
+    assert not teacher.exception
+    assert any("ask one first" in w.value for w in teacher.warning)

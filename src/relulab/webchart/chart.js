@@ -260,9 +260,15 @@ function create(root) {
     state.plots.push(plot);
     state.tips.push(tip);
     plot.addEventListener("mousemove", (e) => onMove(state, i, e));
-    plot.addEventListener("mouseleave", () => { tip.hidden = true; });
+    plot.addEventListener("mouseleave", () => {
+      tip.hidden = true;
+      state.markerHover = false; // a redraw under the cursor may never send plotly_unhover
+    });
   }
-  root.appendChild(pair);
+  state.message = document.createElement("div");
+  state.message.className = "rl-message";
+  state.message.hidden = true;
+  root.append(state.message, pair);
   let last = pair.clientWidth;
   state.observer = new ResizeObserver(() => {
     if (!pair.isConnected || !window.Plotly || !state.payload) return;
@@ -332,15 +338,22 @@ export default function (component) {
     states.set(parentElement, state);
   }
   state.payload = decode(data);
-  loadPlotly().then(() => draw(state)).catch((err) => {
-    state.pair.textContent = "The charts could not be drawn: " + err.message;
-  });
+  loadPlotly()
+    .then(() => {
+      state.message.hidden = true;
+      return draw(state);
+    })
+    .catch((err) => {
+      // Beside the plots, not over them: the next payload tries again and draws there.
+      state.message.textContent = "The charts could not be drawn: " + err.message;
+      state.message.hidden = false;
+    });
   return () => {
     // Called before every new payload too; only a removed element lets its plots go.
     setTimeout(() => {
-      if (!state.pair.isConnected && window.Plotly) {
+      if (!state.pair.isConnected) {
         state.observer.disconnect();
-        state.plots.forEach((gd) => window.Plotly.purge(gd));
+        if (window.Plotly) state.plots.forEach((gd) => window.Plotly.purge(gd));
         states.delete(parentElement);
       }
     }, 0);
