@@ -10,23 +10,39 @@ It does what the frontend does for a student who opens the page and moves a slid
   id, its value, its URL key and the fragment it lives in) as the frontend does;
 - on a slider move, sends the states of all widgets it knows, the new URL query string and,
   for a slider inside an ``@st.fragment``, that fragment's id, so the server reruns only
-  the fragment, exactly as a real browser's rerun does.
+  the fragment, exactly as a real browser's rerun does;
+- likewise for a typed text, a radio choice, an opened popover or expander, and a button
+  click (a trigger the frontend sends with one request only);
+- keeps the address bar as the server rewrites it (``page_info_changed``);
+- reruns each ``@st.fragment(run_every=...)`` on its timer (``auto_rerun``), as the
+  frontend's setInterval does, until the server stops it or a full run starts over.
 
-tests/test_load.py checks that one simulated move looks to the server the same as one
-real Chromium move (same BackMsg fields, same reply sequence, same kind of rerun).
+One request is in flight per session at a time: a click or a timer tick that comes while a
+run is going waits for it, and its latency counts from the moment it came. The browser
+would send it at once, but the server queues a fragment rerun behind the run in progress
+(it does not preempt it), so the server's work and the wait the student sees are the
+same; two requests that the server would have folded into one run become two runs here.
+
+tests/test_load.py checks that simulated requests look to the server the same as a real
+Chromium's (same BackMsg fields, same reply sequence, same kind of rerun): a slider move
+(with the lab closed and open), the teacher's opening of a class with the auto-rerun that
+follows, and a student's answer (a number, a choice) and Send.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
+from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
@@ -53,26 +69,41 @@ def js_number(v: float) -> str:
 @dataclass
 class Widget:
     id: str
-    kind: str
+    kind: str  # the element's type: "slider", "button", "text_input", "popover", ...
     url_key: str  # the query parameter it is bound to, or ""
     fragment_id: str  # the @st.fragment it was rendered in, or ""
     state: WidgetState | None  # None: the frontend sends nothing for it until used
+    label: str = ""
+    options: list[str] = field(default_factory=list)  # a radio's or select's choices
+    shown: bool | None = None  # a popover's or expander's open state as last drawn
 
 
 def _initial_state(kind: str, el) -> WidgetState | None:
     """The value the frontend registers for a widget when it first draws it."""
     s = WidgetState(id=el.id)
-    if kind == "slider":
+    if kind == "slider" and el.type == Slider.Type.SELECT_SLIDER:
+        # st.select_slider: the chosen options' texts, not their indices
+        if el.set_value and el.raw_value:
+            s.string_array_value.data.extend(el.raw_value)
+        else:
+            indices = el.value if el.set_value else el.default
+            s.string_array_value.data.extend(el.options[int(i)] for i in indices)
+    elif kind == "slider":
         s.double_array_value.data.extend(el.value if el.set_value else el.default)
     elif kind in ("selectbox", "radio"):
         if el.set_value and el.raw_value:
             s.string_value = el.raw_value
         elif el.default >= 0 and len(el.options) > el.default:
             s.string_value = el.options[el.default]
+        elif kind == "radio":
+            return s  # nothing chosen (index=None): Chromium sends the id with no value
         else:
             return None
     elif kind == "multiselect":
-        s.string_array_value.data.extend(el.options[i] for i in el.default)
+        if el.set_value:
+            s.string_array_value.data.extend(el.raw_values)
+        else:
+            s.string_array_value.data.extend(el.options[i] for i in el.default)
     elif kind == "checkbox":  # st.checkbox and st.toggle
         s.bool_value = el.value if el.set_value else el.default
     elif kind == "number_input":  # the x-range's typed ends
@@ -81,8 +112,12 @@ def _initial_state(kind: str, el) -> WidgetState | None:
             s.int_value = int(value)
         else:
             s.double_value = value
+    elif kind in ("text_input", "text_area") and (el.set_value or el.HasField("default")):
+        # The frontend registers a text field's value as soon as it is drawn ("" for
+        # st.text_input's default), not only once typed in.
+        s.string_value = el.value if el.set_value else el.default
     else:
-        return None  # text areas, buttons, expanders, tabs: nothing until used
+        return None  # buttons, expanders, tabs: nothing until used
     return s
 
 
@@ -97,6 +132,9 @@ class Run:
     assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
     received_bytes: int = 0
+    texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
+    auto: bool = False  # a fragment's timer asked for it, not the user
+    finished_at: float = 0.0  # time.perf_counter() when its script_finished arrived
 
     @property
     def ok(self) -> bool:
@@ -104,7 +142,7 @@ class Run:
 
 
 class SimSession:
-    """One student's browser tab, as the server sees it."""
+    """One student's (or the teacher's) browser tab, as the server sees it."""
 
     def __init__(self, base_url: str, query: str = "", timeout: float = 120.0) -> None:
         parts = urlsplit(base_url)
@@ -118,8 +156,18 @@ class SimSession:
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self.sent: list[BackMsg] = []
+        self.query_strings: list[str] = []  # each address the server wrote, in order
+        self.auto_runs: list[Run] = []  # the fragments' timed reruns, as they finished
+        self.failures: list[BaseException] = []  # a timed rerun that failed (timeout, ...)
+        self.last: Run | None = None  # the latest finished run, the user's or a timer's
         self._ws = None
         self._cache: dict[str, bytes] = {}  # message hash -> message, for ref_hash replies
+        self._lock = asyncio.Lock()  # one request in flight (see the module's docstring)
+        # fragment id -> (interval, next tick): the frontend's setInterval timers
+        self._timers: dict[str, tuple[float, float]] = {}
+        self._timers_changed = asyncio.Event()
+        self._clock: asyncio.Task | None = None
+        self._finished = asyncio.Event()  # set and replaced after every run
 
     async def __aenter__(self) -> SimSession:
         self._ws = await connect(
@@ -130,18 +178,36 @@ class SimSession:
             open_timeout=self.timeout,
             ping_interval=None,  # the browser's own heartbeats are HTTP, not ws pings
         )
+        self._clock = asyncio.create_task(self._tick())
         return self
 
     async def __aexit__(self, *exc) -> None:
+        self._clock.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._clock
         await self._ws.close()
 
+    @property
+    def intervals(self) -> dict[str, float]:
+        """The auto-rerun interval (s) of each fragment whose timer is running."""
+        return {fragment: interval for fragment, (interval, _) in self._timers.items()}
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The address bar's query parameters (the first value of each)."""
+        out: dict[str, str] = {}
+        for k, v in self.query:
+            out.setdefault(k, v)
+        return out
+
     # -- requests ------------------------------------------------------------------------
-    def back_msg(self, fragment_id: str = "") -> BackMsg:
+    def back_msg(self, fragment_id: str = "", *, auto: bool = False) -> BackMsg:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = urlencode(self.query, safe=",")
         cs.page_script_hash = self.page_script_hash
         cs.fragment_id = fragment_id
+        cs.is_auto_rerun = auto
         for w in self.widgets.values():
             if w.state is not None:
                 cs.widget_states.widgets.append(w.state)
@@ -168,14 +234,64 @@ class SimSession:
 
     async def move_slider(self, key: str, value: float | tuple[float, float]) -> Run:
         """Move the slider bound to URL key `key` (or with that widget key) to `value`."""
-        w = self._find(key)
-        values = list(value) if isinstance(value, tuple) else [value]
-        w.state = WidgetState(id=w.id)
-        w.state.double_array_value.data.extend(values)
-        if w.url_key:
-            self.query = [(k, v) for k, v in self.query if k != w.url_key]
-            self.query += [(w.url_key, js_number(v)) for v in values]
-        return await self._rerun(self.back_msg(w.fragment_id))
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self._find(key)
+            values = list(value) if isinstance(value, tuple) else [value]
+            w.state = WidgetState(id=w.id)
+            w.state.double_array_value.data.extend(values)
+            if w.url_key:
+                self.query = [(k, v) for k, v in self.query if k != w.url_key]
+                self.query += [(w.url_key, js_number(v)) for v in values]
+            return await self._request(self.back_msg(w.fragment_id), t0)
+
+    async def set_value(self, key: str, value: str | bool) -> Run:
+        """Type `value` into the text input with widget key `key` and commit it (Enter,
+        or leaving the field), pick the radio or select option labelled `value`, or tick
+        a checkbox: one rerun, as the frontend sends on each of those."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self._find(key)
+            w.state = WidgetState(id=w.id)
+            if w.kind in ("text_input", "text_area"):
+                w.state.string_value = str(value)
+            elif w.kind in ("radio", "selectbox"):
+                if value not in w.options:
+                    raise ValueError(f"{value!r} is not one of {key!r}'s options {w.options}")
+                w.state.string_value = str(value)  # the option's text, as the frontend sends
+            elif w.kind == "checkbox":
+                w.state.bool_value = bool(value)
+            else:
+                raise TypeError(f"set_value does not know a {w.kind} ({key!r})")
+            return await self._request(self.back_msg(w.fragment_id), t0)
+
+    async def open_block(self, key: str, is_open: bool = True) -> Run:
+        """Open (or close) the popover or expander with widget key `key`: its state is a
+        bool, and a stateful one (on_change set) reruns the page when it changes."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self._find(key)
+            if w.kind not in ("popover", "expandable"):
+                raise TypeError(f"{key!r} is a {w.kind}, not a popover or expander")
+            w.state = WidgetState(id=w.id, bool_value=is_open)
+            return await self._request(self.back_msg(w.fragment_id), t0)
+
+    async def click(self, label: str) -> Run:
+        """Click the button labelled `label`: its trigger goes with this request only
+        (the frontend drops it once sent), with every other widget's state."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self.button(label)
+            msg = self.back_msg(w.fragment_id)
+            msg.rerun_script.widget_states.widgets.append(WidgetState(id=w.id, trigger_value=True))
+            return await self._request(msg, t0)
+
+    def button(self, label: str) -> Widget:
+        found = [w for w in self.widgets.values() if w.kind == "button" and w.label == label]
+        if len(found) != 1:
+            have = sorted(w.label for w in self.widgets.values() if w.kind == "button")
+            raise KeyError(f"{len(found)} buttons labelled {label!r} on the page (have {have})")
+        return found[0]
 
     def _find(self, key: str) -> Widget:
         for w in self.widgets.values():
@@ -183,53 +299,166 @@ class SimSession:
                 return w
         raise KeyError(f"no widget {key!r} on the page (have {list(self.widgets)})")
 
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait, while the timers rerun the page, until `predicate()` holds after a run;
+        False if it does not within `timeout` seconds."""
+        deadline = time.perf_counter() + timeout
+        while not predicate():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._finished.wait(), left)
+        return True
+
+    # -- the fragments' timers -----------------------------------------------------------
+    async def _tick(self) -> None:
+        """The frontend's setInterval per auto-rerunning fragment: a rerun request for it
+        every `interval` seconds, at a fixed phase from when the server asked for it."""
+        while True:
+            self._timers_changed.clear()
+            if not self._timers:
+                await self._timers_changed.wait()
+                continue
+            fragment, (interval, due) = min(self._timers.items(), key=lambda kv: kv[1][1])
+            now = time.perf_counter()
+            if due > now:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._timers_changed.wait(), due - now)
+                continue
+            # Ticks missed while a run held the session come as one request: the
+            # server would have folded them into one run.
+            nxt = due + interval
+            while nxt <= now:
+                nxt += interval
+            self._timers[fragment] = (interval, nxt)
+            try:
+                async with self._lock:
+                    # A full run in the meantime may have dropped this fragment's timer:
+                    # the server would ignore the request for a fragment it no longer has.
+                    if fragment in self._timers:
+                        run = await self._request(self.back_msg(fragment, auto=True), due)
+                        run.auto = True
+                        self.auto_runs.append(run)
+            except Exception as e:  # a timeout, a dropped connection: the caller sees it
+                self.failures.append(e)
+                return
+
     # -- replies -------------------------------------------------------------------------
     async def _rerun(self, msg: BackMsg) -> Run:
+        async with self._lock:
+            return await self._request(msg, time.perf_counter())
+
+    async def _request(self, msg: BackMsg, t0: float) -> Run:
+        """Send `msg` (holding the lock) and read up to its run's script_finished; the
+        run's seconds count from `t0`, when the user (or the timer) asked."""
         # Replies still in flight from an earlier run (a trailing status message) are not
         # this run's: read them off first.
         while True:
             try:
-                await asyncio.wait_for(self._ws.recv(), 0.001)
+                data = await asyncio.wait_for(self._ws.recv(), 0.001)
             except TimeoutError:
                 break
+            self._handle(data, Run(seconds=0.0, status=-1), set())
         self.sent.append(msg)
-        t0 = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         run = Run(seconds=0.0, status=-1)
         seen: set[str] = set()
-        fragment = msg.rerun_script.fragment_id
+        fragments: list[str] = []
         async with asyncio.timeout(self.timeout):
             while True:
                 data = await self._ws.recv()
-                run.received_bytes += len(data)
-                fm = ForwardMsg()
-                fm.ParseFromString(data)
-                if fm.WhichOneof("type") == "ref_hash":
-                    fm.ParseFromString(self._cache[fm.ref_hash])
-                elif fm.hash:
-                    self._cache[fm.hash] = data
-                run.kinds.append(describe(fm))
+                fm = self._handle(data, run, seen)
                 kind = fm.WhichOneof("type")
                 if kind == "new_session":
-                    self.page_script_hash = fm.new_session.page_script_hash
-                elif kind == "delta":
-                    self._delta(fm.delta, seen, run)
-                elif kind == "script_finished":
-                    run.seconds = time.perf_counter() - t0
+                    seen.clear()  # the widgets the last run draws are the ones that stay
+                    fragments = list(fm.metadata.run.fragment_ids)
+                elif (
+                    kind == "script_finished"
+                    and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                ):
+                    # (A run that stopped early for st.rerun is followed by the rerun.)
+                    run.finished_at = time.perf_counter()
+                    run.seconds = run.finished_at - t0
                     run.status = fm.script_finished
                     break
         # As the frontend does at the end of a run: forget widgets the run did not draw
-        # (only those of the rerun fragment, for a fragment run).
+        # (only those of the rerun fragments, for a fragment run).
         if run.status in FINISHED_OK:
             self.widgets = {
                 i: w
                 for i, w in self.widgets.items()
-                if i in seen or (fragment and w.fragment_id != fragment)
+                if i in seen or (fragments and w.fragment_id not in fragments)
             }
+        self.last = run
+        self._finished.set()
+        self._finished = asyncio.Event()
         return run
 
+    def _handle(self, data: bytes, run: Run, seen: set[str]) -> ForwardMsg:
+        run.received_bytes += len(data)
+        fm = ForwardMsg()
+        fm.ParseFromString(data)
+        if fm.WhichOneof("type") == "ref_hash":
+            fm.ParseFromString(self._cache[fm.ref_hash])
+        elif fm.hash:
+            self._cache[fm.hash] = data
+        run.kinds.append(describe(fm))
+        kind = fm.WhichOneof("type")
+        if kind == "new_session":
+            self.page_script_hash = fm.new_session.page_script_hash
+            if not fm.metadata.run.fragment_ids:
+                # A full run: the frontend clears every timer; the run re-registers the
+                # fragments it draws, each with a fresh timer.
+                self._timers.clear()
+                self._timers_changed.set()
+        elif kind == "delta":
+            self._delta(fm.delta, seen, run)
+        elif kind == "page_info_changed":
+            # The script changed st.query_params: the frontend rewrites the address bar,
+            # and every later request carries it.
+            self.query_strings.append(fm.page_info_changed.query_string)
+            self.query = parse_qsl(fm.page_info_changed.query_string, keep_blank_values=True)
+        elif kind == "auto_rerun" and fm.auto_rerun.fragment_id:
+            fragment, interval = fm.auto_rerun.fragment_id, fm.auto_rerun.interval
+            # The frontend keeps a running timer whose interval is unchanged.
+            if self._timers.get(fragment, (None,))[0] != interval:
+                self._timers[fragment] = (interval, time.perf_counter() + interval)
+                self._timers_changed.set()
+        elif kind == "stop_auto_rerun":
+            for fragment in fm.stop_auto_rerun.fragment_ids:
+                self._timers.pop(fragment, None)
+            self._timers_changed.set()
+        return fm
+
     def _delta(self, delta, seen: set[str], run: Run) -> None:
-        if delta.WhichOneof("type") != "new_element":
+        kind = delta.WhichOneof("type")
+        if kind == "add_block":
+            # Popovers and expanders with on_change are widgets too (a bool state).
+            block = delta.add_block
+            sub = block.WhichOneof("type")
+            el = getattr(block, sub) if sub in ("popover", "expandable") else None
+            if el is not None and el.id:
+                seen.add(el.id)
+                known = self.widgets.get(el.id)
+                is_open = el.open if sub == "popover" else el.expanded
+                state = known.state if known else None
+                # Drawn for the first time, it sends nothing; drawn again open where it
+                # was closed (or closed where open), because the script set it, the
+                # frontend takes that as its state.
+                if known and known.shown is not None and known.shown != is_open:
+                    state = WidgetState(id=el.id, bool_value=is_open)
+                self.widgets[el.id] = Widget(
+                    id=el.id,
+                    kind=sub,
+                    url_key=getattr(el, "query_param_key", ""),
+                    fragment_id=delta.fragment_id,
+                    state=state,
+                    label=el.label,
+                    shown=is_open,
+                )
+            return
+        if kind != "new_element":
             return
         el_kind = delta.new_element.WhichOneof("type")
         el = getattr(delta.new_element, el_kind)
@@ -245,13 +474,15 @@ class SimSession:
             )
         elif el_kind == "exception":
             run.exceptions.append(f"{el.type}: {el.message}")
+        elif el_kind in ("markdown", "alert"):
+            run.texts.append(el.body)
         elif getattr(el, "id", "").startswith("$$ID-"):
             seen.add(el.id)
             known = self.widgets.get(el.id)
             fresh = _initial_state(el_kind, el)
             # A widget the frontend already holds keeps its value across runs, unless the
             # script set it (set_value): the frontend then takes the new value, as for the
-            # x-range boxes, which follow the slider on every run.
+            # x-range boxes, which follow the slider on every run, or a question's view.
             if known and not (getattr(el, "set_value", False) and fresh is not None):
                 fresh = known.state
             self.widgets[el.id] = Widget(
@@ -260,6 +491,8 @@ class SimSession:
                 url_key=getattr(el, "query_param_key", ""),
                 fragment_id=delta.fragment_id,
                 state=fresh,
+                label=getattr(el, "label", ""),
+                options=list(getattr(el, "options", [])),
             )
 
 
@@ -284,9 +517,13 @@ def rerun_fields(msg: BackMsg) -> dict:
         "page_script_hash": cs.page_script_hash,
         "fragment_id": cs.fragment_id,
         "is_auto_rerun": cs.is_auto_rerun,
-        "widgets": {
-            w.id: (w.WhichOneof("value"), str(getattr(w, w.WhichOneof("value"))))
-            for w in cs.widget_states.widgets
-        },
+        "widgets": {w.id: _value(w) for w in cs.widget_states.widgets},
         "context": {k: getattr(cs.context_info, k) for k in (*CONTEXT, "url")},
     }
+
+
+def _value(w: WidgetState) -> tuple[str | None, str]:
+    """A widget state's value as (kind, text); (None, "") for a state with no value,
+    which the frontend sends for a radio drawn with nothing chosen (index=None)."""
+    kind = w.WhichOneof("value")
+    return (kind, str(getattr(w, kind))) if kind else (None, "")

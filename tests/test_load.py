@@ -2,17 +2,30 @@
 
 - One simulated leak move looks to the server exactly like one real Chromium move: the
   same rerun request (query string, page, fragment, every widget's state, context) and
-  the same replies (the same elements, and a fragment rerun, not a full one).
-- A small class (5 students) gets every page and every move right: no errors.
+  the same replies (the same elements, and a fragment rerun, not a full one), with the
+  lab closed and open.
+- A teacher opening a class looks the same simulated as in Chromium: the popover opened,
+  the button clicked, the address bar rewritten, and the auto-rerun of the teacher's
+  panel that follows (the same request, the same replies).
+- A student answering a class question (a typed number or a radio choice, then Send)
+  sends the same requests simulated as in Chromium.
+- A small class (8 students) gets every page and every move right: no errors.
+- A small class poll (1 teacher, 5 students, 2 questions) runs without an error on both
+  stores, and the teacher's chart reaches all 5 answers to each question.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
 import sys
+import threading
 import time
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from serve import READY, serve
@@ -44,7 +57,7 @@ def test_a_small_class_gets_every_move_right(tmp_path):
     assert "Traceback" not in log.read_text(errors="replace")
 
 
-def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:
+def _browser_move(browser, url: str, query: str) -> tuple[BackMsg, list[str]]:
     frames: list[tuple[str, bytes]] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -54,7 +67,7 @@ def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:
         ws.on("framereceived", lambda d: frames.append(("received", d)))
 
     page.on("websocket", watch)
-    page.goto(f"{url}/?leak=0.2")
+    page.goto(f"{url}/?{query}")
     page.wait_for_selector(READY, timeout=60_000)
     page.wait_for_timeout(1000)  # the first run's trailing messages
     start = len(frames)
@@ -71,7 +84,7 @@ def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:
                 fm = ForwardMsg()
                 fm.ParseFromString(data)
                 replies.append(describe(fm))
-        if any(r.startswith("script_finished") for r in replies):
+        if _finished(replies):
             break
     sent = []
     for way, data in frames[start:]:
@@ -82,12 +95,35 @@ def _browser_move(browser, url: str) -> tuple[BackMsg, list[str]]:
                 sent.append(bm)
     context.close()
     assert len(sent) == 1, f"the browser sent {len(sent)} rerun requests for one move"
-    end = next(i for i, r in enumerate(replies) if r.startswith("script_finished"))
-    return sent[0], replies[: end + 1]
+    return sent[0], _until_finished(replies)
 
 
-async def _simulated_move(url: str) -> tuple[BackMsg, list[str]]:
-    async with SimSession(url, "leak=0.2") as s:
+EARLY = f"script_finished:{ForwardMsg.FINISHED_EARLY_FOR_RERUN}"
+
+
+def _finished(replies: list[str]) -> bool:
+    """Whether the replies hold the request's last run: its script_finished (a run that
+    stopped early for st.rerun is followed by the rerun)."""
+    return any(r.startswith("script_finished") and r != EARLY for r in replies)
+
+
+def _until_finished(replies: list[str]) -> list[str]:
+    end = next(i for i, r in enumerate(replies) if r.startswith("script_finished") and r != EARLY)
+    return replies[: end + 1]
+
+
+def _last_run(replies: list[str]) -> list[str]:
+    """The replies of the run that finished, without its transient elements. Both of
+    those depend on timing: what a run that stopped early for st.rerun sent (the server
+    drops its messages still queued when the rerun starts), and a spinner (sent only if
+    the work under it takes long enough, like the lab's training)."""
+    if EARLY in replies:
+        replies = replies[len(replies) - replies[::-1].index(EARLY) :]
+    return [r for r in replies if r != "delta:new_transient"]
+
+
+async def _simulated_move(url: str, query: str) -> tuple[BackMsg, list[str]]:
+    async with SimSession(url, query) as s:
         await s.open()
         run = await s.move_slider("leak", 0.21)
         assert run.ok
@@ -95,17 +131,27 @@ async def _simulated_move(url: str) -> tuple[BackMsg, list[str]]:
 
 
 @pytest.mark.browser
-def test_a_simulated_move_looks_like_a_real_browser_move(browser):
+# With the lab open the page has a select_slider (its state is the options' texts), and a
+# leak move reruns the whole page once (the lab follows the leak).
+@pytest.mark.parametrize(
+    ("query", "final"),
+    [
+        ("leak=0.2", ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY),
+        ("leak=0.2&lab=1", ForwardMsg.FINISHED_SUCCESSFULLY),
+    ],
+)
+def test_a_simulated_move_looks_like_a_real_browser_move(browser, query, final):
     with serve(ROOT / "app.py") as (url, _pid):
-        real_msg, real_replies = _browser_move(browser, url)
+        real_msg, real_replies = _browser_move(browser, url, query)
         # Playwright's sync API holds this thread's event loop: the simulation gets its own.
         with ThreadPoolExecutor(1) as pool:
-            sim_msg, sim_replies = pool.submit(asyncio.run, _simulated_move(url)).result()
+            sim_msg, sim_replies = pool.submit(asyncio.run, _simulated_move(url, query)).result()
     real, sim = rerun_fields(real_msg), rerun_fields(sim_msg)
     assert sim == real
     assert real["fragment_id"] and real["widgets"]  # a fragment rerun, with widget states
-    assert sim_replies == real_replies
-    assert real_replies[-1] == f"script_finished:{ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}"
+    assert _last_run(sim_replies) == _last_run(real_replies)
+    assert (EARLY in sim_replies) == (EARLY in real_replies)
+    assert real_replies[-1] == f"script_finished:{final}"
 
 
 async def _simulated_load_assets(url: str) -> list[str]:
@@ -138,3 +184,215 @@ def test_a_simulated_load_fetches_what_the_browser_fetches_for_the_charts(browse
             simulated = pool.submit(asyncio.run, _simulated_load_assets(url)).result()
     assert sorted(set(fetched)) == sorted(simulated)
     assert load.PLOTLY_JS in simulated
+
+
+# --- the class poll -----------------------------------------------------------------------
+
+
+class _Loop:
+    """An asyncio loop in a thread, for simulated sessions that live across the steps of
+    a Playwright test (whose sync API holds the test thread's own loop)."""
+
+    def __enter__(self) -> _Loop:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __call__(self, coro: Coroutine[Any, Any, Any], timeout: float = 120) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    @contextlib.contextmanager
+    def session(self, url: str, query: str = "") -> Iterator[SimSession]:
+        """A simulated session on this loop, closed (its timers stopped) on the way out."""
+        s = SimSession(url, query)
+        self(s.__aenter__())
+        try:
+            yield s
+        finally:
+            self(s.__aexit__(None, None, None))
+
+    def __exit__(self, *exc) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+def _record(page) -> list[tuple[str, bytes]]:
+    frames: list[tuple[str, bytes]] = []
+
+    def watch(ws):
+        ws.on("framesent", lambda d: frames.append(("sent", d)))
+        ws.on("framereceived", lambda d: frames.append(("received", d)))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def _reruns(frames: list[tuple[str, bytes]]) -> list[tuple[BackMsg, list[str]]]:
+    """Each rerun request the page sent, with the replies up to the next request."""
+    out: list[tuple[BackMsg, list[str]]] = []
+    for way, data in frames:
+        if way == "sent":
+            bm = BackMsg()
+            bm.ParseFromString(data)
+            if bm.WhichOneof("type") == "rerun_script":
+                out.append((bm, []))
+        elif out:
+            fm = ForwardMsg()
+            fm.ParseFromString(data)
+            out[-1][1].append(describe(fm))
+    return out
+
+
+def _anonymous(fields: dict, params: dict[str, str]) -> dict:
+    """Rerun fields with this session's own class code and teacher token taken out."""
+    qs = fields["query_string"]
+    for key in ("class", "teacher"):
+        if key in params:
+            qs = qs.replace(params[key], key.upper())
+    return {**fields, "query_string": qs}
+
+
+OPEN_CLASS = load.OPEN_CLASS
+
+
+@pytest.mark.browser
+def test_a_simulated_teacher_opening_a_class_looks_like_a_real_browser(browser):
+    # The teacher's three requests (open the Class popover, click "Open a class", then the
+    # first timed refresh of the panel, @st.fragment(run_every=2)) must reach the server
+    # as Chromium's do: the same fields, widget states, fragment and is_auto_rerun.
+    with serve(ROOT / "app.py") as (url, _pid):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        frames = _record(page)
+        page.goto(url)
+        page.wait_for_selector(READY, timeout=60_000)
+        page.wait_for_timeout(1000)  # the first run's trailing messages
+        page.get_by_role("button", name="Class", exact=True).click()
+        page.get_by_role("button", name=OPEN_CLASS).click()
+        page.wait_for_url(re.compile(r"teacher="), timeout=30_000)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+            runs = _reruns(frames)
+            auto = [i for i, (m, r) in enumerate(runs) if m.rerun_script.is_auto_rerun]
+            if auto and any(x.startswith("script_finished") for x in runs[auto[0]][1]):
+                break
+        real_params = dict(p.split("=", 1) for p in page.url.split("?", 1)[1].split("&"))
+        context.close()
+
+        async def simulated() -> tuple[list[BackMsg], list[str], dict[str, str]]:
+            async with SimSession(url) as s:
+                await s.open()
+                await s.open_block("class_menu")
+                await s.click(OPEN_CLASS)
+                assert await s.wait_for(lambda: bool(s.auto_runs), 10)
+                return list(s.sent), s.auto_runs[0].kinds, s.params
+
+        with _Loop() as call:
+            sim_sent, sim_auto_replies, sim_params = call(simulated())
+    first_auto = auto[0]
+    assert first_auto == 3  # page load, popover, click, then the refresh
+    real = [_anonymous(rerun_fields(m), real_params) for m, _ in runs[: first_auto + 1]]
+    sim = [_anonymous(rerun_fields(m), sim_params) for m in sim_sent[: first_auto + 1]]
+    assert sim == real
+    refresh = real[-1]
+    assert refresh["is_auto_rerun"] and refresh["fragment_id"]
+    assert refresh["query_string"] == "class=CLASS&teacher=TEACHER"
+    assert sim_auto_replies == _until_finished(runs[first_auto][1])
+    assert (
+        sim_auto_replies[-1] == f"script_finished:{ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}"
+    )
+
+
+@pytest.mark.browser
+def test_a_simulated_answer_looks_like_a_real_browser_answer(browser):
+    # A student answers: picks a choice (a rerun) or types a number (committed when the
+    # field loses focus to the Send button: a rerun), then Send (a rerun with the
+    # button's trigger). A person's click holds the button down ~0.1 s, so the commit and
+    # the click go as two requests (Playwright's instant click would send one). The
+    # teacher (simulated) asks until both kinds have come up.
+    kinds: set[str] = set()
+    with serve(ROOT / "app.py") as (url, _pid), _Loop() as call, call.session(url) as teacher:
+        call(teacher.open())
+        call(teacher.open_block("class_menu"))
+        call(teacher.click(OPEN_CLASS))
+        code = teacher.params["class"]
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            with call.session(url, f"class={code}") as student:
+                call(student.open())
+                page = context.new_page()
+                frames = _record(page)
+                page.goto(f"{url}/?class={code}")
+                page.wait_for_selector(READY, timeout=60_000)
+                for seq in range(1, 9):
+                    call(teacher.click(load.ASK))
+                    kind = _answer_both(call, page, frames, student, seq, kinds)
+                    kinds.add(kind)
+                    if kinds == {"number", "choice"}:
+                        break
+        finally:
+            context.close()
+    assert kinds == {"number", "choice"}
+
+
+def _answer_both(call, page, frames, student: SimSession, seq: int, done: set[str]) -> str:
+    """Question `seq` reaches both students (their panel's next refresh); unless its kind
+    is in `done`, both answer it the same way and send the same requests."""
+    page.get_by_text(f"question {seq}:", exact=False).first.wait_for(timeout=20_000)
+    page.wait_for_selector(READY, timeout=20_000)
+    assert call(student.wait_for(lambda: load.answer_box(student, seq - 1) is not None, 20))
+    _, box = load.answer_box(student, seq - 1)
+    kind = "choice" if box.kind == "radio" else "number"
+    if kind in done:
+        return kind
+    start = len(frames)
+    if kind == "number":
+        field = page.locator('input[aria-label="Your answer"]')
+        field.click()
+        field.press_sequentially("0.5", delay=50)
+        value = "0.5"
+    else:
+        group = page.locator('[data-testid="stRadioGroup"][aria-label="Your answer"]')
+        group.locator('[data-testid="stRadioOption"]').first.click(delay=120)
+        value = box.options[0]  # the option's text as sent (the page renders <= as ≤)
+        page.wait_for_timeout(500)
+    page.get_by_role("button", name=load.SEND).click(delay=120)
+    page.get_by_text("Sent.", exact=False).first.wait_for(timeout=20_000)
+    real = [rerun_fields(m) for m, _ in _reruns(frames[start:]) if not m.rerun_script.is_auto_rerun]
+    call(student.set_value(box.id.rsplit("-", 1)[1], value))
+    sent = call(student.click(load.SEND))
+    mine = [rerun_fields(m) for m in student.sent if not m.rerun_script.is_auto_rerun]
+    assert mine[-2:] == real, kind
+    assert real[0]["fragment_id"] and not real[1]["is_auto_rerun"]  # the panel's reruns
+    assert any(t.startswith("Sent.") for t in sent.texts)
+    return kind
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_a_small_class_poll_runs_without_an_error(backend, request, monkeypatch, tmp_path):
+    # A cold server, 5 students arriving within 1 s, 2 questions: every page, answer and
+    # refresh right, and the teacher's chart shows all 5 answers to each question.
+    if backend == "redis":
+        import redis
+
+        redis_url = request.getfixturevalue("redis_server")
+        redis.Redis.from_url(redis_url).flushdb()
+        monkeypatch.setenv("RELULAB_REDIS_URL", redis_url)
+    else:
+        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    log = tmp_path / "server.log"
+    plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 8.0])
+    with serve(ROOT / "app.py", log=log) as (url, pid), ThreadPoolExecutor(1) as pool:
+        # (in a thread: Playwright's sync API may hold this thread's event loop)
+        res = pool.submit(load.run_class, backend, url, pid, plan).result()
+    assert res.established == 5 and res.n_errors == 0, res.errors
+    assert res.answers == 10 and len(res.sends) == 10
+    assert {(q, n) for q, n, _ in res.tallies} >= {(1, 5), (2, 5)}
+    assert res.tallies[-1] == (2, 5, 5)
+    assert set(res.lags) == {1, 2}
+    assert res.refresh == 2.0  # the teacher's panel timer, learned from the server
+    # the refreshes ran: 5 students and the teacher for ~10 s each, one every 2 s
+    assert len(res.reruns) > 20 + 6 * 4
+    assert "Traceback" not in log.read_text(errors="replace")
