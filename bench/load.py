@@ -28,8 +28,8 @@ and Redis: a throwaway redis-server on loopback), each against a fresh app serve
 teacher opens a class and asks question 1; the students join with the class link over
 --ramp seconds and answer it (1-4 s to think, then the answer and Send: two reruns, as
 a browser sends them); the teacher asks the next questions at fixed times (--class-gap
-apart) and everyone answers each. Both panels refresh every 2 s on the fragment's timer,
-as the browser's does, for the whole lesson. It prints the Send latency, the latency of
+apart) and everyone answers each. The panels refresh on the fragment's timer (students
+every 2 s, the teacher's chart every 1 s), as the browser's does, for the whole lesson. It prints the Send latency, the latency of
 every rerun (answers, Sends, refreshes, questions arriving, the teacher's asks; a timed
 refresh counted from its tick), and the teacher's lag: from the last "Sent." of a
 question to the first chart of the teacher's that counts every answer. An error is as
@@ -320,8 +320,9 @@ def search(args) -> None:
 # every REFRESH seconds (@st.fragment(run_every=...)); the simulated sessions rerun them
 # on that timer as the browser does, so an idle class loads the server as a real one.
 
-# The panels' auto-rerun interval (relulab_app/classroom_view.REFRESH), for the waits
-# here; the teacher learns the real one from the server (ClassResult.refresh).
+# The students' panels' auto-rerun interval (relulab_app/classroom_view.REFRESH; the
+# teacher's chart refreshes every TEACHER_REFRESH, 1 s), for the waits here; the sessions
+# learn the real intervals from the server's auto_rerun messages.
 REFRESH = 2.0
 CLASS_TARGETS = {"errors": 0, "p95 ratio": 3.0, "teacher lag s": 2.0}
 OPEN_CLASS = "Open a class (for the teacher)"
@@ -637,7 +638,8 @@ def class_scenario(args, plain_p95: float) -> tuple[bool, list[dict]]:
     print(
         f"class: 1 teacher, {args.students} students arriving over {args.ramp:g} s, "
         f"questions asked at {', '.join(f'{a:g}' for a in ask_at)} s, "
-        f"{THINK[0]:g}-{THINK[1]:g} s to answer; panels refresh every {REFRESH:g} s",
+        f"{THINK[0]:g}-{THINK[1]:g} s to answer; students' panels refresh every "
+        f"{REFRESH:g} s, the teacher's chart every 1 s",
         flush=True,
     )
     ok, out = True, []
