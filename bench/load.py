@@ -29,9 +29,10 @@ teacher opens a class and asks question 1; the students join with the class link
 --ramp seconds and answer it (1-4 s to think, then the answer and Send: two reruns, as
 a browser sends them); the teacher asks the next questions at fixed times (--class-gap
 apart) and everyone answers each. The panels refresh on the fragment's timer (students
-every 2 s, the teacher's chart every 1 s), as the browser's does, for the whole lesson. It prints the Send latency, the latency of
-every rerun (answers, Sends, refreshes, questions arriving, the teacher's asks; a timed
-refresh counted from its tick), and the teacher's lag: from the last "Sent." of a
+every 2 s, the teacher's chart every 1 s), as the browser's does, for the whole lesson.
+It prints the Send latency, the latency of every rerun (answers, Sends, refreshes,
+questions arriving, the teacher's asks; a timed refresh counted from its tick), and the
+teacher's lag: from the last "Sent." of a
 question to the first chart of the teacher's that counts every answer. An error is as
 above, or a Send without "Sent.", a question that never reaches a student, or a teacher
 chart that never catches up. Targets: 0 errors, rerun p95 <= 3x the plain scenario's
