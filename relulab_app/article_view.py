@@ -50,8 +50,22 @@ def show(convention: str) -> float:
     )
     common.copy_as_code("leaky_relu", {"leak": leak})
 
-    # Heading, text, the note on hidden points and both tables as one element: one
+    # Heading, text, the note on hidden points and the tables as one element: one
     # message per move, not seven.
+    st.markdown(_examples_markdown(leak, x_range, outside, convention))
+    own_values.box(leak, convention, values, error, len(own))
+    return leak
+
+
+def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:
+    """The examples section: the article's result, then the same input at the slider's
+    leak, as separate narrow tables (side by side they ran off a phone's screen); or a
+    placeholder while a quiz question hides the tables."""
+    if quiz_view.hidden("tables"):
+        return (
+            "## The article's examples\n\n:material/visibility_off: Hidden until you "
+            "answer the question above."
+        )
     hidden = ""
     if len(outside):
         hidden = (
@@ -59,15 +73,6 @@ def show(convention: str) -> float:
             f"{', '.join(f'{v:g}' for v in outside)}, outside the x-range "
             f"{x_range[0]:g} to {x_range[1]:g}. Widen the x-range to see them."
         )
-    if quiz_view.hidden("tables"):
-        st.markdown(
-            "## The article's examples\n\n:material/visibility_off: Hidden until you "
-            "answer the question above."
-        )
-        own_values.box(leak, convention, values, error, len(own))
-        return leak
-    # The article's result and the slider's leak as separate narrow tables, one under
-    # the other: side by side in one table they ran off a phone's screen.
     tables = "\n\n".join(
         f"**{ex.title}**\n\n"
         + "\n\n".join(
@@ -76,9 +81,7 @@ def show(convention: str) -> float:
         )
         for ex in examples.EXAMPLES
     )
-    st.markdown(
+    return (
         f"## The article's examples\n\nEach example shows the article's result, then the "
         f"same input at the slider's leak ({leak:g}).{hidden}\n\n{tables}"
     )
-    own_values.box(leak, convention, values, error, len(own))
-    return leak

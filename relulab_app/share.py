@@ -24,18 +24,22 @@ def view_url() -> str:
     """This view's address: the page's own address with the settings the page keeps in
     the address bar now (they change after the browser connected, so st.context.url,
     which the browser reported then, may lack them)."""
-    parts = urlsplit(st.context.url or "http://localhost:8501/")
     query = urlencode(
         [(k, v) for k in st.query_params if k not in PRIVATE for v in st.query_params.get_all(k)],
         safe=",",
     )
+    return _page_url(query)
+
+
+def _page_url(query: str) -> str:
+    """The page's own address (as the browser reported it) with ``query``."""
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
 def join_url(code: str) -> str:
     """The students' link to a class: this page's address with ``?class=CODE`` only."""
-    parts = urlsplit(st.context.url or "http://localhost:8501/")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", f"class={code}", ""))
+    return _page_url(f"class={code}")
 
 
 def qr_png(text: str, scale: int) -> bytes:
