@@ -27,6 +27,9 @@ from relulab_app import (
 # leaves the garbage collector's view, so a full collection no longer pauses every
 # session for ~100 ms mid-lesson (bench/load.py: rerun p95 under a class 81 -> 58 ms).
 serving.freeze_startup_heap()
+# Likewise once: the server's sockets send each small websocket message at once instead
+# of waiting up to 40 ms for the browser's ACK (relulab/serving.py says why).
+serving.disable_nagle()
 
 st.set_page_config(page_title="ReLU Lab — ReLU and Leaky ReLU", page_icon="📈", layout="wide")
 
