@@ -527,3 +527,28 @@ def test_the_class_tally_figure_passes_plotlys_validation(kind):
     )
     for revealed in (False, True):
         _validated_equals_built(figures.tally_figure(q, tally, revealed))
+
+
+def test_catalogue_samples_are_shared_only_as_read_only_and_equal_fresh_ones():
+    # Registry records' samples are kept between calls (a class draws the same curves
+    # within seconds); an equal record that is not the registry's is sampled afresh.
+    import dataclasses
+
+    from relulab.figures import catalogue
+
+    gelu = registry.REGISTRY["gelu"]
+    copy = dataclasses.replace(gelu)
+    kept = catalogue._shared_x([(gelu, {})], (-3.0, 2.0), 700.0, 470.0)
+    again = catalogue._shared_x([(gelu, {})], (-3.0, 2.0), 700.0, 470.0)
+    fresh = catalogue._shared_x([(copy, {})], (-3.0, 2.0), 700.0, 470.0)
+    assert again is kept and fresh is not kept and fresh.flags.writeable
+    assert not kept.flags.writeable
+    np.testing.assert_array_equal(kept, fresh)
+    other = catalogue._shared_x([(gelu, {})], (-3.0, 2.5), 700.0, 470.0)
+    assert other is not kept and other[-1] == 2.5
+    # What the figures send is theirs: changing it leaves the kept samples as they were.
+    f, _ = figures.catalogue_figures([(gelu, {})], (-3.0, 2.0))
+    figures.spec(f)["data"][0]["x"][:] = 0
+    np.testing.assert_array_equal(
+        catalogue._shared_x([(gelu, {})], (-3.0, 2.0), 700.0, 470.0), fresh
+    )
