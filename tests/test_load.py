@@ -383,7 +383,10 @@ def test_a_small_class_poll_runs_without_an_error(backend, request, monkeypatch,
     else:
         monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
     log = tmp_path / "server.log"
-    plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 8.0])
+    # 12 s apart, as in bench/load.py: a student who joins before the first question
+    # may get it up to two refreshes later (4 s), then takes up to 4 s to answer, and
+    # the teacher's chart must show that answer before the next question clears it.
+    plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 12.0])
     with serve(ROOT / "app.py", log=log) as (url, pid), ThreadPoolExecutor(1) as pool:
         # (in a thread: Playwright's sync API may hold this thread's event loop)
         res = pool.submit(load.run_class, backend, url, pid, plan).result()
