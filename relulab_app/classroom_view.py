@@ -249,6 +249,7 @@ def _teacher_panel() -> None:
 
 def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
     s = _state()
+    st.session_state.pop("_class_error", None)  # this Send's own message replaces it
     raw = st.session_state.get(f"class_in_{poll.seq}")
     if raw is None:
         return
@@ -268,7 +269,16 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         _store().answer(s.code, s.session, poll.question_id, value)
         st.session_state["_class_sent"] = poll.seq
     except classroom.Closed:
-        st.session_state["_class_error"] = "The teacher has revealed this one: answers are closed."
+        # Revealed, or (on a page that takes news a refresh later) already replaced.
+        try:
+            now = _store().current(s.code)
+        except classroom.ClassroomError:
+            now = None
+        st.session_state["_class_error"] = (
+            "The teacher has moved on to the next question: it appears now."
+            if now is not None and now.seq != poll.seq
+            else "The teacher has revealed this one: answers are closed."
+        )
     except classroom.BadAnswer:
         st.session_state["_class_error"] = "That number is out of range: type one between ±1e9."
     except classroom.NoSuchClass:
@@ -323,7 +333,9 @@ def _student_live() -> None:
             horizontal=all(len(c) <= 30 for c in q.choices),
         )
     box.button("Send", on_click=_answer, args=(q, poll), type="primary", disabled=poll.revealed)
-    error = st.session_state.pop("_class_error", None)
+    # Kept (not popped) until the next Send: another rerun may follow this one (a new
+    # question's, the lab's), and the message must survive it.
+    error = st.session_state.get("_class_error")
     if error:
         box.warning(error, icon=":material/edit:")
     elif st.session_state.get("_class_sent") == poll.seq and not poll.revealed:
