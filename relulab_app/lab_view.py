@@ -9,6 +9,7 @@ share the run they showed."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import figures, lab, urlstate
 from relulab_app import common, quiz_view
@@ -145,8 +146,18 @@ def follow(page_leak: float | None) -> None:
     retrains with the leak the page shows."""
     before = st.session_state.get("_page_leak")
     st.session_state["_page_leak"] = page_leak
-    if st.session_state.get("lab") and before != page_leak:
+    if st.session_state.get("lab") and before != page_leak and _fragment_run():
         st.rerun(scope="app")
+
+
+def _fragment_run() -> bool:
+    """Whether this run is a fragment's alone (a slider move in the explorer). In a run of
+    the whole page the lab's fragment runs after the explorer anyway and reads the new
+    leak, so a second run of the page would only cost: each student's page did one
+    when a class question posed the lab, on top of the one that posed it."""
+    ctx = get_script_run_ctx()
+    # (Streamlit's run context; if a later Streamlit drops the field, rerun as before.)
+    return ctx is None or bool(getattr(ctx, "fragment_ids_this_run", True))
 
 
 @st.fragment
