@@ -21,6 +21,7 @@ from relulab import classroom, figures, parse, quiz, urlstate
 from relulab_app import common, quiz_view, share
 
 _STATE = "_class_state"
+_SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
 # Seconds between refreshes. The teacher's chart must show an answer within 2 s of it
 # arriving, and a refresh also takes its run time and its wait behind a class's reruns,
 # so it refreshes every second (one session); the students' question every 2 s.
@@ -249,7 +250,13 @@ def _teacher_panel() -> None:
 
 def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
     s = _state()
-    st.session_state.pop("_class_error", None)  # this Send's own message replaces it
+    st.session_state.pop(_SENT_NOTE, None)  # this Send's own message replaces it
+
+    def note(text: str, seq: int = poll.seq) -> None:
+        # Shown with question `seq` until the next Send: kept in the session, not shown
+        # once, because a run that shows it may be replaced by a rerun (a new question's).
+        st.session_state[_SENT_NOTE] = (seq, text)
+
     raw = st.session_state.get(f"class_in_{poll.seq}")
     if raw is None:
         return
@@ -259,32 +266,33 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         try:
             values = parse.parse_values(str(raw))
         except parse.ParseError as err:
-            st.session_state["_class_error"] = f"Could not read that: {err}"
+            note(f"Could not read that: {err}")
             return
         if values.size != 1 or not math.isfinite(float(values[0])):
-            st.session_state["_class_error"] = "Type one finite number, e.g. 0.5."
+            note("Type one finite number, e.g. 0.5.")
             return
         value = float(values[0])
     try:
         _store().answer(s.code, s.session, poll.question_id, value)
         st.session_state["_class_sent"] = poll.seq
     except classroom.Closed:
-        # Revealed, or (on a page that takes news a refresh later) already replaced.
+        # Revealed, or replaced by a question this page has not taken yet (half the
+        # class takes news a refresh later): then it takes it now.
         try:
             now = _store().current(s.code)
         except classroom.ClassroomError:
             now = None
-        st.session_state["_class_error"] = (
-            "The teacher has moved on to the next question: it appears now."
-            if now is not None and now.seq != poll.seq
-            else "The teacher has revealed this one: answers are closed."
-        )
+        if now is not None and now.seq != poll.seq:
+            s.deferred = (now.seq, now.revealed)
+            note("The teacher has moved on to the next question: here it is.", now.seq)
+        else:
+            note("The teacher has revealed this one: answers are closed.")
     except classroom.BadAnswer:
-        st.session_state["_class_error"] = "That number is out of range: type one between ±1e9."
+        note("That number is out of range: type one between ±1e9.")
     except classroom.NoSuchClass:
         s.ended = True
     except classroom.ClassroomError:
-        st.session_state["_class_error"] = UNAVAILABLE
+        note(UNAVAILABLE)
 
 
 @st.fragment(run_every=REFRESH)
@@ -333,11 +341,10 @@ def _student_live() -> None:
             horizontal=all(len(c) <= 30 for c in q.choices),
         )
     box.button("Send", on_click=_answer, args=(q, poll), type="primary", disabled=poll.revealed)
-    # Kept (not popped) until the next Send: another rerun may follow this one (a new
-    # question's, the lab's), and the message must survive it.
-    error = st.session_state.get("_class_error")
-    if error:
-        box.warning(error, icon=":material/edit:")
+    error = st.session_state.pop("_class_error", None)
+    seq, sent_note = st.session_state.get(_SENT_NOTE, (None, None))
+    if error or seq == poll.seq:
+        box.warning(error or sent_note, icon=":material/edit:")
     elif st.session_state.get("_class_sent") == poll.seq and not poll.revealed:
         box.success("Sent. You can change it until the teacher reveals the answer.")
     if poll.revealed:

@@ -194,10 +194,11 @@ def test_reveal_before_any_question_says_so(backend):
 def test_a_send_on_a_question_the_teacher_replaced_says_so(backend):
     # A page may still show the old question for a refresh (half the class takes a new
     # one a refresh later): its Send is refused, and the page says why and moves on.
+    # (AppTest runs the whole page, which never defers; here the Send simply comes
+    # before the page's next run.) The first question is the lab's, so the page that
+    # takes the next one also changes the lab's leak.
     teacher, code, _token = _open_class()
     _click(teacher, "Ask the next question")
-    # The lab's question: posing it opens the lab, whose run adds a rerun after the one
-    # that shows the message (a popped message was lost there).
     while _question(teacher).kind != "dead_units":
         _click(teacher, "Ask the next question")
     student = _page({"class": code})
@@ -212,3 +213,26 @@ def test_a_send_on_a_question_the_teacher_replaced_says_so(backend):
     assert not student.exception
     assert "moved on to the next question" in " ".join(w.value for w in student.warning)
     assert _question(student) == _question(teacher) != first
+
+
+def test_a_sends_message_stays_with_its_question(backend):
+    # "Answers are closed" belongs to the revealed question: the next one starts clean.
+    teacher, code, _token = _open_class()
+    _click(teacher, "Ask the next question")
+    student = _page({"class": code})
+    q = _question(student)
+    seq = student.session_state["_class_state"].seen_seq
+    _click(teacher, "Reveal to the class")
+    if q.answer_type == quiz.NUMBER:
+        student.text_input(key=f"class_in_{seq}").input("0.5")
+    else:
+        student.radio(key=f"class_in_{seq}").set_value(q.choices[0])
+    # (The page has not run since the reveal, so its box still takes a Send.)
+    _click(student, "Send")
+    assert "answers are closed" in " ".join(w.value for w in student.warning)
+    student.run()
+    assert "answers are closed" in " ".join(w.value for w in student.warning)  # kept
+    _click(teacher, "Ask the next question")
+    student.run()
+    assert not student.exception and _question(student) == _question(teacher) != q
+    assert not [w for w in student.warning if "answers are closed" in w.value]
