@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_startup_heap_is_frozen_once():
     # In a fresh interpreter: freezing is process-wide, so not in the test process.
@@ -19,6 +21,7 @@ def test_startup_heap_is_frozen_once():
     assert out.stdout.split() == ["True", "True", "True", "False", "True"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
 def test_nagle_is_turned_off_on_the_server_sockets_once():
     # A listening socket made as Streamlit 1.67 makes its own (protocol number 0, so
     # asyncio leaves Nagle on), one connection accepted before the call and one after.
