@@ -133,7 +133,7 @@ def _sample(entries, x_range, width_px: float, height_px: float) -> np.ndarray:
 
 @lru_cache(maxsize=128)
 def _sample_registered(key: tuple, x_range: tuple[float, float], w: float, h: float):
-    entries = [(registry.REGISTRY[k], dict(p)) for k, p in key]
+    entries = [(registry.REGISTRY[k], dict(p)) for k, _, p in key]
     x = _sample(entries, x_range, w, h)
     x.flags.writeable = False  # shared by every caller: nobody may change it
     return x
@@ -143,9 +143,11 @@ def _shared_x(entries, x_range, width_px: float, height_px: float) -> np.ndarray
     """The x samples of ``entries``. Sampling is most of a catalogue chart's cost (a few
     ms), and a class's students all draw the same question's curves within seconds, so
     for the registry's own records the samples are kept (pure: same arguments, same
-    samples); any other record is sampled afresh."""
+    samples); any other record is sampled afresh. Callers only read the result: the
+    kept arrays are read-only."""
     if all(registry.REGISTRY.get(getattr(a, "key", None)) is a for a, _ in entries):
-        key = tuple((a.key, tuple(sorted(p.items()))) for a, p in entries)
+        # id(): a record put in the registry's place (a test's) is not the kept one's.
+        key = tuple((a.key, id(a), tuple(sorted(p.items()))) for a, p in entries)
         lo, hi = (float(v) for v in x_range)
         return _sample_registered(key, (lo, hi), float(width_px), float(height_px))
     return _sample(entries, x_range, width_px, height_px)
