@@ -141,9 +141,9 @@ def _train_pair(setting: lab.Setting) -> dict:
 
 def follow(page_leak: float | None) -> None:
     """Called by the explorer after it drew its view: the view's leak (None: it has
-    none). The lab is its own fragment, so a leak move does not rerun it: while the lab
-    is open and trained with another leak, the whole page reruns (once), so the lab
-    retrains with the leak the page shows."""
+    none). The lab is its own fragment, so a leak move (the explorer's fragment alone)
+    does not rerun it: while the lab is open and trained with another leak, the whole
+    page then reruns (once), so the lab retrains with the leak the page shows."""
     before = st.session_state.get("_page_leak")
     st.session_state["_page_leak"] = page_leak
     if st.session_state.get("lab") and before != page_leak and _fragment_run():
@@ -153,10 +153,11 @@ def follow(page_leak: float | None) -> None:
 def _fragment_run() -> bool:
     """Whether this run is a fragment's alone (a slider move in the explorer). In a run of
     the whole page the lab's fragment runs after the explorer anyway and reads the new
-    leak, so a second run of the page would only cost: each student's page did one
-    when a class question posed the lab, on top of the one that posed it."""
+    leak, so a second run of the page would only cost time (for every student of a
+    class at once, when a class question changes the leak with the lab open)."""
     ctx = get_script_run_ctx()
-    # (Streamlit's run context; if a later Streamlit drops the field, rerun as before.)
+    # Streamlit's run context lists the fragments a fragment run runs (None for the
+    # whole page). Without the field, assume a fragment run: an extra run is safe.
     return ctx is None or bool(getattr(ctx, "fragment_ids_this_run", True))
 
 

@@ -119,7 +119,7 @@ def test_the_teachers_projected_view_follows_the_answers(browser, server):
             )
         student.get_by_role("button", name="Send").click()
         student.get_by_text("Sent.").wait_for(timeout=20_000)
-        # The teacher's chart refreshes every 2 s: it shows the answer without a click.
+        # The teacher's chart refreshes every second: it shows the answer without a click.
         teacher.get_by_text("1 of 1 answered").wait_for(timeout=10_000)
         SHOTS = ROOT / "screenshots"
         SHOTS.mkdir(exist_ok=True)
