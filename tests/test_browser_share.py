@@ -121,6 +121,15 @@ def test_the_teachers_projected_view_follows_the_answers(browser, server):
         student.get_by_text("Sent.").wait_for(timeout=20_000)
         # The teacher's chart refreshes every second: it shows the answer without a click.
         teacher.get_by_text("1 of 1 answered").wait_for(timeout=10_000)
+        # Readable projected: tick labels and the axis title at >= 14 px, in the page's
+        # full text colour (the chart theme's own grey is about 3.7:1 on white).
+        texts = teacher.evaluate(
+            """() => { const c = document.querySelector('[data-testid=stPlotlyChart]');
+              return [...c.querySelectorAll('.xtick text, .ytick text, .g-ytitle text')]
+                .map(e => [getComputedStyle(e).fill, parseFloat(getComputedStyle(e).fontSize),
+                           getComputedStyle(c).color]); }"""
+        )
+        assert texts and all(fill == color and size >= 14 for fill, size, color in texts), texts
         SHOTS = ROOT / "screenshots"
         SHOTS.mkdir(exist_ok=True)
         teacher.screenshot(path=str(SHOTS / "class-teacher.png"), full_page=False)

@@ -54,9 +54,13 @@ def tally_figure(q: Question, tally: Tally, revealed: bool, font: int = FONT_SIZ
                 "text": f"{tally.n_answers} of {tally.n_students} answered"
                 + (f"; {tally.n_correct} right" if revealed else ""),
                 "x": 0,
+                "font": {"size": font + 2},
             },
+            # Explicit sizes: the theme's 12.8 px ticks are too small to read projected.
+            "xaxis": {"tickfont": {"size": font}},
             "yaxis": {
-                "title": {"text": "answers"},
+                "title": {"text": "answers", "font": {"size": font}},
+                "tickfont": {"size": font},
                 "rangemode": "tozero",
                 "dtick": max(1, math.ceil(max(counts or [1]) / 6)),
             },
