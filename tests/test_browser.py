@@ -412,6 +412,14 @@ def test_lab_charts_have_no_overlapping_text_on_a_phone(open_page, scheme):
             if a["kind"] in ("tick", "title"):  # axis text belongs outside every plot
                 for plot in g["plots"]:
                     assert not _overlap(a["box"], plot), (a, "over a plot", plot)
+    # Axis text and subplot titles in the page's full text colour (the chart theme's own
+    # grey is about 3.7:1 on white), on every subplot.
+    fills = p.page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].flatMap(c =>
+          [...c.querySelectorAll('g[class$="tick"] text, .annotation-text, g.g-ytitle text')]
+            .map(e => [e.textContent, getComputedStyle(e).fill, getComputedStyle(c).color]))"""
+    )
+    assert len(fills) > 10 and all(fill == color for _, fill, color in fills), fills
     p.shot(f"lab-phone-{scheme}")
     _no_streamlit_errors(p)
 
