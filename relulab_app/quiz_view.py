@@ -16,6 +16,7 @@ import streamlit as st
 from relulab import quiz, registry, urlstate
 
 _STATE = "_quiz_state"
+_LAB_OPENED = "_quiz_opened_lab"  # the lab is open because a question opened it
 CHART = {"function": 0, "derivative": 1}
 
 
@@ -56,10 +57,16 @@ def _pose(q: quiz.Question) -> None:
         st.session_state["x_range"] = tuple(float(v) for v in show["x_range"])
     if "show" in show:
         st.session_state["show"] = list(show["show"])
-    if show.get("lab"):
-        from relulab_app import lab_view  # here: lab_view asks this module what is hidden
+    from relulab_app import lab_view  # here: lab_view asks this module what is hidden
 
+    if show.get("lab"):
         lab_view.open_with(q.lab_preset or "bias")
+        st.session_state[_LAB_OPENED] = True
+    elif st.session_state.pop(_LAB_OPENED, False):
+        # The lab a question opened closes with the next question that does not use it
+        # (one the student opened stays open): its charts would otherwise be drawn on
+        # every run of the page, for a whole class at once when a question arrives.
+        st.session_state["lab"] = False
 
 
 def _next() -> None:

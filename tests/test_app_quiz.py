@@ -162,3 +162,28 @@ def test_own_values_cannot_answer_an_open_question(app):
     at.text_area(key="values").input("1, 2, 3").run()
     assert not at.dataframe
     assert any("hidden until you answer" in i.value for i in at.info)
+
+
+def test_the_lab_a_question_opened_closes_with_the_next_question(app):
+    # Only the lab a question opened: one the student opened stays open. The session's
+    # seed is set so the lab's question comes next, then two others.
+    at = _open_quiz(app)
+    kinds = [q.kind for q in quiz.for_student(7, 13)]
+    i = next(k for k in range(10) if kinds[k : k + 3][0] == "dead_units")
+    assert "dead_units" not in kinds[i + 1 : i + 3]
+    state = at.session_state["_quiz_state"]
+    state.seed, state.number = 7, i
+
+    def another():
+        next(b for b in at.button if b.label == "Another question").click()
+        at.run()
+        assert not at.exception
+
+    another()
+    assert _question(at).kind == "dead_units" and at.session_state["lab"] is True
+    another()
+    assert at.session_state["lab"] is False  # closed with the question that opened it
+    at.session_state["lab"] = True  # the student opens it
+    at.run()
+    another()
+    assert at.session_state["lab"] is True
