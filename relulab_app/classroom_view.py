@@ -45,7 +45,6 @@ class _Class:
     question: quiz.Question | None = None  # the poll's, made once, not on every refresh
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
-    full_run: bool = False  # the panel is drawn by a run of the whole page
 
 
 def _state() -> _Class:
@@ -306,12 +305,13 @@ def _student_live() -> None:
         return
     if poll.seq != s.seen_seq or (poll.revealed and not quiz_view.class_revealed()):
         news = (poll.seq, poll.revealed)
-        if not s.full_run and s.deferred != news and random.random() < DEFER:
+        if common.fragment_run() and s.deferred != news and random.random() < DEFER:
             # Taking news costs a run of the whole page. Every page learns of a new
             # question (or the reveal) within one refresh of the teacher's click, so a
             # class's runs would all land in those REFRESH seconds, more than one core
             # can serve (bench/load.py); a random half of the pages takes it one
-            # refresh later, spreading the runs over twice the time.
+            # refresh later, spreading the runs over twice the time. (A run of the whole
+            # page takes it at once: it is drawing everything anyway.)
             s.deferred = news
             poll = s.shown
             if poll is None:
@@ -379,8 +379,4 @@ def panel() -> None:
             st.warning(st.session_state.pop("_class_error"), icon=":material/cloud_off:")
         _teacher_panel()
     else:
-        s.full_run = True  # news is taken at once: the page is being drawn anyway
-        try:
-            _student_live()
-        finally:
-            s.full_run = False
+        _student_live()

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import figures, frameworks, urlstate
 from relulab_app import chart, quiz_view
@@ -31,6 +32,15 @@ def contained(where, message: str, what: str) -> Iterator[None]:
     except Exception:
         log.exception(what)
         where.error(message, icon=":material/error:")
+
+
+def fragment_run() -> bool:
+    """Whether this run is a fragment's alone (a slider move, a panel's refresh), not the
+    whole page's. Streamlit's run context lists the fragments a fragment run runs (None
+    for the whole page); without the field, a fragment run is assumed (the callers then
+    do an extra run or take news later, never skip one)."""
+    ctx = get_script_run_ctx()
+    return ctx is None or bool(getattr(ctx, "fragment_ids_this_run", True))
 
 
 def present() -> bool:

@@ -9,7 +9,6 @@ share the run they showed."""
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import figures, lab, urlstate
 from relulab_app import common, quiz_view
@@ -143,22 +142,12 @@ def follow(page_leak: float | None) -> None:
     """Called by the explorer after it drew its view: the view's leak (None: it has
     none). The lab is its own fragment, so a leak move (the explorer's fragment alone)
     does not rerun it: while the lab is open and trained with another leak, the whole
-    page then reruns (once), so the lab retrains with the leak the page shows."""
+    page then reruns (once), so the lab retrains with the leak the page shows. In a run
+    of the whole page the lab's fragment runs after the explorer anyway: no second run."""
     before = st.session_state.get("_page_leak")
     st.session_state["_page_leak"] = page_leak
-    if st.session_state.get("lab") and before != page_leak and _fragment_run():
+    if st.session_state.get("lab") and before != page_leak and common.fragment_run():
         st.rerun(scope="app")
-
-
-def _fragment_run() -> bool:
-    """Whether this run is a fragment's alone (a slider move in the explorer). In a run of
-    the whole page the lab's fragment runs after the explorer anyway and reads the new
-    leak, so a second run of the page would only cost time (for every student of a
-    class at once, when a class question changes the leak with the lab open)."""
-    ctx = get_script_run_ctx()
-    # Streamlit's run context lists the fragments a fragment run runs (None for the
-    # whole page). Without the field, assume a fragment run: an extra run is safe.
-    return ctx is None or bool(getattr(ctx, "fragment_ids_this_run", True))
 
 
 @st.fragment
