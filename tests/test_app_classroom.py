@@ -203,13 +203,8 @@ def test_a_send_on_a_question_the_teacher_replaced_says_so(backend):
         _click(teacher, "Ask the next question")
     student = _page({"class": code})
     first = _question(student)
-    seq = student.session_state["_class_state"].seen_seq
     _click(teacher, "Ask the next question")
-    if first.answer_type == quiz.NUMBER:
-        student.text_input(key=f"class_in_{seq}").input("0.5")
-    else:
-        student.radio(key=f"class_in_{seq}").set_value(first.choices[0])
-    _click(student, "Send")
+    _send(student, "0.5" if first.answer_type == quiz.NUMBER else first.choices[0])
     assert not student.exception
     assert "moved on to the next question" in " ".join(w.value for w in student.warning)
     assert _question(student) == _question(teacher) != first
@@ -221,14 +216,9 @@ def test_a_sends_message_stays_with_its_question(backend):
     _click(teacher, "Ask the next question")
     student = _page({"class": code})
     q = _question(student)
-    seq = student.session_state["_class_state"].seen_seq
     _click(teacher, "Reveal to the class")
-    if q.answer_type == quiz.NUMBER:
-        student.text_input(key=f"class_in_{seq}").input("0.5")
-    else:
-        student.radio(key=f"class_in_{seq}").set_value(q.choices[0])
     # (The page has not run since the reveal, so its box still takes a Send.)
-    _click(student, "Send")
+    _send(student, "0.5" if q.answer_type == quiz.NUMBER else q.choices[0])
     assert "answers are closed" in " ".join(w.value for w in student.warning)
     student.run()
     assert "answers are closed" in " ".join(w.value for w in student.warning)  # kept
