@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -69,29 +70,33 @@ def serve(
 
     `python` is the interpreter to run Streamlit with (default: this one; the hosting
     check passes a fresh virtual environment's), `args` are more ``streamlit run``
-    options, and `log` is a file for the server's stderr (default: kept in a pipe and
-    shown only if the server exits early)."""
+    options, and `log` is a file for the server's stderr (default: a temporary file,
+    shown only if the server exits early). Never a pipe: nobody reads it while the server
+    runs, and a server that fills its 64 KB would block on its next log line, mid-run."""
     port = port or free_port()
     cmd = [
         python or sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args,
     ]  # fmt: skip
-    # the server keeps its own handle on the log file: this one closes once it started
-    with open(log, "wb") if log else contextlib.nullcontext(subprocess.PIPE) as err:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=cwd or script.parent,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,  # its own process group, stopped as one below
-        )
+    # The server keeps its own handle on the file; ours stays open (a temporary file is
+    # gone once closed) so that an early exit's message can be read back.
+    err = open(log, "wb") if log else tempfile.TemporaryFile()  # noqa: SIM115
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd or script.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        start_new_session=True,  # its own process group, stopped as one below
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                text = log.read_bytes() if log else proc.stderr.read()
+                err.flush()
+                err.seek(0)
+                text = log.read_bytes() if log else err.read()
                 raise RuntimeError(f"streamlit exited: {text.decode(errors='replace')[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
@@ -111,3 +116,4 @@ def serve(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        err.close()

@@ -22,8 +22,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,30 @@ import load  # noqa: E402
 from simclient import SimSession, describe, js_number, rerun_fields  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+
+def _in_thread(fn: Callable[..., Any], *args: Any, timeout: float = 240) -> Any:
+    """``fn(*args)`` in a daemon thread (Playwright's sync API holds this thread's event
+    loop, so a simulation needs its own), its result or exception; TimeoutError if it
+    has not returned within `timeout` seconds. Daemon, unlike a ThreadPoolExecutor's: a
+    hung simulation fails its test instead of blocking the test run's exit."""
+    box: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            box.append((True, fn(*args)))
+        except BaseException as e:
+            box.append((False, e))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not box:
+        raise TimeoutError(f"{getattr(fn, '__name__', fn)} still running after {timeout} s")
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
 
 
 def test_js_number_writes_numbers_as_the_frontend_does():
@@ -143,9 +166,7 @@ async def _simulated_move(url: str, query: str) -> tuple[BackMsg, list[str]]:
 def test_a_simulated_move_looks_like_a_real_browser_move(browser, query, final):
     with serve(ROOT / "app.py") as (url, _pid):
         real_msg, real_replies = _browser_move(browser, url, query)
-        # Playwright's sync API holds this thread's event loop: the simulation gets its own.
-        with ThreadPoolExecutor(1) as pool:
-            sim_msg, sim_replies = pool.submit(asyncio.run, _simulated_move(url, query)).result()
+        sim_msg, sim_replies = _in_thread(asyncio.run, _simulated_move(url, query))
     real, sim = rerun_fields(real_msg), rerun_fields(sim_msg)
     assert sim == real
     assert real["fragment_id"] and real["widgets"]  # a fragment rerun, with widget states
@@ -180,8 +201,7 @@ def test_a_simulated_load_fetches_what_the_browser_fetches_for_the_charts(browse
             "document.querySelectorAll('.rl-plot .main-svg').length >= 2", timeout=60_000
         )
         context.close()
-        with ThreadPoolExecutor(1) as pool:
-            simulated = pool.submit(asyncio.run, _simulated_load_assets(url)).result()
+        simulated = _in_thread(asyncio.run, _simulated_load_assets(url))
     assert sorted(set(fetched)) == sorted(simulated)
     assert load.PLOTLY_JS in simulated
 
@@ -387,9 +407,8 @@ def test_a_small_class_poll_runs_without_an_error(backend, request, monkeypatch,
     # may get it up to two refreshes later (4 s), then takes up to 4 s to answer, and
     # the teacher's chart must show that answer before the next question clears it.
     plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 12.0])
-    with serve(ROOT / "app.py", log=log) as (url, pid), ThreadPoolExecutor(1) as pool:
-        # (in a thread: Playwright's sync API may hold this thread's event loop)
-        res = pool.submit(load.run_class, backend, url, pid, plan).result()
+    with serve(ROOT / "app.py", log=log) as (url, pid):
+        res = _in_thread(load.run_class, backend, url, pid, plan)
     assert res.established == 5 and res.n_errors == 0, res.errors
     assert res.answers == 10 and len(res.sends) == 10
     assert {(q, n) for q, n, _ in res.tallies} >= {(1, 5), (2, 5)}
@@ -437,6 +456,6 @@ def test_half_a_class_takes_a_new_question_one_refresh_later(tmp_path):
 
                 return list(await asyncio.gather(*(refreshes_before(p) for p in pages)))
 
-    with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid), ThreadPoolExecutor(1) as pool:
-        counts = pool.submit(asyncio.run, lesson(url)).result()
+    with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
+        counts = _in_thread(asyncio.run, lesson(url))
     assert set(counts) <= {0, 1} and 1 in counts, counts
