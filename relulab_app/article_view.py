@@ -3,10 +3,18 @@ as markers and tables, and the student's own values."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
+import numpy as np
 import streamlit as st
 
-from relulab import examples, figures, registry, urlstate
-from relulab_app import common, link, own_values, quiz_view
+from relulab import examples, figures, registry, urlstate, wire
+from relulab_app import chart, common, link, own_values, quiz_view
+
+# The leak steps (below) carry the student's own points at all 101 leaks: past this
+# many points they would outweigh the page, and the charts take the server's way.
+STEPS_MAX_OWN = 12
 
 CAPTION = (
     "How to read the graphs: for x > 0 both functions are y = x and both derivatives are "
@@ -42,11 +50,12 @@ def show(convention: str) -> float:
     values, error = own_values.parsed()
     own = figures.own_points(values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
-    common.chart_pair(
-        figures.function_figure(leak, x_range, inside, own, convention, common.font_size()),
-        figures.derivative_figure(leak, x_range, inside, convention, own, common.font_size()),
-        figures.article_hover(leak, x_range, convention),
+    font, present = common.font_size(), common.present()
+    key = _steps_key(x_range, convention, values, font, present)
+    live = common.chart_pair(
+        *_figures(leak, x_range, inside, own, convention, font),
         x_range,
+        steps=None if key is None else (_steps_id(key), leak),
     )
     common.copy_as_code("leaky_relu", {"leak": leak})
 
@@ -54,7 +63,67 @@ def show(convention: str) -> float:
     # message per move, not seven.
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
+    if live:  # last, so that the charts' own message goes first on a new x-range
+        chart.leak_steps(_leak_steps(key), key="leak_steps")
     return leak
+
+
+def _figures(leak: float, x_range, inside, own, convention: str, font: int):
+    """The view's two figures and hover curves at ``leak``: the one way they are made,
+    for this run's charts and for every leak step alike."""
+    return (
+        figures.function_figure(leak, x_range, inside, own, convention, font),
+        figures.derivative_figure(leak, x_range, inside, convention, own, font),
+        figures.article_hover(leak, x_range, convention),
+    )
+
+
+def _steps_key(x_range, convention: str, values, font: int, present: bool) -> tuple | None:
+    """Everything but the leak that the charts depend on, hashable; None when the
+    student's own values are too many to send at every step."""
+    own = () if values is None else tuple(np.asarray(values, dtype=float).tolist())
+    if len(own) > STEPS_MAX_OWN:
+        return None
+    return (tuple(float(v) for v in x_range), convention, own, font, present)
+
+
+def _steps_id(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=32)
+def _leak_steps(key: tuple) -> bytes:
+    """The chart payload at every step of the leak slider, as one base payload and,
+    per step, the changes from it (``wire.diff``): what the browser needs to redraw
+    the moment the slider moves, for any value it can take.
+
+    Built by :func:`_figures` and ``common.plain_pair``, as this run's charts are, so
+    that a step is the payload the server would send at that leak (a test checks
+    it). ~100 ms once per key; cached across sessions, so a class on the same view
+    builds it once, and a leak move costs nothing here."""
+    x_range, convention, own_values_, font, present = key
+    values = np.array(own_values_) if own_values_ else None
+    own = figures.own_points(values, x_range)
+    inside, _ = examples.split_by_range(examples.all_example_points(), x_range)
+    lo, hi = urlstate.LEAK_BOUNDS
+    n = round((hi - lo) / urlstate.LEAK_STEP) + 1
+    # round(): the slider's values as the browser sends them (0.37, not 0.37000000000000005)
+    leaks = [round(lo + i * urlstate.LEAK_STEP, 10) for i in range(n)]
+    payloads = [
+        common.plain_pair(*_figures(leak, x_range, inside, own, convention, font), x_range, present)
+        for leak in leaks
+    ]
+    base = payloads[n // 2]  # a leak > 0: the same traces as every step but 0
+    return wire.encode(
+        {
+            "leak_steps": {
+                "id": _steps_id(key),
+                "leaks": leaks,
+                "base": base,
+                "patches": [wire.diff(base, p) for p in payloads],
+            }
+        }
+    )
 
 
 def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:

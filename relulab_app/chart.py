@@ -24,18 +24,33 @@ _CHART = st.components.v2.component(
 )
 
 
-def chart_pair(
-    figures: tuple[dict, dict], hover: list[dict], *, revision: str, present: bool, key: str
-) -> None:
-    """Draw ``figures`` (two plotly specs: f, then f′) side by side, stacked on a phone.
-
-    ``hover`` names, for each curve, the traces holding its f and f′ and its f′ at
-    exactly 0; ``revision`` changes when the student's zoom should be reset (a new
-    x-range); ``key`` keeps the element, and so the drawn plots, across reruns."""
-    payload = {
-        "charts": [{"data": f["data"], "layout": f["layout"]} for f in figures],
+def payload(specs, hover: list[dict], *, revision: str, present: bool) -> dict:
+    """What the chart element draws: two plotly specs (f, then f′), which drawn lines
+    hold each curve's f and f′ (``hover``), the zoom's revision and present mode."""
+    return {
+        "charts": [{"data": f["data"], "layout": f["layout"]} for f in specs],
         "hover": hover,
         "present": present,
         "revision": revision,
     }
-    _CHART(data=wire.encode(payload), key=key, width="stretch")
+
+
+def chart_pair(content: dict, *, key: str, steps: tuple[str, float] | None = None) -> None:
+    """Draw ``content`` (from :func:`payload`) side by side, stacked on a phone.
+
+    ``key`` keeps the element, and so the drawn plots, across reruns. ``steps`` is
+    (the id of a :func:`leak_steps` element on the page, the leak drawn here) when
+    ``content`` is exactly that element's payload at this leak: the browser then
+    redraws from those steps the moment the leak slider moves, before this run's
+    payload arrives, and does not draw this payload again when it does."""
+    if steps is not None:
+        content = {**content, "steps": steps[0], "leak": steps[1]}
+    _CHART(data=wire.encode(content), key=key, width="stretch")
+
+
+def leak_steps(data: bytes, *, key: str) -> None:
+    """A hidden element holding the chart payload at every step of the leak slider
+    (``{"leak_steps": {"id", "leaks", "base", "patches"}}``, see
+    ``relulab_app.article_view``). It changes only when the x-range or another input
+    but the leak does, so a leak move re-sends none of it."""
+    _CHART(data=data, key=key, width="stretch")

@@ -52,39 +52,62 @@ def font_size() -> int:
     return figures.PRESENT_FONT_SIZE if present() else figures.FONT_SIZE
 
 
-def chart_pair(fig_f, fig_df, curves: list, x_range) -> None:
+def revision(x_range) -> str:
+    """The charts' zoom revision: a new x-range starts a fresh view."""
+    return f"{x_range[0]:g}:{x_range[1]:g}"
+
+
+def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
+    """The chart element's payload for two figures, as no quiz question changes it.
+    Reads no session state, so the leak steps (article_view) can build it for every
+    leak and cache it across sessions."""
+    return chart.payload(
+        [figures.spec(fig_f), figures.spec(fig_df)],
+        figures.hover_refs(fig_f, fig_df, curves),
+        revision=revision(x_range),
+        present=present,
+    )
+
+
+def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     """The function and its derivative side by side (stacked on a phone), as one element
     that keeps its plots across slider moves (and the student's zoom until the x-range
     changes). An open quiz question may hide a chart or the dot at 0 (their data is not
-    sent at all), and a revealed one marks its answer."""
-    specs = [figures.spec(fig_f), figures.spec(fig_df)]
-    hover = figures.hover_refs(fig_f, fig_df, curves)
+    sent at all), and a revealed one marks its answer.
+
+    ``steps`` is (leak steps id, leak), see ``chart.chart_pair``. Returns whether they
+    apply: not while a question changes what the charts show."""
+    content = plain_pair(fig_f, fig_df, curves, x_range, present())
+    specs = [{"data": c["data"], "layout": c["layout"]} for c in content["charts"]]
+    hover = content["hover"]
+    touched = False
     if quiz_view.hidden("kink_dot"):
         d = specs[1]
         specs[1] = {**d, "data": [t for t in d["data"] if t.get("meta") != "kink"]}
         hover = []  # it would read f′ at exactly 0
+        touched = True
     if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
         marked = ("article examples", "your values")
         specs = [
             {**d, "data": [t for t in d["data"] if t.get("name") not in marked]} for d in specs
         ]
+        touched = True
     for i, (name, title) in enumerate(
         (("function_chart", "Function f(x)"), ("derivative_chart", "Derivative f′(x)"))
     ):
         if quiz_view.hidden(name):
             specs[i] = figures.hidden_figure(title, x_range, font_size())
             hover = []
+            touched = True
     point = quiz_view.answer_point()
     if point is not None:
         i, x, y = point
         specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y)]}
-    chart.chart_pair(
-        tuple(specs),
-        hover,
-        revision=f"{x_range[0]:g}:{x_range[1]:g}",
-        present=present(),
-        key="charts",
-    )
+        touched = True
+    if touched:
+        content = chart.payload(specs, hover, revision=revision(x_range), present=present())
+    chart.chart_pair(content, key="charts", steps=None if touched else steps)
+    return steps is not None and not touched
 
 
 # Typing the x-range. The slider spans -60…60 (the article's 50.2 must be reachable), so

@@ -33,7 +33,18 @@ def decode(value):
 
 def chart_payloads(at) -> list[dict]:
     """What each chart element (the explorer's function and derivative pair) sends the
-    browser: its JSON payload (``charts``, ``hover``, ``present``, ``revision``)."""
+    browser: its JSON payload (``charts``, ``hover``, ``present``, ``revision``, and
+    ``steps``, ``leak`` where the leak steps apply). Not the hidden leak steps element
+    of the same component (see :func:`leak_steps`)."""
+    return [p for p in _chart_elements(at) if "charts" in p]
+
+
+def leak_steps(at) -> list[dict]:
+    """The leak steps elements' contents (``id``, ``leaks``, ``base``, ``patches``)."""
+    return [p["leak_steps"] for p in _chart_elements(at) if "leak_steps" in p]
+
+
+def _chart_elements(at) -> list[dict]:
     return [
         json.loads(el.proto.bytes)
         for el in at.get("bidi_component")

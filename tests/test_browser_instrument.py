@@ -3,6 +3,8 @@ place and keep the student's zoom, hover labels, theme switch and present mode."
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -164,6 +166,48 @@ def test_zoom_survives_slider_moves_until_reset(page):
         f"{CHARTS}[0].data.filter(t => t.meta === 'inset').every(t => t.visible !== false)"
     )
     assert pg.errors == []
+
+
+def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browser):
+    # The server is stopped (SIGSTOP) before the keys are pressed: whatever the charts
+    # show then came from the leak steps the page already had. Once it runs again, its
+    # answers for the same leak are not drawn a second time.
+    with serve(ROOT / "app.py") as (url, pid):
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        pg = ctx.new_page()
+        pg.goto(url)
+        wait_drawn(pg)
+        pg.wait_for_function("document.querySelector('.rl-pair') && window.Plotly", timeout=10_000)
+        pg.wait_for_timeout(500)  # the steps element, last in the run
+        pg.evaluate(
+            """() => { const react = Plotly.react; window.__reacts = 0;
+                       Plotly.react = (...a) => { window.__reacts++; return react(...a); }; }"""
+        )
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            thumb = pg.locator(LEAK_THUMB).first
+            thumb.focus()
+            for _ in range(3):
+                thumb.press("ArrowRight")
+            pg.wait_for_function(
+                f"{CHARTS}.every(el => el.data.some(t => t.name === 'Leaky ReLU (0.13)'))",
+                timeout=10_000,
+            )
+            drawn = pg.evaluate(f"() => {CHARTS}.map(el => el.data[0].y.slice())")
+            source = pg.evaluate("() => document.querySelector('.rl-pair').dataset.drawnFrom")
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        # f at x = -5, 0, 5 and f′ either side of 0 (a gap at the jump), at leak 0.13
+        assert drawn[0] == pytest.approx([-0.65, 0, 5])
+        assert drawn[1][:2] == pytest.approx([0.13, 0.13]) and drawn[1][-1] == 1
+        assert source == "steps"
+        reacts = pg.evaluate("() => window.__reacts")
+        assert reacts == 6  # three steps, two charts each
+        pg.wait_for_selector(READY, timeout=60_000)
+        pg.wait_for_timeout(1500)  # the server's three answers, all for steps drawn
+        assert pg.evaluate("() => window.__reacts") == reacts
+        assert pg.evaluate(f"() => {CHARTS}[0].data[0].name") == "Leaky ReLU (0.13)"
+        ctx.close()
 
 
 # --- hover -----------------------------------------------------------------------------

@@ -101,12 +101,7 @@ def _browser_move(browser, url: str, query: str) -> tuple[BackMsg, list[str]]:
     replies: list[str] = []
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
-        replies = []
-        for way, data in frames[start:]:
-            if way == "received":
-                fm = ForwardMsg()
-                fm.ParseFromString(data)
-                replies.append(describe(fm))
+        replies = _described(frames, start)
         if _finished(replies):
             break
     sent = []
@@ -119,6 +114,26 @@ def _browser_move(browser, url: str, query: str) -> tuple[BackMsg, list[str]]:
     context.close()
     assert len(sent) == 1, f"the browser sent {len(sent)} rerun requests for one move"
     return sent[0], _until_finished(replies)
+
+
+def _described(frames: list[tuple[str, bytes]], start: int) -> list[str]:
+    """The received messages from frame `start` on, described. A large message the
+    browser already has comes as a reference to it (ref_hash): described as the message
+    it stands for, as the simulated client (bench/simclient.py) does."""
+    cache: dict[str, bytes] = {}
+    out = []
+    for i, (way, data) in enumerate(frames):
+        if way != "received":
+            continue
+        fm = ForwardMsg()
+        fm.ParseFromString(data)
+        if fm.WhichOneof("type") == "ref_hash":
+            fm.ParseFromString(cache[fm.ref_hash])
+        elif fm.hash:
+            cache[fm.hash] = data
+        if i >= start:
+            out.append(describe(fm))
+    return out
 
 
 EARLY = f"script_finished:{ForwardMsg.FINISHED_EARLY_FOR_RERUN}"

@@ -61,3 +61,46 @@ def test_anything_else_is_refused_on_the_server(bad):
 def test_integers_booleans_and_none():
     payload = {"n": 3, "i": np.int64(4), "b": True, "z": None, "a": np.arange(3)}
     assert _strict(wire.encode(payload)) == {"n": 3, "i": 4, "b": True, "z": None, "a": [0, 1, 2]}
+
+
+# --- diff and patch: the leak steps' changes ----------------------------------------
+
+_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(max_size=4),
+    st.lists(st.floats(-3, 3, width=16), max_size=3),
+)
+_json = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from("abcd"), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@given(_json, _json)
+def test_patching_the_diff_of_two_payloads_gives_the_second(a, b):
+    changes = wire.diff(a, b)
+    assert wire.encode(wire.patch(a, changes)) == wire.encode(b)
+    assert wire.diff(b, b) == []
+
+
+@given(_json, _json)
+def test_a_patch_leaves_its_base_as_it_was(a, b):
+    before = wire.encode(a)
+    wire.patch(a, wire.diff(a, b))
+    assert wire.encode(a) == before
+
+
+def test_a_diff_names_only_what_changed():
+    base = {"data": [{"name": "a", "y": np.array([0.0, 1.0])}, {"y": [2.0]}], "rev": "r"}
+    other = {"data": [{"name": "b", "y": np.array([0.0, 1.0])}, {"y": [2.0]}], "rev": "r"}
+    assert wire.diff(base, other) == [[["data", 0, "name"], "b"]]
+    # another shape: the part that differs is replaced whole
+    longer = {"data": [*other["data"], {"y": [3.0]}], "rev": "r"}
+    assert wire.diff(base, longer) == [[["data"], longer["data"]]]

@@ -88,3 +88,81 @@ def encode(payload) -> bytes:
     out: list[str] = []
     _write(payload, out)
     return "".join(out).encode()
+
+
+# --- a payload's changes, for the chart element's slider steps -----------------------
+
+
+def _leaf(obj) -> bool:
+    """Whether ``diff`` compares ``obj`` whole: anything but a dict, or a list that
+    holds dicts (a figure's traces, annotations). An array of numbers is one leaf."""
+    if isinstance(obj, dict):
+        return False
+    if isinstance(obj, list | tuple):
+        return not any(isinstance(v, dict) for v in obj)
+    return True
+
+
+def diff(base, other, path: tuple = ()) -> list[list]:
+    """The changes that turn ``base`` into ``other``: ``[path, value]`` pairs, a path
+    being the keys and list indices down to the value. Where the two differ in shape
+    (other keys, another length, a dict against a leaf) the whole part is replaced.
+    Leaves are compared as :func:`encode` writes them, so a change the browser could
+    not see (a float beyond 9 digits in an array) is no change, and every value sent
+    is the one a full payload would carry.
+
+    >>> a = {"data": [{"y": np.array([0.0, 1.0]), "name": "a"}], "n": 2}
+    >>> diff(a, {"data": [{"y": np.array([0.5, 1.0]), "name": "a"}], "n": 3})
+    [[['data', 0, 'y'], array([0.5, 1. ])], [['n'], 3]]
+    >>> diff(a, a)
+    []
+    """
+    if _leaf(base) or _leaf(other):
+        same = _leaf(base) and _leaf(other) and encode(base) == encode(other)
+        return [] if same else [[list(path), other]]
+    if isinstance(base, dict) != isinstance(other, dict):
+        return [[list(path), other]]
+    if isinstance(base, dict):
+        if list(base) != list(other):
+            return [[list(path), other]]
+        return [c for k in base for c in diff(base[k], other[k], (*path, k))]
+    if len(base) != len(other):
+        return [[list(path), other]]
+    return [c for i, (a, b) in enumerate(zip(base, other)) for c in diff(a, b, (*path, i))]
+
+
+def patch(base, changes: list[list]):
+    """``base`` with ``changes`` (from :func:`diff`) made, as a new object; ``base`` is
+    not modified. The chart element does the same in the browser (``applySteps``).
+
+    >>> base = {"data": [{"y": [0, 1]}], "n": 2}
+    >>> patch(base, [[["data", 0, "y"], [5, 1]], [["n"], 3]])
+    {'data': [{'y': [5, 1]}], 'n': 3}
+    >>> base
+    {'data': [{'y': [0, 1]}], 'n': 2}
+    >>> patch(base, [[[], "all of it"]])
+    'all of it'
+    """
+    out = base
+    for path, value in changes:
+        if not path:
+            out = value
+            continue
+        out = _copy_along(out, path)
+        node = out
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return out
+
+
+def _copy_along(obj, path: list):
+    """A copy of ``obj`` in which the containers along ``path`` are new (shallow copies),
+    so that setting the value at its end leaves ``obj`` as it was."""
+    top = obj.copy() if isinstance(obj, dict) else list(obj)
+    node = top
+    for key in path[:-1]:
+        child = node[key]
+        node[key] = child.copy() if isinstance(child, dict) else list(child)
+        node = node[key]
+    return top

@@ -14,6 +14,12 @@
 //           hold each curve's f and f′, and f′ at exactly 0 (the convention's value)
 //   present: bool                     present mode: taller charts
 //   revision: string                  uirevision for both charts
+//   steps, leak (optional)            the id of the leak steps this payload is one of,
+//                                     and its leak (see "the leak slider" below)
+//
+// or, from a hidden element of its own, the leak steps: the payload above at every
+// value the leak slider can take, as a base payload and per value its changes:
+//   leak_steps: {id, leaks: [number], base: payload, patches: [[[path], value], ...]}
 
 const PLOTLY_URL = new URL("./plotly-basic.min.js", import.meta.url).href;
 const CELL_MIN = 360; // px: narrower than two of these side by side, the charts stack
@@ -222,6 +228,84 @@ function onMove(state, i, event) {
   tip.style.top = `${Math.max(0, event.clientY - cell.top - tip.offsetHeight - 12)}px`;
 }
 
+// --- the leak slider: redrawn as it moves, from the server's steps -----------------
+//
+// A slider move reruns the page on the server, and its new payload reaches this
+// element after that run and after Streamlit has rendered it: most of a redraw's time.
+// The server also sends, once per x-range, the payload at every leak step (computed
+// by relulab like every payload). When the leak slider's value changes, the charts are
+// redrawn at once from that step; when the run's payload for the same step arrives it
+// is that step, already drawn, and is not drawn again. Nothing is computed here: a
+// step is the server's payload with the server's changes applied.
+
+const leakSteps = new Map(); // id -> {leaks, base, patches}, the latest few
+const LEAK_INPUT = '.st-key-leak input[type="range"]';
+
+function keepSteps(steps) {
+  leakSteps.delete(steps.id);
+  leakSteps.set(steps.id, steps);
+  while (leakSteps.size > 4) leakSteps.delete(leakSteps.keys().next().value);
+}
+
+// The server's changes (relulab.wire.diff) applied to a copy of its base payload.
+function applySteps(base, changes) {
+  let out = structuredClone(base);
+  for (const [path, value] of changes) {
+    if (!path.length) {
+      out = structuredClone(value);
+      continue;
+    }
+    let node = out;
+    for (const key of path.slice(0, -1)) node = node[key];
+    node[path[path.length - 1]] = value;
+  }
+  return out;
+}
+
+// The payload at `leak` from the steps the server's latest payload belongs to, or null.
+function stepPayload(state, leak) {
+  const server = state.server;
+  const steps = server && server.steps !== undefined ? leakSteps.get(server.steps) : null;
+  if (!steps || !Number.isFinite(leak)) return null;
+  const i = steps.leaks.indexOf(leak);
+  if (i < 0) return null;
+  return { ...applySteps(steps.base, steps.patches[i]), steps: server.steps, leak };
+}
+
+function leakInput() {
+  return document.querySelector(LEAK_INPUT);
+}
+
+// What a payload draws, for telling whether it is already on the screen.
+function drawnKey(state, payload) {
+  if (payload.steps === undefined) return null;
+  return JSON.stringify([payload.steps, payload.leak, state.theme, payload.present]);
+}
+
+function watchLeak(state) {
+  // The slider's input is re-created when Streamlit remounts it: look for it again
+  // whenever the page changes, and follow its value (aria-valuetext changes with it).
+  let watched = null;
+  const follow = new MutationObserver(() => {
+    if (!watched || !window.Plotly || !state.server) return;
+    const step = stepPayload(state, Number(watched.value));
+    if (!step) return;
+    state.payload = step;
+    draw(state, false, "steps");
+  });
+  const find = () => {
+    const input = leakInput();
+    if (input === watched) return;
+    follow.disconnect();
+    watched = input;
+    if (input) follow.observe(input, { attributes: true, attributeFilter: ["aria-valuetext"] });
+  };
+  state.finder = new MutationObserver(find);
+  state.finder.observe(document.body, { childList: true, subtree: true });
+  state.follow = follow;
+  find();
+}
+
 // --- layout -------------------------------------------------------------------------
 
 function chartHeight(state) {
@@ -277,6 +361,7 @@ function create(root) {
     draw(state, true);
   });
   state.observer.observe(pair);
+  watchLeak(state);
   return state;
 }
 
@@ -312,10 +397,14 @@ function drawOne(state, i) {
   return done;
 }
 
-function draw(state, resized = false) {
+function draw(state, resized = false, source = "server") {
   // The height is measured when it can have changed (first draw, resize, present mode),
   // not on every slider move: measuring forces the browser to lay out the page.
   state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
+  const key = drawnKey(state, state.payload);
+  if (!resized && key !== null && key === state.drawn) return Promise.resolve();
+  state.drawn = key;
+  state.pair.dataset.drawnFrom = source; // for tests: which way the last redraw came
   if (resized || state.height === null || state.present !== state.payload.present) {
     state.height = chartHeight(state);
     state.widths = state.plots.map((gd) => gd.parentElement.clientWidth);
@@ -332,16 +421,28 @@ const states = new WeakMap();
 
 export default function (component) {
   const { data, parentElement } = component;
+  const payload = decode(data);
+  if (payload.leak_steps) {
+    // The hidden steps element: nothing to draw, only to keep.
+    keepSteps(payload.leak_steps);
+    return () => {};
+  }
   let state = states.get(parentElement);
   if (!state) {
     state = create(parentElement);
     states.set(parentElement, state);
   }
-  state.payload = decode(data);
+  state.server = payload;
+  // The slider may already be further on than this run's leak (keys pressed while the
+  // server ran): draw where it is now, from the steps, rather than step back to it.
+  const input = leakInput();
+  const now = input && payload.steps !== undefined ? Number(input.value) : null;
+  const ahead = now !== null && now !== payload.leak ? stepPayload(state, now) : null;
+  state.payload = ahead || payload;
   loadPlotly()
     .then(() => {
       state.message.hidden = true;
-      return draw(state);
+      return draw(state, false, ahead ? "steps" : "server");
     })
     .catch((err) => {
       // Beside the plots, not over them: the next payload tries again and draws there.
@@ -353,6 +454,8 @@ export default function (component) {
     setTimeout(() => {
       if (!state.pair.isConnected) {
         state.observer.disconnect();
+        state.finder.disconnect();
+        state.follow.disconnect();
         if (window.Plotly) state.plots.forEach((gd) => window.Plotly.purge(gd));
         states.delete(parentElement);
       }
