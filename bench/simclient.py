@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ class Run:
     status: int
     kinds: list[str] = field(default_factory=list)  # "delta:new_element:slider", ...
     charts: list[str] = field(default_factory=list)  # chart payloads or specs (JSON text)
+    steps: list[str] = field(default_factory=list)  # the chart's leak steps (JSON text)
     assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
     received_bytes: int = 0
@@ -465,8 +467,12 @@ class SimSession:
         if el_kind == "plotly_chart":
             run.charts.append(el.spec)
         elif el_kind == "bidi_component":
-            # The chart element: its payload, and the files the browser loads for it.
-            run.charts.append(el.bytes.decode())
+            # The chart element: its payload (or, gzipped, the leak steps the browser
+            # keeps for it), and the files the browser loads for it.
+            if el.bytes[:2] == b"\x1f\x8b":
+                run.steps.append(gzip.decompress(el.bytes).decode())
+            else:
+                run.charts.append(el.bytes.decode())
             run.assets.update(
                 f"/_stcore/bidi-components/{el.component_name}/{path}"
                 for path in (el.js_source_path, el.css_source_path)

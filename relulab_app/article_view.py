@@ -114,16 +114,13 @@ def _leak_steps(key: tuple) -> bytes:
         for leak in leaks
     ]
     base = payloads[n // 2]  # a leak > 0: the same traces as every step but 0
-    return wire.encode(
-        {
-            "leak_steps": {
-                "id": _steps_id(key),
-                "leaks": leaks,
-                "base": base,
-                "patches": [wire.diff(base, p) for p in payloads],
-            }
-        }
-    )
+    steps = {
+        "id": _steps_id(key),
+        "leaks": leaks,
+        "base": base,
+        "patches": [wire.diff(base, p) for p in payloads],
+    }
+    return chart.pack_steps(steps)
 
 
 def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 from pathlib import Path
@@ -45,11 +46,14 @@ def leak_steps(at) -> list[dict]:
 
 
 def _chart_elements(at) -> list[dict]:
-    return [
-        json.loads(el.proto.bytes)
-        for el in at.get("bidi_component")
-        if el.proto.component_name == "relulab.chart"
-    ]
+    """Every element of the chart component, its bytes parsed (the leak steps come
+    gzipped, as the browser's DecompressionStream reads them)."""
+    out = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "relulab.chart":
+            data = el.proto.bytes
+            out.append(json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
+    return out
 
 
 def chart_specs(at) -> list[dict]:

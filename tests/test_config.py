@@ -61,7 +61,9 @@ def test_no_raw_html_in_the_page():
 def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
     source = (ROOT / "relulab_app" / "chart.py").read_text()
     assert 'js="chart.js", css="chart.css"' in source
-    assert "data=wire.encode(payload)" in source
+    # the charts' payload, and the leak steps (gzipped: pack_steps), both from relulab.wire
+    assert "data=wire.encode(content)" in source
+    assert "gzip.compress(wire.encode(" in source
     assets = ROOT / "src" / "relulab" / "webchart"
     assert {p.name for p in assets.iterdir()} >= {"chart.js", "chart.css", "plotly-basic.min.js"}
     # The script writes text with textContent, never as markup.

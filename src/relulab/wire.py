@@ -128,7 +128,8 @@ def diff(base, other, path: tuple = ()) -> list[list]:
         return [c for k in base for c in diff(base[k], other[k], (*path, k))]
     if len(base) != len(other):
         return [[list(path), other]]
-    return [c for i, (a, b) in enumerate(zip(base, other)) for c in diff(a, b, (*path, i))]
+    pairs = enumerate(zip(base, other, strict=True))
+    return [c for i, (a, b) in pairs for c in diff(a, b, (*path, i))]
 
 
 def patch(base, changes: list[list]):

@@ -17,8 +17,8 @@
 //   steps, leak (optional)            the id of the leak steps this payload is one of,
 //                                     and its leak (see "the leak slider" below)
 //
-// or, from a hidden element of its own, the leak steps: the payload above at every
-// value the leak slider can take, as a base payload and per value its changes:
+// or, from a hidden element of its own, gzipped, the leak steps: the payload above at
+// every value the leak slider can take, as a base payload and per value its changes:
 //   leak_steps: {id, leaks: [number], base: payload, patches: [[[path], value], ...]}
 
 const PLOTLY_URL = new URL("./plotly-basic.min.js", import.meta.url).href;
@@ -49,6 +49,22 @@ function loadPlotly() {
     });
   }
   return plotlyLoading;
+}
+
+function bytesOf(data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return null;
+}
+
+function isGzip(data) {
+  const b = bytesOf(data);
+  return b !== null && b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function gunzipJSON(data) {
+  const stream = new Blob([bytesOf(data)]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text().then(JSON.parse);
 }
 
 function decode(data) {
@@ -421,12 +437,14 @@ const states = new WeakMap();
 
 export default function (component) {
   const { data, parentElement } = component;
-  const payload = decode(data);
-  if (payload.leak_steps) {
-    // The hidden steps element: nothing to draw, only to keep.
-    keepSteps(payload.leak_steps);
+  if (isGzip(data)) {
+    // The hidden leak steps element (gzipped JSON): nothing to draw, only to keep.
+    gunzipJSON(data)
+      .then((steps) => keepSteps(steps.leak_steps))
+      .catch(() => {}); // without steps the charts wait for the server, as before
     return () => {};
   }
+  const payload = decode(data);
   let state = states.get(parentElement);
   if (!state) {
     state = create(parentElement);
