@@ -3,8 +3,9 @@ as markers and tables, and the student's own values."""
 
 from __future__ import annotations
 
-import functools
+import collections
 import hashlib
+import threading
 
 import numpy as np
 import streamlit as st
@@ -63,8 +64,9 @@ def show(convention: str) -> float:
     # message per move, not seven.
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
-    if live:  # last, so that the charts' own message goes first on a new x-range
-        chart.leak_steps(_leak_steps(key), key="leak_steps")
+    steps = _ready_steps(key, leak) if live else None
+    if steps is not None:  # last: the charts' own message goes first when it is built
+        chart.leak_steps(steps, key="leak_steps")
     return leak
 
 
@@ -91,7 +93,37 @@ def _steps_id(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=32)
+_LAST = "_leak_steps_last"  # (steps key, leak) of this session's previous article run
+_BUILT: collections.OrderedDict[tuple, bytes] = collections.OrderedDict()  # LRU, by key
+_BUILT_MAX = 32
+_BUILT_LOCK = threading.Lock()
+
+
+def _ready_steps(key: tuple, leak: float) -> bytes | None:
+    """The leak steps for ``key`` if they are built, or if this run is a leak move at
+    the same key (then built now); else None, and the charts take the server's way.
+
+    Built on a leak move only, not on every new x-range: a student who moves the
+    x-range, or a class whose questions set each student's own x-range, would
+    otherwise cost ~100 ms of server CPU per page each time, for steps that may never
+    be used. The first leak move after a new x-range is drawn from the server's
+    answer; the steps go out with it, and the next moves are drawn at once."""
+    last = st.session_state.get(_LAST)
+    st.session_state[_LAST] = (key, leak)
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    if last is None or last[0] != key or last[1] == leak:
+        return None
+    data = _leak_steps(key)
+    with _BUILT_LOCK:
+        _BUILT[key] = data
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return data
+
+
 def _leak_steps(key: tuple) -> bytes:
     """The chart payload at every step of the leak slider, as one base payload and,
     per step, the changes from it (``wire.diff``): what the browser needs to redraw
@@ -99,8 +131,8 @@ def _leak_steps(key: tuple) -> bytes:
 
     Built by :func:`_figures` and ``common.plain_pair``, as this run's charts are, so
     that a step is the payload the server would send at that leak (a test checks
-    it). ~100 ms once per key; cached across sessions, so a class on the same view
-    builds it once, and a leak move costs nothing here."""
+    it). ~100 ms; :func:`_ready_steps` keeps them across sessions, so a class on
+    the same view builds them once, and a leak move costs nothing here."""
     x_range, convention, own_values_, font, present = key
     values = np.array(own_values_) if own_values_ else None
     own = figures.own_points(values, x_range)

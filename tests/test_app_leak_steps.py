@@ -11,6 +11,11 @@ from conftest import chart_payloads, leak_steps
 from relulab import urlstate, wire
 
 
+def _move(at, leak: float):
+    """A leak move (the steps of a view are built on its first leak move)."""
+    return at.slider(key="leak").set_value(leak).run()
+
+
 def _step(at, leak: float) -> dict:
     (steps,) = leak_steps(at)
     return wire.patch(steps["base"], steps["patches"][steps["leaks"].index(leak)])
@@ -33,12 +38,12 @@ def _sent(at) -> dict:
 def test_every_step_is_what_the_page_sends_at_that_leak(app, setup):
     for k, v in setup.items():
         app.query_params[k] = v
-    at = app.run()
+    at = _move(app.run(), 0.2)
     (steps,) = leak_steps(at)
     lo, hi = urlstate.LEAK_BOUNDS
     assert steps["leaks"][0] == lo and steps["leaks"][-1] == hi and len(steps["leaks"]) == 101
     for leak in (0.0, 0.01, 0.1, 0.37, 0.5, 0.99, 1.0):
-        at.slider(key="leak").set_value(leak).run()
+        _move(at, leak)
         (payload,) = chart_payloads(at)
         assert payload["leak"] == leak and payload["steps"] == steps["id"]
         assert _step(at, leak) == _sent(at), leak
@@ -50,10 +55,26 @@ def test_the_students_own_values_are_in_the_steps(app):
     at.session_state["own"] = True
     at.run()
     at.text_area(key="values").input("1, -2, 3").run()
-    at.slider(key="leak").set_value(0.42).run()
+    _move(at, 0.42)
     assert _step(at, 0.42) == _sent(at)
     names = [t.get("name") for t in _step(at, 0.42)["charts"][0]["data"]]
     assert "your values" in names
+
+
+def test_steps_are_built_on_a_leak_move_and_then_kept_for_the_view(app):
+    app.query_params["x_range"] = ["-7", "3"]  # a view no other test builds steps for
+    at = app.run()
+    assert leak_steps(at) == []  # a new view: not built for a page that may not use them
+    at.slider(key="x_range").set_value((-7.0, 2.0)).run()
+    assert leak_steps(at) == []  # nor on an x-range move
+    _move(at, 0.3)
+    (steps,) = leak_steps(at)  # built on the first leak move
+    from streamlit.testing.v1 import AppTest
+
+    other = AppTest.from_file(str(app._script_path), default_timeout=60)
+    other.query_params["x_range"] = ["-7", "2"]
+    other.run()
+    assert [s["id"] for s in leak_steps(other)] == [steps["id"]]  # kept: a second student
 
 
 def test_too_many_own_values_take_the_servers_way(app):
@@ -64,6 +85,7 @@ def test_too_many_own_values_take_the_servers_way(app):
 
     many = ", ".join(str(i) for i in range(article_view.STEPS_MAX_OWN + 1))
     at.text_area(key="values").input(many).run()
+    _move(at, 0.42)
     assert leak_steps(at) == []
     (payload,) = chart_payloads(at)
     assert "steps" not in payload and "leak" not in payload
@@ -80,6 +102,10 @@ def test_while_a_question_hides_part_of_the_charts_there_are_no_steps(app):
     for _ in range(30):
         (payload,) = chart_payloads(at)
         hiding = at.session_state["_quiz_state"].question.hides
+        slider = next((s for s in at.slider if s.key == "leak"), None)
+        if slider is not None:  # the article's view: a leak move builds its steps
+            at = _move(at, round(slider.value + (0.01 if slider.value < 1 else -0.01), 2))
+            (payload,) = chart_payloads(at)
         if {"function_chart", "derivative_chart", "kink_dot", "tables"} & set(hiding):
             assert leak_steps(at) == [] and "steps" not in payload, hiding
             seen.add("hidden, no steps")

@@ -178,6 +178,9 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         pg.goto(url)
         wait_drawn(pg)
         pg.wait_for_function("document.querySelector('.rl-pair') && window.Plotly", timeout=10_000)
+        # The first leak move of a view is drawn from the server's answer, which brings
+        # the steps (built on a view's first leak move).
+        move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
         pg.wait_for_timeout(500)  # the steps element, last in the run
         pg.evaluate(
             """() => { const react = Plotly.react; window.__reacts = 0;
@@ -190,23 +193,23 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
             for _ in range(3):
                 thumb.press("ArrowRight")
             pg.wait_for_function(
-                f"{CHARTS}.every(el => el.data.some(t => t.name === 'Leaky ReLU (0.13)'))",
+                f"{CHARTS}.every(el => el.data.some(t => t.name === 'Leaky ReLU (0.14)'))",
                 timeout=10_000,
             )
             drawn = pg.evaluate(f"() => {CHARTS}.map(el => el.data[0].y.slice())")
             source = pg.evaluate("() => document.querySelector('.rl-pair').dataset.drawnFrom")
         finally:
             os.kill(pid, signal.SIGCONT)
-        # f at x = -5, 0, 5 and f′ either side of 0 (a gap at the jump), at leak 0.13
-        assert drawn[0] == pytest.approx([-0.65, 0, 5])
-        assert drawn[1][:2] == pytest.approx([0.13, 0.13]) and drawn[1][-1] == 1
+        # f at x = -5, 0, 5 and f′ either side of 0 (a gap at the jump), at leak 0.14
+        assert drawn[0] == pytest.approx([-0.7, 0, 5])
+        assert drawn[1][:2] == pytest.approx([0.14, 0.14]) and drawn[1][-1] == 1
         assert source == "steps"
         reacts = pg.evaluate("() => window.__reacts")
         assert reacts == 6  # three steps, two charts each
         pg.wait_for_selector(READY, timeout=60_000)
         pg.wait_for_timeout(1500)  # the server's three answers, all for steps drawn
         assert pg.evaluate("() => window.__reacts") == reacts
-        assert pg.evaluate(f"() => {CHARTS}[0].data[0].name") == "Leaky ReLU (0.13)"
+        assert pg.evaluate(f"() => {CHARTS}[0].data[0].name") == "Leaky ReLU (0.14)"
         ctx.close()
 
 
