@@ -41,6 +41,7 @@ def show(convention: str) -> float:
         key="leak",
         bind="query-params",
         help=registry.LEAK.help,
+        on_change=_leak_moved,
     )
     x_range = common.x_range_slider(right)
     url = link.current()
@@ -64,7 +65,8 @@ def show(convention: str) -> float:
     # message per move, not seven.
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
-    steps = _ready_steps(key, leak) if live else None
+    moved = st.session_state.pop(_MOVED, False)  # this run's, whether or not used
+    steps = _ready_steps(key, moved) if live else None
     if steps is not None:  # last: the charts' own message goes first when it is built
         chart.leak_steps(steps, key="leak_steps")
     return leak
@@ -93,28 +95,33 @@ def _steps_id(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
-_LAST = "_leak_steps_last"  # (steps key, leak) of this session's previous article run
+_MOVED = "_leak_moved"  # set by the leak slider's on_change: the student moved it
+
+
+def _leak_moved() -> None:
+    st.session_state[_MOVED] = True
+
+
 _BUILT: collections.OrderedDict[tuple, bytes] = collections.OrderedDict()  # LRU, by key
 _BUILT_MAX = 32
 _BUILT_LOCK = threading.Lock()
 
 
-def _ready_steps(key: tuple, leak: float) -> bytes | None:
-    """The leak steps for ``key`` if they are built, or if this run is a leak move at
-    the same key (then built now); else None, and the charts take the server's way.
+def _ready_steps(key: tuple, moved: bool) -> bytes | None:
+    """The leak steps for ``key`` if they are built, or if the student has just moved
+    the leak slider (then built now); else None, and the charts take the server's way.
 
-    Built on a leak move only, not on every new x-range: a student who moves the
-    x-range, or a class whose questions set each student's own x-range, would
-    otherwise cost ~100 ms of server CPU per page each time, for steps that may never
-    be used. The first leak move after a new x-range is drawn from the server's
+    Built on a student's leak move only (the slider's on_change: not when a class's
+    question sets the leak, nor on a link's first load), not on every new x-range: a student who
+    moves the x-range, or a class whose questions set each student's own leak and
+    x-range, would otherwise cost ~100 ms of server CPU per page each time, for steps
+    that may never be used. The first leak move after a new x-range is drawn from the server's
     answer; the steps go out with it, and the next moves are drawn at once."""
-    last = st.session_state.get(_LAST)
-    st.session_state[_LAST] = (key, leak)
     with _BUILT_LOCK:
         if key in _BUILT:
             _BUILT.move_to_end(key)
             return _BUILT[key]
-    if last is None or last[0] != key or last[1] == leak:
+    if not moved:
         return None
     data = _leak_steps(key)
     with _BUILT_LOCK:
