@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import secrets
 import threading
 
 import numpy as np
@@ -84,15 +85,22 @@ def _figures(leak: float, x_range, inside, own, convention: str, font: int):
 
 def _steps_key(x_range, convention: str, values, font: int, present: bool) -> tuple | None:
     """Everything but the leak that the charts depend on, hashable; None when the
-    student's own values are too many to send at every step."""
-    own = () if values is None else tuple(np.asarray(values, dtype=float).tolist())
-    if len(own) > STEPS_MAX_OWN:
+    student's own values are too many to send at every step. The values go in as
+    their bytes: a NaN is then equal to itself (a tuple of floats holding NaN never
+    equals another, so it would never be found again), and -0.0 is not 0.0."""
+    own = b"" if values is None else np.asarray(values, dtype=np.float64).tobytes()
+    if len(own) > 8 * STEPS_MAX_OWN:
         return None
     return (tuple(float(v) for v in x_range), convention, own, font, present)
 
 
+# Per server process: a browser that reconnects to a restarted or redeployed server
+# keeps the steps it had, which the new code may not draw the same way.
+_STEPS_SALT = secrets.token_hex(8)
+
+
 def _steps_id(key: tuple) -> str:
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{_STEPS_SALT}{key!r}".encode()).hexdigest()[:16]
 
 
 _MOVED = "_leak_moved"  # set by the leak slider's on_change: the student moved it
@@ -102,7 +110,10 @@ def _leak_moved() -> None:
     st.session_state[_MOVED] = True
 
 
-_BUILT: collections.OrderedDict[tuple, bytes] = collections.OrderedDict()  # LRU, by key
+# Built steps by key (an LRU), and the keys being built: a class whose students make
+# their first leak move together builds a view's steps once, the others wait for it.
+_BUILT: collections.OrderedDict[tuple, bytes] = collections.OrderedDict()
+_BUILDING: dict[tuple, threading.Event] = {}
 _BUILT_MAX = 32
 _BUILT_LOCK = threading.Lock()
 
@@ -112,23 +123,34 @@ def _ready_steps(key: tuple, moved: bool) -> bytes | None:
     the leak slider (then built now); else None, and the charts take the server's way.
 
     Built on a student's leak move only (the slider's on_change: not when a class's
-    question sets the leak, nor on a link's first load), not on every new x-range: a student who
-    moves the x-range, or a class whose questions set each student's own leak and
-    x-range, would otherwise cost ~100 ms of server CPU per page each time, for steps
-    that may never be used. The first leak move after a new x-range is drawn from the server's
-    answer; the steps go out with it, and the next moves are drawn at once."""
+    question sets the leak, nor on a link's first load), not on every new x-range: a
+    student who moves the x-range, or a class whose questions set each student's own
+    leak and x-range, would otherwise cost ~100 ms of server CPU per page each time,
+    for steps that may never be used. The first leak move in a view is drawn from the
+    server's answer; the steps go out with it, and the next moves are drawn at once."""
     with _BUILT_LOCK:
         if key in _BUILT:
             _BUILT.move_to_end(key)
             return _BUILT[key]
-    if not moved:
-        return None
-    data = _leak_steps(key)
-    with _BUILT_LOCK:
-        _BUILT[key] = data
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return data
+        if not moved:
+            return None
+        building = _BUILDING.get(key)
+        if building is None:
+            _BUILDING[key] = threading.Event()
+    if building is not None:  # another session builds them: this run's moves wait
+        building.wait(timeout=5)
+        with _BUILT_LOCK:
+            return _BUILT.get(key)
+    try:
+        data = _leak_steps(key)
+        with _BUILT_LOCK:
+            _BUILT[key] = data
+            while len(_BUILT) > _BUILT_MAX:
+                _BUILT.popitem(last=False)
+        return data
+    finally:
+        with _BUILT_LOCK:
+            _BUILDING.pop(key).set()
 
 
 def _leak_steps(key: tuple) -> bytes:
@@ -140,8 +162,8 @@ def _leak_steps(key: tuple) -> bytes:
     that a step is the payload the server would send at that leak (a test checks
     it). ~100 ms; :func:`_ready_steps` keeps them across sessions, so a class on
     the same view builds them once, and a leak move costs nothing here."""
-    x_range, convention, own_values_, font, present = key
-    values = np.array(own_values_) if own_values_ else None
+    x_range, convention, own_bytes, font, present = key
+    values = np.frombuffer(own_bytes, dtype=np.float64) if own_bytes else None
     own = figures.own_points(values, x_range)
     inside, _ = examples.split_by_range(examples.all_example_points(), x_range)
     lo, hi = urlstate.LEAK_BOUNDS

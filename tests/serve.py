@@ -82,13 +82,17 @@ def serve(
     # The server keeps its own handle on the file; ours stays open (a temporary file is
     # gone once closed) so that an early exit's message can be read back.
     err = open(log, "wb") if log else tempfile.TemporaryFile()  # noqa: SIM115
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd or script.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=err,
-        start_new_session=True,  # its own process group, stopped as one below
-    )
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd or script.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,  # its own process group, stopped as one below
+        )
+    except BaseException:
+        err.close()
+        raise
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -11,6 +11,18 @@ from conftest import chart_payloads, leak_steps
 from relulab import urlstate, wire
 
 
+@pytest.fixture(autouse=True)
+def fresh_steps():
+    """Each test starts with no steps built (they are kept across sessions, so also
+    across the tests of one process)."""
+    yield
+    import sys
+
+    view = sys.modules.get("relulab_app.article_view")
+    if view is not None:
+        view._BUILT.clear()
+
+
 def _move(at, leak: float):
     """A leak move (the steps of a view are built on its first leak move)."""
     return at.slider(key="leak").set_value(leak).run()
@@ -62,7 +74,7 @@ def test_the_students_own_values_are_in_the_steps(app):
 
 
 def test_steps_are_built_on_a_leak_move_and_then_kept_for_the_view(app):
-    app.query_params["x_range"] = ["-7", "3"]  # a view no other test builds steps for
+    app.query_params["x_range"] = ["-7", "3"]
     at = app.run()
     assert leak_steps(at) == []  # a new view: not built for a page that may not use them
     at.slider(key="x_range").set_value((-7.0, 2.0)).run()
@@ -115,3 +127,32 @@ def test_while_a_question_hides_part_of_the_charts_there_are_no_steps(app):
         next(b for b in at.button if b.label == "Another question").click()
         at.run()
     assert seen == {"hidden, no steps", "steps that match"}
+
+
+def test_not_built_when_a_question_sets_the_leak(app):
+    # A question (quiz_view._pose, or a class's) sets the leak in session state, as
+    # here: that is not the student's move, and builds nothing.
+    at = app.run()
+    for leak in (0.4, 0.55):
+        at.session_state["leak"] = leak
+        at.run()
+        assert chart_payloads(at)[0]["leak"] == leak
+        assert leak_steps(at) == []
+    _move(at, 0.56)
+    assert len(leak_steps(at)) == 1  # the student's own move does
+
+
+def test_steps_for_own_values_with_nan_and_negative_zero_are_found_again(app):
+    from relulab_app import article_view
+
+    at = app.run()
+    at.session_state["own"] = True
+    at.run()
+    at.text_area(key="values").input("1, nan, -0").run()
+    _move(at, 0.3)
+    (steps,) = leak_steps(at)
+    assert chart_payloads(at)[0]["steps"] == steps["id"]
+    built = len(article_view._BUILT)
+    _move(at, 0.31)
+    assert len(article_view._BUILT) == built  # found, not built again
+    assert _step(at, 0.31) == _sent(at)

@@ -181,7 +181,11 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         # The first leak move of a view is drawn from the server's answer, which brings
         # the steps (built on a view's first leak move).
         move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
-        pg.wait_for_timeout(500)  # the steps element, last in the run
+        pg.wait_for_function(  # the steps kept, for the view the charts show
+            "(() => { const p = document.querySelector('.rl-pair'); "
+            "return p.dataset.steps && p.dataset.serverLeak === '0.11'; })()",
+            timeout=10_000,
+        )
         pg.evaluate(
             """() => { const react = Plotly.react; window.__reacts = 0;
                        Plotly.react = (...a) => { window.__reacts++; return react(...a); }; }"""
@@ -206,9 +210,12 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         assert source == "steps"
         reacts = pg.evaluate("() => window.__reacts")
         assert reacts == 6  # three steps, two charts each
+        pg.wait_for_function(  # the server's answer for 0.14 has arrived...
+            "document.querySelector('.rl-pair').dataset.serverLeak === '0.14'",
+            timeout=30_000,
+        )
         pg.wait_for_selector(READY, timeout=60_000)
-        pg.wait_for_timeout(1500)  # the server's three answers, all for steps drawn
-        assert pg.evaluate("() => window.__reacts") == reacts
+        assert pg.evaluate("() => window.__reacts") == reacts  # ...and was not drawn again
         assert pg.evaluate(f"() => {CHARTS}[0].data[0].name") == "Leaky ReLU (0.14)"
         ctx.close()
 

@@ -248,9 +248,9 @@ function onMove(state, i, event) {
 //
 // A slider move reruns the page on the server, and its new payload reaches this
 // element after that run and after Streamlit has rendered it: most of a redraw's time.
-// The server also sends, once per x-range, the payload at every leak step (computed
-// by relulab like every payload). When the leak slider's value changes, the charts are
-// redrawn at once from that step; when the run's payload for the same step arrives it
+// Once the student has moved the leak in a view, the server also sends the payload at
+// every leak step of that view (computed by relulab like every payload). When the
+// student moves the slider again, the charts are redrawn at once from that step; when the run's payload for the same step arrives it
 // is that step, already drawn, and is not drawn again. Nothing is computed here: a
 // step is the server's payload with the server's changes applied.
 
@@ -261,6 +261,7 @@ function keepSteps(steps) {
   leakSteps.delete(steps.id);
   leakSteps.set(steps.id, steps);
   while (leakSteps.size > 4) leakSteps.delete(leakSteps.keys().next().value);
+  for (const pair of document.querySelectorAll(".rl-pair")) pair.dataset.steps = steps.id;
 }
 
 // The server's changes (relulab.wire.diff) applied to a copy of its base payload.
@@ -298,16 +299,35 @@ function drawnKey(state, payload) {
   return JSON.stringify([payload.steps, payload.leak, state.theme, payload.present]);
 }
 
+// When the student last pressed a key or a pointer on the leak slider. Streamlit also
+// sets the slider's value itself (a class's question sets the leak, in a run that may
+// hide parts of the charts): only the student's own moves are drawn from the steps.
+let touchedAt = -Infinity;
+const TOUCH_MS = 1500;
+for (const type of ["keydown", "pointerdown", "pointermove"]) {
+  document.addEventListener(
+    type,
+    (e) => {
+      if (type === "pointermove" && !e.buttons) return;
+      if (e.target instanceof Element && e.target.closest(".st-key-leak")) {
+        touchedAt = performance.now();
+      }
+    },
+    true,
+  );
+}
+
 function watchLeak(state) {
   // The slider's input is re-created when Streamlit remounts it: look for it again
   // whenever the page changes, and follow its value (aria-valuetext changes with it).
   let watched = null;
   const follow = new MutationObserver(() => {
     if (!watched || !window.Plotly || !state.server) return;
+    if (performance.now() - touchedAt > TOUCH_MS) return;
     const step = stepPayload(state, Number(watched.value));
     if (!step) return;
     state.payload = step;
-    draw(state, false, "steps");
+    draw(state, false, "steps").catch(() => {}); // the server's payload follows anyway
   });
   const find = () => {
     const input = leakInput();
@@ -419,7 +439,7 @@ function draw(state, resized = false, source = "server") {
   state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
   const key = drawnKey(state, state.payload);
   if (!resized && key !== null && key === state.drawn) return Promise.resolve();
-  state.drawn = key;
+  state.drawn = null; // until this draw has succeeded
   state.pair.dataset.drawnFrom = source; // for tests: which way the last redraw came
   if (resized || state.height === null || state.present !== state.payload.present) {
     state.height = chartHeight(state);
@@ -430,7 +450,9 @@ function draw(state, resized = false, source = "server") {
     state.revision = state.payload.revision;
     state.zoomed = [false, false];
   }
-  return Promise.all(state.payload.charts.map((_, i) => drawOne(state, i)));
+  return Promise.all(state.payload.charts.map((_, i) => drawOne(state, i))).then(() => {
+    state.drawn = key;
+  });
 }
 
 const states = new WeakMap();
@@ -451,6 +473,12 @@ export default function (component) {
     states.set(parentElement, state);
   }
   state.server = payload;
+  state.pair.dataset.serverLeak = payload.leak === undefined ? "" : String(payload.leak);
+  if (payload.steps === undefined) {
+    // A question hides part of the charts (or the view has no steps): no step of an
+    // earlier view may be drawn, nor kept here, while it is open.
+    leakSteps.clear();
+  }
   // The slider may already be further on than this run's leak (keys pressed while the
   // server ran): draw where it is now, from the steps, rather than step back to it.
   const input = leakInput();
