@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,17 @@ def trace(spec: dict, name: str) -> dict:
     matches = [t for t in spec["data"] if t.get("name") == name]
     assert len(matches) == 1, f"{name!r} not in {[t.get('name') for t in spec['data']]}"
     return {k: decode(v) for k, v in matches[0].items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_leak_steps():
+    """Each test starts with no leak steps built: the page keeps them across sessions
+    (relulab_app.article_view), so across the AppTests of one test process too, and a
+    test would otherwise see steps that an earlier test built."""
+    yield
+    view = sys.modules.get("relulab_app.article_view")
+    if view is not None:
+        view._BUILT.clear()
 
 
 @pytest.fixture

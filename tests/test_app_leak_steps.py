@@ -11,18 +11,6 @@ from conftest import chart_payloads, leak_steps
 from relulab import urlstate, wire
 
 
-@pytest.fixture(autouse=True)
-def fresh_steps():
-    """Each test starts with no steps built (they are kept across sessions, so also
-    across the tests of one process)."""
-    yield
-    import sys
-
-    view = sys.modules.get("relulab_app.article_view")
-    if view is not None:
-        view._BUILT.clear()
-
-
 def _move(at, leak: float):
     """A leak move (the steps of a view are built on its first leak move)."""
     return at.slider(key="leak").set_value(leak).run()

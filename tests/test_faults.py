@@ -91,6 +91,8 @@ def test_a_slow_lab_holds_back_nothing_above_it(app, no_cache, monkeypatch):
         if msg.HasField("delta") and msg.delta.HasField("new_element"):
             element = msg.delta.new_element
             kind = element.WhichOneof("type")
+            if kind == "bidi_component" and element.bidi_component.bytes[:2] == b"\x1f\x8b":
+                kind = "leak steps"  # the chart's hidden element (gzipped), not a chart
             sent.append(element.heading.body if kind == "heading" else kind)
         return real_enqueue(self, msg)
 
