@@ -221,23 +221,21 @@ def report(app: Target, floor: Target, floor2: Target) -> bool:
         "cpu/move": floor2.cpu,
     }
     for name, unit, a, f in rows:
-        how, avg = "median", statistics.median
-        ma, mf, m2 = avg(a), avg(f), avg(ref[name])
+        ma, mf, m2 = (statistics.median(v) for v in (a, f, ref[name]))
         ratio = ma / mf if mf else float("inf")
         good = ratio <= TARGETS[name]
         ok &= good
         print(
             f"  {name:<13} app {ma:9.1f} {unit:<2}  floor {mf:9.1f} {unit:<2}  "
             f"ratio {ratio:5.2f}x  target <= {TARGETS[name]:.2f}x  "
-            f"{'ok' if good else 'MISSED'}  ({how}; two bare charts: {m2 / mf:.2f}x)"
+            f"{'ok' if good else 'MISSED'}  (median; two bare charts: {m2 / mf:.2f}x)"
         )
     for t in (app, floor, floor2):
-        before = [m for m in t.last_msg if m is None]
-        last = [m for m in t.last_msg if m is not None]
-        split = f"last reply before drawn {statistics.median(last):.0f} ms" if last else ""
+        before = t.last_msg.count(None)
+        parts = [f"last reply before drawn {_median(t.last_msg)}"] * (before < len(t.last_msg))
         if before:
-            n = f"{len(before)}/{len(t.last_msg)}"
-            split += f"{'; ' if split else ''}drawn before any reply in {n} moves"
+            parts.append(f"drawn before any reply in {before}/{len(t.last_msg)} moves")
+        split = "; ".join(parts)
         print(
             f"  {t.name:<6} redraw split: keydown -> first reply "
             f"{_median(t.first_msg)}; {split}; drawn "

@@ -78,7 +78,7 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     ``steps`` is (leak steps id, leak), see ``chart.chart_pair``. Returns whether they
     apply: not while a question changes what the charts show."""
     content = plain_pair(fig_f, fig_df, curves, x_range, present())
-    specs = [{"data": c["data"], "layout": c["layout"]} for c in content["charts"]]
+    specs = list(content["charts"])  # replaced, never changed in place, below
     hover = content["hover"]
     touched = False
     if quiz_view.hidden("kink_dot"):

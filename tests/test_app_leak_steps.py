@@ -16,6 +16,13 @@ def _move(at, leak: float):
     return at.slider(key="leak").set_value(leak).run()
 
 
+def _own_values(at, text: str):
+    """Open "Your own values" and type ``text`` into it."""
+    at.session_state["own"] = True
+    at.run()
+    return at.text_area(key="values").input(text).run()
+
+
 def _step(at, leak: float) -> dict:
     (steps,) = leak_steps(at)
     return wire.patch(steps["base"], steps["patches"][steps["leaks"].index(leak)])
@@ -51,10 +58,7 @@ def test_every_step_is_what_the_page_sends_at_that_leak(app, setup):
 
 
 def test_the_students_own_values_are_in_the_steps(app):
-    at = app.run()
-    at.session_state["own"] = True
-    at.run()
-    at.text_area(key="values").input("1, -2, 3").run()
+    at = _own_values(app.run(), "1, -2, 3")
     _move(at, 0.42)
     assert _step(at, 0.42) == _sent(at)
     names = [t.get("name") for t in _step(at, 0.42)["charts"][0]["data"]]
@@ -79,12 +83,10 @@ def test_steps_are_built_on_a_leak_move_and_then_kept_for_the_view(app):
 
 def test_too_many_own_values_take_the_servers_way(app):
     at = app.run()
-    at.session_state["own"] = True
-    at.run()
     from relulab_app import article_view  # (once the page has run: it declares the chart)
 
     many = ", ".join(str(i) for i in range(article_view.STEPS_MAX_OWN + 1))
-    at.text_area(key="values").input(many).run()
+    at = _own_values(at, many)
     _move(at, 0.42)
     assert leak_steps(at) == []
     (payload,) = chart_payloads(at)
@@ -133,10 +135,7 @@ def test_not_built_when_a_question_sets_the_leak(app):
 def test_steps_for_own_values_with_nan_and_negative_zero_are_found_again(app):
     from relulab_app import article_view
 
-    at = app.run()
-    at.session_state["own"] = True
-    at.run()
-    at.text_area(key="values").input("1, nan, -0").run()
+    at = _own_values(app.run(), "1, nan, -0")
     _move(at, 0.3)
     (steps,) = leak_steps(at)
     assert chart_payloads(at)[0]["steps"] == steps["id"]

@@ -68,8 +68,8 @@ function gunzipJSON(data) {
 }
 
 function decode(data) {
-  if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
-  if (data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(new Uint8Array(data)));
+  const bytes = bytesOf(data);
+  if (bytes !== null) return JSON.parse(new TextDecoder().decode(bytes));
   if (typeof data === "string") return JSON.parse(data);
   return data;
 }
@@ -250,9 +250,10 @@ function onMove(state, i, event) {
 // element after that run and after Streamlit has rendered it: most of a redraw's time.
 // Once the student has moved the leak in a view, the server also sends the payload at
 // every leak step of that view (computed by relulab like every payload). When the
-// student moves the slider again, the charts are redrawn at once from that step; when the run's payload for the same step arrives it
-// is that step, already drawn, and is not drawn again. Nothing is computed here: a
-// step is the server's payload with the server's changes applied.
+// student moves the slider again, the charts are redrawn at once from that step; when
+// the run's payload for the same step arrives it is that step, already drawn, and is
+// not drawn again. Nothing is computed here: a step is the server's payload with the
+// server's changes applied.
 
 const leakSteps = new Map(); // id -> {leaks, base, patches}, the latest few
 const LEAK_INPUT = '.st-key-leak input[type="range"]';
