@@ -14,6 +14,9 @@ It does what the frontend does for a student who opens the page and moves a slid
 - likewise for a typed text, a radio choice, an opened popover or expander, and a button
   click (a trigger the frontend sends with one request only);
 - keeps the address bar as the server rewrites it (``page_info_changed``);
+- keeps the messages the server marks cacheable, ages them by runs and lists their hashes
+  in every rerun request, as the frontend's ForwardMsg cache does, so that the server
+  sends an unchanged large element as a reference, to it as to a browser;
 - reruns each ``@st.fragment(run_every=...)`` on its timer (``auto_rerun``), as the
   frontend's setInterval does, until the server stops it or a full run starts over.
 
@@ -52,6 +55,7 @@ FINISHED_OK = {
     ForwardMsg.FINISHED_SUCCESSFULLY,
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
+EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a run stopped for st.rerun: the rerun follows
 # The browser reports its context with every rerun; a headless Chromium's, as recorded.
 CONTEXT = {
     "timezone": "UTC",
@@ -163,7 +167,11 @@ class SimSession:
         self.failures: list[BaseException] = []  # a timed rerun that failed (timeout, ...)
         self.last: Run | None = None  # the latest finished run, the user's or a timer's
         self._ws = None
-        self._cache: dict[str, bytes] = {}  # message hash -> message, for ref_hash replies
+        # The frontend's ForwardMsg cache: hash -> [message, run count when last used,
+        # fragment id]. Its hashes go with every rerun request.
+        self._cache: dict[str, list] = {}
+        self._run_count = 0
+        self._max_age = 2  # global.maxCachedMessageAge, until the server's config says
         self._lock = asyncio.Lock()  # one request in flight (see the module's docstring)
         # fragment id -> (interval, next tick): the frontend's setInterval timers
         self._timers: dict[str, tuple[float, float]] = {}
@@ -210,6 +218,7 @@ class SimSession:
         cs.page_script_hash = self.page_script_hash
         cs.fragment_id = fragment_id
         cs.is_auto_rerun = auto
+        cs.cached_message_hashes.extend(self._cache)
         for w in self.widgets.values():
             if w.state is not None:
                 cs.widget_states.widgets.append(w.state)
@@ -401,14 +410,13 @@ class SimSession:
         run.received_bytes += len(data)
         fm = ForwardMsg()
         fm.ParseFromString(data)
-        if fm.WhichOneof("type") == "ref_hash":
-            fm.ParseFromString(self._cache[fm.ref_hash])
-        elif fm.hash:
-            self._cache[fm.hash] = data
+        self._cached(fm, data)
         run.kinds.append(describe(fm))
         kind = fm.WhichOneof("type")
         if kind == "new_session":
             self.page_script_hash = fm.new_session.page_script_hash
+            if fm.new_session.config.max_cached_message_age:
+                self._max_age = fm.new_session.config.max_cached_message_age
             if not fm.metadata.run.fragment_ids:
                 # A full run: the frontend clears every timer; the run re-registers the
                 # fragments it draws, each with a fresh timer.
@@ -427,11 +435,43 @@ class SimSession:
             if self._timers.get(fragment, (None,))[0] != interval:
                 self._timers[fragment] = (interval, time.perf_counter() + interval)
                 self._timers_changed.set()
+        elif kind == "script_finished" and fm.script_finished != EARLY:
+            self._age_cache(fm.metadata.run)
         elif kind == "stop_auto_rerun":
             for fragment in fm.stop_auto_rerun.fragment_ids:
                 self._timers.pop(fragment, None)
             self._timers_changed.set()
         return fm
+
+    def _cached(self, fm: ForwardMsg, data: bytes) -> None:
+        """The frontend's ForwardMsgCache: a reference becomes the message it names (with
+        the reference's metadata) and renews it; a cacheable message is kept, or renewed."""
+        if fm.WhichOneof("type") == "ref_hash":
+            entry = self._cache[fm.ref_hash]  # a KeyError is the frontend's "cache MISS"
+            entry[1] = self._run_count
+            metadata = fm.metadata.SerializeToString()
+            fm.ParseFromString(entry[0])
+            fm.metadata.ParseFromString(metadata)  # clears the cached copy's first
+        elif fm.metadata.cacheable and fm.hash:
+            if fm.hash in self._cache:
+                self._cache[fm.hash][1] = self._run_count
+            else:
+                fragment = fm.delta.fragment_id if fm.HasField("delta") else ""
+                self._cache[fm.hash] = [data, self._run_count, fragment]
+
+    def _age_cache(self, run) -> None:
+        """At the end of a run (``run``: its script_finished's run metadata), as the
+        frontend does: messages unused for more than maxCachedMessageAge runs are
+        dropped; a fragment's run ages only that fragment's."""
+        if not run.script_run_id:
+            return
+        self._run_count += 1
+        fragments = list(run.fragment_ids)
+        for h, (_, used, fragment) in list(self._cache.items()):
+            if fragments and (not fragment or fragment not in fragments):
+                continue
+            if self._run_count - used > self._max_age:
+                del self._cache[h]
 
     def _delta(self, delta, seen: set[str], run: Run) -> None:
         kind = delta.WhichOneof("type")
@@ -523,6 +563,7 @@ def rerun_fields(msg: BackMsg) -> dict:
         "page_script_hash": cs.page_script_hash,
         "fragment_id": cs.fragment_id,
         "is_auto_rerun": cs.is_auto_rerun,
+        "cached_message_hashes": sorted(cs.cached_message_hashes),
         "widgets": {w.id: _value(w) for w in cs.widget_states.widgets},
         "context": {k: getattr(cs.context_info, k) for k in (*CONTEXT, "url")},
     }
