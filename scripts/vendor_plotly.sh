@@ -10,6 +10,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "plotly.js-basic-dist-min@${version}" >/dev/null && tar xzf ./*.tgz)
 cp "$work/package/plotly-basic.min.js" "$dest/plotly-basic.min.js"
+# Gzipped once here, sent as it is: Streamlit would gzip the .js on every page load.
+gzip -9 -n -c "$dest/plotly-basic.min.js" > "$dest/plotly-basic.min.js.gz"
 cp "$work/package/LICENSE" "$dest/LICENSE-plotly.js.txt"
 echo "plotly.js-basic-dist-min ${version} (npm), MIT licence: LICENSE-plotly.js.txt" > "$dest/PLOTLY_VERSION"
 echo "vendored plotly.js-basic-dist-min ${version} into ${dest}"

@@ -220,6 +220,39 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         ctx.close()
 
 
+# --- how plotly.js arrives -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("refused", "fetched"),
+    [
+        # The vendored file gzipped once: the server sends it as it is (no gzip per load).
+        ("nothing", ["plotly-basic.min.js.gz"]),
+        # A browser from before DecompressionStream takes the plain file.
+        ("DecompressionStream", ["plotly-basic.min.js"]),
+        # So does one where the .gz cannot be had (a proxy, a policy): it is tried first.
+        ("the .gz file", ["plotly-basic.min.js.gz", "plotly-basic.min.js"]),
+    ],
+)
+def test_plotly_js_comes_gzipped_and_the_plain_file_stands_in(browser, server, refused, fetched):
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+    if refused == "DecompressionStream":
+        ctx.add_init_script("delete window.DecompressionStream")
+    elif refused == "the .gz file":
+        ctx.route("**/plotly-basic.min.js.gz", lambda route: route.abort())
+    pg = ctx.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda r: "plotly" in r.url and requests.append(r.url.rsplit("/", 1)[1]))
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(server)
+    wait_drawn(pg)
+    assert requests == fetched
+    assert pg.evaluate("() => typeof Plotly.react") == "function"
+    assert errors == []
+    ctx.close()
+
+
 # --- hover -----------------------------------------------------------------------------
 
 

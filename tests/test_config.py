@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gzip
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,18 @@ def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
     assert "data=wire.encode(content)" in source
     assert "gzip.compress(wire.encode(" in source
     assets = ROOT / "src" / "relulab" / "webchart"
-    assert {p.name for p in assets.iterdir()} >= {"chart.js", "chart.css", "plotly-basic.min.js"}
+    assert {p.name for p in assets.iterdir()} >= {
+        "chart.js", "chart.css", "plotly-basic.min.js", "plotly-basic.min.js.gz",
+    }  # fmt: skip
     # The script writes text with textContent, never as markup.
     script = (assets / "chart.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+
+
+def test_the_gzipped_plotly_js_is_the_vendored_file():
+    # The browser loads plotly-basic.min.js.gz (the server sends it as it is) and falls
+    # back to the plain file: both must be the same plotly.js (scripts/vendor_plotly.sh
+    # writes both).
+    assets = ROOT / "src" / "relulab" / "webchart"
+    packed = (assets / "plotly-basic.min.js.gz").read_bytes()
+    assert gzip.decompress(packed) == (assets / "plotly-basic.min.js").read_bytes()
