@@ -37,17 +37,22 @@ def payload(specs, hover: list[dict], *, revision: str, present: bool) -> dict:
     }
 
 
-def chart_pair(content: dict, *, key: str, steps: tuple[str, float] | None = None) -> None:
-    """Draw ``content`` (from :func:`payload`) side by side, stacked on a phone.
+def pair_data(content: dict, steps: tuple[str, float] | None = None) -> bytes:
+    """``content`` (from :func:`payload`) as the bytes :func:`chart_pair` sends.
 
-    ``key`` keeps the element, and so the drawn plots, across reruns. ``steps`` is
-    (the id of a :func:`leak_steps` element on the page, the leak drawn here) when
-    ``content`` is exactly that element's payload at this leak: the browser then
-    redraws from those steps the moment the leak slider moves, before this run's
+    ``steps`` is (the id of a :func:`leak_steps` element on the page, the leak drawn
+    here) when ``content`` is exactly that element's payload at this leak: the browser
+    then redraws from those steps the moment the leak slider moves, before this run's
     payload arrives, and does not draw this payload again when it does."""
     if steps is not None:
         content = {**content, "steps": steps[0], "leak": steps[1]}
-    _CHART(data=wire.encode(content), key=key, width="stretch")
+    return wire.encode(content)
+
+
+def chart_pair(data: bytes, *, key: str) -> None:
+    """Draw the two charts of ``data`` (from :func:`pair_data`) side by side, stacked
+    on a phone. ``key`` keeps the element, and so the drawn plots, across reruns."""
+    _CHART(data=data, key=key, width="stretch")
 
 
 def pack_steps(steps: dict) -> bytes:

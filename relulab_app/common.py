@@ -69,45 +69,53 @@ def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
     )
 
 
+def quiz_changes_charts() -> bool:
+    """Whether an open quiz question changes what the charts show (see chart_pair)."""
+    return (
+        any(
+            quiz_view.hidden(part)
+            for part in ("kink_dot", "tables", "function_chart", "derivative_chart")
+        )
+        or quiz_view.answer_point() is not None
+    )
+
+
 def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     """The function and its derivative side by side (stacked on a phone), as one element
     that keeps its plots across slider moves (and the student's zoom until the x-range
     changes). An open quiz question may hide a chart or the dot at 0 (their data is not
     sent at all), and a revealed one marks its answer.
 
-    ``steps`` is (leak steps id, leak), see ``chart.chart_pair``. Returns whether they
+    ``steps`` is (leak steps id, leak), see ``chart.pair_data``. Returns whether they
     apply: not while a question changes what the charts show."""
     content = plain_pair(fig_f, fig_df, curves, x_range, present())
+    if not quiz_changes_charts():
+        chart.chart_pair(chart.pair_data(content, steps), key="charts")
+        return steps is not None
     specs = list(content["charts"])  # replaced, never changed in place, below
     hover = content["hover"]
-    touched = False
     if quiz_view.hidden("kink_dot"):
         d = specs[1]
         specs[1] = {**d, "data": [t for t in d["data"] if t.get("meta") != "kink"]}
         hover = []  # it would read f′ at exactly 0
-        touched = True
     if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
         marked = ("article examples", "your values")
         specs = [
             {**d, "data": [t for t in d["data"] if t.get("name") not in marked]} for d in specs
         ]
-        touched = True
     for i, (name, title) in enumerate(
         (("function_chart", "Function f(x)"), ("derivative_chart", "Derivative f′(x)"))
     ):
         if quiz_view.hidden(name):
             specs[i] = figures.hidden_figure(title, x_range, font_size())
             hover = []
-            touched = True
     point = quiz_view.answer_point()
     if point is not None:
         i, x, y = point
         specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y)]}
-        touched = True
-    if touched:
-        content = chart.payload(specs, hover, revision=revision(x_range), present=present())
-    chart.chart_pair(content, key="charts", steps=None if touched else steps)
-    return steps is not None and not touched
+    content = chart.payload(specs, hover, revision=revision(x_range), present=present())
+    chart.chart_pair(chart.pair_data(content), key="charts")
+    return False
 
 
 # Typing the x-range. The slider spans -60…60 (the article's 50.2 must be reachable), so

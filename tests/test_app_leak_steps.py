@@ -143,3 +143,51 @@ def test_steps_for_own_values_with_nan_and_negative_zero_are_found_again(app):
     _move(at, 0.31)
     assert len(article_view._BUILT) == built  # found, not built again
     assert _step(at, 0.31) == _sent(at)
+
+
+def _pair_bytes(at) -> bytes:
+    """The chart element's bytes as sent (not parsed)."""
+    (data,) = [
+        el.proto.bytes
+        for el in at.get("bidi_component")
+        if el.proto.component_name == "relulab.chart" and el.proto.bytes[:2] != b"\x1f\x8b"
+    ]
+    return data
+
+
+@pytest.mark.parametrize("own", [None, "1, nan, -0, 2.5"])
+def test_a_move_in_a_built_view_sends_what_the_page_computes(app, own):
+    # Once a view's steps are built, a leak move sends the element's bytes kept with
+    # them instead of building the figures again: they must be the bytes a page
+    # without the steps computes at that leak.
+    from streamlit.testing.v1 import AppTest
+
+    at = app.run() if own is None else _own_values(app.run(), own)
+    from relulab_app import article_view  # (once the page has run: it declares the chart)
+
+    _move(at, 0.2)
+    assert leak_steps(at)  # built
+    for leak in (0.0, 0.01, 0.37, 1.0):
+        kept = _pair_bytes(_move(at, leak))
+        article_view._BUILT.clear()
+        other = AppTest.from_file(str(app._script_path), default_timeout=60).run()
+        if own is not None:
+            other = _own_values(other, own)
+        computed = _pair_bytes(_move(other, leak))  # computed first, then built again
+        assert kept == computed, leak
+
+
+def test_a_move_in_a_built_view_builds_no_figures(app, monkeypatch):
+    at = _move(app.run(), 0.2)
+    from relulab_app import article_view
+
+    assert leak_steps(at)
+
+    def refuse(*args):
+        raise AssertionError("figures built for a view whose steps are built")
+
+    monkeypatch.setattr(article_view, "_figures", refuse)
+    at = _move(at, 0.33)
+    assert not at.error and not at.exception
+    (payload,) = chart_payloads(at)
+    assert payload["leak"] == 0.33 and _step(at, 0.33) == _sent(at)
