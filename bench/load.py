@@ -540,11 +540,20 @@ async def _class(url: str, plan: ClassPlan, res: ClassResult) -> None:
     )
 
 
+# Past the lesson's own length, the most a class run may take: every wait in it is
+# bounded, but a run that never ends must be an error, not a benchmark that hangs.
+CLASS_SLACK = 300.0
+
+
 def run_class(backend: str, url: str, pid: int, plan: ClassPlan) -> ClassResult:
     res = ClassResult(backend, plan.students)
     t0 = time.monotonic()
+    limit = plan.ramp + max(plan.ask_at, default=0.0) + CLASS_SLACK
     with ServerMonitor(pid) as mon:
-        asyncio.run(_class(url, plan, res))
+        try:
+            asyncio.run(asyncio.wait_for(_class(url, plan, res), limit))
+        except TimeoutError:
+            res.error(f"the class did not end within {limit:.0f} s")
     res.wall = time.monotonic() - t0
     res.peak_rss, res.mean_cpu, res.peak_cpu = mon.peak_rss, mon.mean_cpu, mon.peak_cpu
     return res

@@ -16,7 +16,9 @@ It does what the frontend does for a student who opens the page and moves a slid
 - keeps the address bar as the server rewrites it (``page_info_changed``);
 - keeps the messages the server marks cacheable, ages them by runs and lists their hashes
   in every rerun request, as the frontend's ForwardMsg cache does, so that the server
-  sends an unchanged large element as a reference, to it as to a browser;
+  sends an unchanged large element as a reference, to it as to a browser (the frontend
+  also skips the ageing of a run it asked to replace mid-run; one request at a time,
+  below, never does that);
 - reruns each ``@st.fragment(run_every=...)`` on its timer (``auto_rerun``), as the
   frontend's setInterval does, until the server stops it or a full run starts over.
 
@@ -28,8 +30,10 @@ same; two requests that the server would have folded into one run become two run
 
 tests/test_load.py checks that simulated requests look to the server the same as a real
 Chromium's (same BackMsg fields, same reply sequence, same kind of rerun): a slider move
-(with the lab closed and open), the teacher's opening of a class with the auto-rerun that
-follows, and a student's answer (a number, a choice) and Send.
+(with the lab closed and open), a series of moves (the cached messages each request
+lists), the teacher's opening of a class with the auto-rerun that follows, and a
+student's answer (a number, a choice) and Send (all fields but the cached messages,
+which the panels' timers age out of phase).
 """
 
 from __future__ import annotations
@@ -55,7 +59,6 @@ FINISHED_OK = {
     ForwardMsg.FINISHED_SUCCESSFULLY,
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
-EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a run stopped for st.rerun: the rerun follows
 # The browser reports its context with every rerun; a headless Chromium's, as recorded.
 CONTEXT = {
     "timezone": "UTC",
@@ -435,7 +438,7 @@ class SimSession:
             if self._timers.get(fragment, (None,))[0] != interval:
                 self._timers[fragment] = (interval, time.perf_counter() + interval)
                 self._timers_changed.set()
-        elif kind == "script_finished" and fm.script_finished != EARLY:
+        elif kind == "script_finished" and fm.script_finished in FINISHED_OK:
             self._age_cache(fm.metadata.run)
         elif kind == "stop_auto_rerun":
             for fragment in fm.stop_auto_rerun.fragment_ids:

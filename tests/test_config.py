@@ -62,9 +62,18 @@ def test_no_raw_html_in_the_page():
 def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
     source = (ROOT / "relulab_app" / "chart.py").read_text()
     assert 'js="chart.js", css="chart.css"' in source
-    # the charts' payload, and the leak steps (gzipped: pack_steps), both from relulab.wire
-    assert "data=wire.encode(content)" in source
+    # the charts' payload (pair_data), and the leak steps (gzipped: pack_steps), both
+    # from relulab.wire; the element sends nothing else
+    assert "return wire.encode(content)" in source
     assert "gzip.compress(wire.encode(" in source
+    assert source.count("_CHART(") == 2  # chart_pair and leak_steps
+    assert source.count("_CHART(data=data, key=key") == 2
+    for view in (ROOT / "relulab_app").glob("*.py"):  # bytes only from pair_data
+        text = view.read_text()
+        calls = text.count("chart.chart_pair(")
+        assert calls == text.count("chart.chart_pair(chart.pair_data(") + text.count(
+            "chart.chart_pair(ready,"
+        ), view.name
     assets = ROOT / "src" / "relulab" / "webchart"
     assert {p.name for p in assets.iterdir()} >= {
         "chart.js", "chart.css", "plotly-basic.min.js", "plotly-basic.min.js.gz",

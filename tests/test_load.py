@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.request import Request, urlopen
 
 import pytest
 from serve import READY, serve
@@ -202,6 +203,60 @@ def test_a_simulated_move_looks_like_a_real_browser_move(browser, query, final):
     assert real_replies[-1] == f"script_finished:{final}"
 
 
+# A series of moves: three leak steps (the first builds the view's leak steps), an
+# x-range step (a new view), two more leak steps. Each request lists the messages its
+# page still holds, aged by the runs before it.
+SERIES = [("leak", "ArrowRight")] * 3 + [("x_range", "ArrowRight")] + [("leak", "ArrowRight")] * 2
+
+
+def _browser_series(browser, url: str, then: Callable[[int], object]) -> list[BackMsg]:
+    """The SERIES in Chromium, calling ``then(i)`` after its move i: each request the
+    page sent, one a move."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    frames = _record(page)
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_timeout(1000)
+    sent = []
+    for i, (key, press) in enumerate(SERIES):
+        start = len(frames)
+        thumb = page.locator(f'.st-key-{key} input[type="range"]').first
+        thumb.focus()
+        thumb.press(press)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _finished(_described(frames, start)):
+            page.wait_for_timeout(100)
+        page.wait_for_selector(READY, timeout=60_000)
+        page.wait_for_timeout(500)
+        reruns = [m for m, _ in _reruns(frames[start:])]
+        assert len(reruns) == 1, f"{len(reruns)} rerun requests for one {key} move"
+        sent.append(reruns[0])
+        then(i)
+    context.close()
+    return sent
+
+
+@pytest.mark.browser
+def test_a_simulated_series_of_moves_holds_the_messages_a_browser_holds(browser):
+    # Move for move, the browser first: a view's leak steps are built by the first leak
+    # move in it, and a page that comes to the view after that gets them at once.
+    with serve(ROOT / "app.py") as (url, _pid), _Loop() as call, call.session(url) as sim:
+        call(sim.open())  # both pages load before either moves (see the test above)
+        leaks = [round(0.1 + 0.01 * (k + 1), 2) for k in range(len(SERIES))]
+        x_range = (-4.5, 5.0)  # the first thumb, one step
+
+        def move(i: int) -> None:
+            key = SERIES[i][0]
+            value = x_range if key == "x_range" else leaks[sum(k == "leak" for k, _ in SERIES[:i])]
+            assert call(sim.move_slider(key, value)).ok
+
+        real = _browser_series(browser, url, then=move)
+    held = [list(m.rerun_script.cached_message_hashes) for m in real]
+    assert [list(m.rerun_script.cached_message_hashes) for m in sim.sent[1:]] == held
+    assert len({tuple(h) for h in held}) > 2  # the pages' caches did change on the way
+
+
 async def _simulated_load_assets(url: str) -> list[str]:
     async with SimSession(url) as s:
         run = await s.open()
@@ -210,8 +265,8 @@ async def _simulated_load_assets(url: str) -> list[str]:
 
 @pytest.mark.browser
 def test_a_simulated_load_fetches_what_the_browser_fetches_for_the_charts(browser):
-    # The class's arrival costs the server these files (gzipped per request): the
-    # simulation must fetch the same ones, or the load figures leave that cost out.
+    # The class's arrival costs the server these files: the simulation must fetch the
+    # same ones, or the load figures leave that cost out.
     with serve(ROOT / "app.py") as (url, _pid):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -231,6 +286,22 @@ def test_a_simulated_load_fetches_what_the_browser_fetches_for_the_charts(browse
         simulated = _in_thread(asyncio.run, _simulated_load_assets(url))
     assert sorted(set(fetched)) == sorted(simulated)
     assert load.PLOTLY_JS in simulated
+
+
+def test_the_gzipped_plotly_js_is_sent_as_it_is():
+    # Streamlit gzips a component's files on every request (~35 ms of server CPU for the
+    # plain plotly.js); the page loads the .gz, which must go out as the file's own
+    # bytes, not gzipped again (Starlette leaves application/gzip alone from 1.5 on).
+    packed = (ROOT / "src" / "relulab" / "webchart" / "plotly-basic.min.js.gz").read_bytes()
+    with serve(ROOT / "app.py") as (url, _pid):
+        req = Request(url + load.PLOTLY_JS, headers={"Accept-Encoding": "gzip, br"})
+        with urlopen(req, timeout=30) as r:
+            encoding, body = r.headers.get("Content-Encoding"), r.read()
+        plain = url + load.PLOTLY_JS.removesuffix(".gz")
+        with urlopen(Request(plain, headers={"Accept-Encoding": "gzip"}), timeout=30) as r:
+            plain_encoding = r.headers.get("Content-Encoding")
+    assert encoding is None and body == packed
+    assert plain_encoding == "gzip"  # the plain file is gzipped per request: the cost avoided
 
 
 # --- the class poll -----------------------------------------------------------------------

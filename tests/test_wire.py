@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 
 import numpy as np
@@ -63,12 +64,24 @@ def test_integers_booleans_and_none():
     assert _strict(wire.encode(payload)) == {"n": 3, "i": 4, "b": True, "z": None, "a": [0, 1, 2]}
 
 
+class _Side(enum.IntEnum):  # an int subclass, as a builder might hand over
+    LEFT = 0
+    RIGHT = 1
+
+
+_floats = st.floats(allow_nan=True, allow_infinity=True)
 _plain_leaves = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(2**70), 2**70),
+    _floats,
     st.text(),  # quotes, controls, </script>, any code point but a lone surrogate
+    # numpy scalars: float64 is a float subclass (json writes it), the others are not
+    _floats.map(np.float64),
+    st.floats(width=32).map(np.float32),
+    st.integers(-(2**63), 2**63 - 1).map(np.int64),
+    st.booleans().map(np.bool_),
+    st.sampled_from(_Side),
 )
 _plain = st.recursive(
     _plain_leaves,
@@ -81,6 +94,13 @@ _plain = st.recursive(
 )
 
 
+def _outcome(encode, payload) -> bytes | type:
+    try:
+        return encode(payload)
+    except (TypeError, ValueError) as e:
+        return type(e)
+
+
 def _value_by_value(payload) -> bytes:
     """The encoder's careful path, which writes any payload it takes value by value."""
     out: list[str] = []
@@ -91,8 +111,25 @@ def _value_by_value(payload) -> bytes:
 @given(_plain)
 def test_plain_payloads_encode_as_the_careful_path_writes_them(payload):
     # A payload of plain JSON values goes through json's C encoder; what it writes must
-    # be what the careful path writes, byte for byte, NaN and infinities included.
-    assert wire.encode(payload) == _value_by_value(payload)
+    # be what the careful path writes, byte for byte, NaN and infinities included, and
+    # what the careful path refuses (a numpy bool) stays refused.
+    assert _outcome(wire.encode, payload) == _outcome(_value_by_value, payload)
+
+
+def test_a_plain_payload_takes_json_s_encoder(monkeypatch):
+    def careful(*args):
+        raise AssertionError("the careful path wrote a plain payload")
+
+    monkeypatch.setattr(wire, "_write", careful)
+    payload = {"charts": [{"data": [{"x": [0.1, -2.2], "name": "f′"}]}], "n": 3, "ok": None}
+    assert json.loads(wire.encode(payload)) == payload
+
+
+def test_a_payload_that_holds_itself_is_refused():
+    loop: list = [1.0]
+    loop.append(loop)
+    with pytest.raises(RecursionError):
+        wire.encode({"x": loop})
 
 
 # --- diff and patch: the leak steps' changes ----------------------------------------

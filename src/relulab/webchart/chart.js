@@ -52,9 +52,7 @@ function addScript(src) {
 async function plotlyFromGzip() {
   const response = await fetch(PLOTLY_GZ_URL);
   if (!response.ok) throw new Error(`plotly.js.gz: HTTP ${response.status}`);
-  const source = await new Response(
-    response.body.pipeThrough(new DecompressionStream("gzip")),
-  ).blob();
+  const source = await gunzip(response.body).blob();
   const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   try {
     return await addScript(url);
@@ -73,7 +71,10 @@ function loadPlotly() {
         ? plotlyFromGzip()
         : Promise.reject(new Error("no DecompressionStream"));
     plotlyLoading = packed
-      .catch(() => addScript(PLOTLY_URL))
+      .catch((error) => {
+        console.warn(`plotly.js: the plain file, as ${error.message}`);
+        return addScript(PLOTLY_URL);
+      })
       .catch((error) => {
         plotlyLoading = null;
         throw error;
@@ -93,9 +94,13 @@ function isGzip(data) {
   return b !== null && b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
+// A gzipped stream, unpacked as it arrives, as a Response to read it from.
+function gunzip(stream) {
+  return new Response(stream.pipeThrough(new DecompressionStream("gzip")));
+}
+
 function gunzipJSON(data) {
-  const stream = new Blob([bytesOf(data)]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).text().then(JSON.parse);
+  return gunzip(new Blob([bytesOf(data)]).stream()).text().then(JSON.parse);
 }
 
 function decode(data) {
