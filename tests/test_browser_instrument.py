@@ -220,6 +220,40 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         ctx.close()
 
 
+def test_only_the_students_own_slider_moves_are_drawn_from_the_steps(browser, server):
+    # The page also sets the slider itself (a quiz or class question sets the leak, in a
+    # run that may hide or mark what a step would show): a value the slider takes
+    # without a key or pointer on it is not drawn from the steps. Here the slider's value
+    # is set as Streamlit's render would set it, once long after the student's last
+    # key press, and once right after a key press (which then draws it: the steps work).
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = ctx.new_page()
+    pg.goto(server)
+    wait_drawn(pg)
+    move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
+    pg.wait_for_function(
+        "(() => { const p = document.querySelector('.rl-pair'); "
+        "return p.dataset.steps && p.dataset.serverLeak === '0.11'; })()",
+        timeout=10_000,
+    )
+    pg.wait_for_selector(READY, timeout=60_000)
+    set_value = f"""(v) => {{
+        const input = document.querySelector('.st-key-leak {LEAK_THUMB.split()[-1]}');
+        input.value = String(v);
+        input.setAttribute('aria-valuetext', v.toFixed(2));
+    }}"""
+    names = f"() => {CHARTS}.map(el => el.data[0].name)"
+    pg.wait_for_timeout(1700)  # past the touch window (chart.js TOUCH_MS)
+    pg.evaluate(set_value, 0.3)
+    pg.wait_for_timeout(500)
+    assert pg.evaluate(names) == ["Leaky ReLU (0.11)"] * 2
+    pg.locator(LEAK_THUMB).first.focus()
+    pg.keyboard.press("Shift")  # a key on the slider that does not move it
+    pg.evaluate(set_value, 0.4)
+    pg.wait_for_function(f"({names})().every(n => n === 'Leaky ReLU (0.4)')", timeout=5_000)
+    ctx.close()
+
+
 # --- how plotly.js arrives -------------------------------------------------------------
 
 
