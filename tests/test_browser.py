@@ -7,10 +7,12 @@ browser is a failure. Screenshots go to screenshots/ (git-ignored).
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from serve import READY, serve
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
@@ -435,9 +437,21 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
     with serve(ROOT / "app.py", port=port) as (url, _pid):
         p = Page(browser, f"{url}/?leak=0.3&x_range=-3&x_range=3")
         assert p.named(0, "Leaky ReLU (0.3)")["x"] == [-3, 0, 3]
+        # What the page receives on the websocket it opens after the restart.
+        after: list[bytes] = []
+        p.page.on("websocket", lambda ws: ws.on("framereceived", lambda d: after.append(d)))
     p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
     with serve(ROOT / "app.py", port=port):
         p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
+        # The new server knows the page's fragments only once the full run that the
+        # reconnection asks for has finished: a move sent before that is dropped (the
+        # next one works). Wait for that run's end, not for a script state that may
+        # still read "not running" before it starts.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            ForwardMsg.FromString(d).WhichOneof("type") == "script_finished" for d in after
+        ):
+            p.page.wait_for_timeout(100)
         p.wait_idle()
         thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
         thumbs.nth(0).focus()
