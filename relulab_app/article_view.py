@@ -74,9 +74,11 @@ def show(convention: str) -> float:
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
     moved = st.session_state.pop(_MOVED, False)  # this run's, whether or not used
-    steps = _ready_steps(key, moved) if live else None
-    if steps is not None:  # last: the charts' own message goes first when it is built
-        chart.leak_steps(steps.packed, key="leak_steps")
+    if live:
+        # Last: when this run builds the steps, the charts' own message goes first.
+        steps = built if built is not None else _ready_steps(key, moved)
+        if steps is not None:
+            chart.leak_steps(steps.packed, key="leak_steps")
     return leak
 
 
@@ -128,9 +130,9 @@ class Steps:
     pairs: dict[float, bytes]
 
 
-# Built steps by key (an LRU; ~0.5 MB each, 16 MB at most), and the keys being built: a class whose
-# students make their first leak move together builds a view's steps once, the others
-# wait for it.
+# Built steps by key (an LRU; ~0.5 MB each, 16 MB at most), and the keys being built:
+# a class whose students make their first leak move together builds a view's steps
+# once, the others wait for it.
 _BUILT: collections.OrderedDict[tuple, Steps] = collections.OrderedDict()
 _BUILDING: dict[tuple, threading.Event] = {}
 _BUILT_MAX = 32
@@ -138,9 +140,12 @@ _BUILT_LOCK = threading.Lock()
 
 
 def _built(key: tuple | None) -> Steps | None:
-    """The steps of ``key`` if they are built (never builds them)."""
+    """The steps of ``key`` if they are built (never builds them), as recently used."""
     with _BUILT_LOCK:
-        return _BUILT.get(key)
+        if key not in _BUILT:
+            return None
+        _BUILT.move_to_end(key)
+        return _BUILT[key]
 
 
 def _ready_steps(key: tuple, moved: bool) -> Steps | None:
@@ -154,7 +159,7 @@ def _ready_steps(key: tuple, moved: bool) -> Steps | None:
     for steps that may never be used. The first leak move in a view is drawn from the
     server's answer; the steps go out with it, and the next moves are drawn at once."""
     with _BUILT_LOCK:
-        if key in _BUILT:
+        if key in _BUILT:  # built by another session since this run looked
             _BUILT.move_to_end(key)
             return _BUILT[key]
         if not moved:
