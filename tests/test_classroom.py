@@ -1,5 +1,5 @@
-"""The class poll's store (relulab.classroom): the same behavioural tests run against the
-in-memory store and against a real redis-server (the ``store`` and ``backend`` fixtures
+"""The class poll's store (relulab.classroom): the same behavioural tests run against a
+real SQLite file and against a real redis-server (the ``store`` and ``backend`` fixtures
 are parametrized over both), so the Redis path is proven by what a class does, not by a
 unit test alone. Hypothesis fuzzes the class code, token and answer inputs (200 cases in
 `make test`; `make fuzz` runs 10,000). Redis-only checks (key TTLs, replicas, a restart,
@@ -22,10 +22,11 @@ from relulab.classroom import (
     BadAnswer,
     Closed,
     Full,
-    MemoryStore,
     NoSuchClass,
     NotTeacher,
+    Ended,
     RedisStore,
+    SqliteStore,
     new_session_id,
     parse_code,
     parse_session,
@@ -44,28 +45,29 @@ FUZZ = settings(
 
 
 class Backend:
-    """Makes stores of one kind; ``wait`` lets time pass (a fake clock for memory, real
-    seconds for Redis, whose keys expire on the server's clock)."""
+    """Makes stores of one kind; ``wait`` lets time pass (a fake clock for SQLite, real
+    seconds for Redis, whose keys expire on the server's clock). Every store a backend
+    makes shares its data (one file; one Redis), as the processes of a server do."""
 
-    def __init__(self, name: str, url: str | None = None) -> None:
-        self.name, self.url, self.now = name, url, 1000.0
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url, self.now = name, url, 1_700_000_000.0
 
     def make(self, **kw):
-        if self.name == "memory":
-            return MemoryStore(clock=lambda: self.now, **kw)
+        if self.name == "sqlite":
+            return SqliteStore(self.url, clock=lambda: self.now, **kw)
         return RedisStore(self.url, **kw)
 
     def wait(self, seconds: float) -> None:
-        if self.name == "memory":
+        if self.name == "sqlite":
             self.now += seconds
         else:
             time.sleep(seconds)
 
 
-@pytest.fixture(params=["memory", "redis"])
-def backend(request) -> Backend:
-    if request.param == "memory":
-        return Backend("memory")
+@pytest.fixture(params=["sqlite", "redis"])
+def backend(request, tmp_path) -> Backend:
+    if request.param == "sqlite":
+        return Backend("sqlite", str(tmp_path / "classes.sqlite3"))
     url = request.getfixturevalue("redis_server")
     import redis
 
@@ -128,7 +130,7 @@ def test_hostile_link_values_get_a_notice_that_does_not_echo_them():
 
 
 def test_tokens_and_session_ids_are_fresh_and_well_formed():
-    store = MemoryStore()
+    store = SqliteStore(":memory:")
     tokens = {store.open_class()[1] for _ in range(50)}
     assert len(tokens) == 50 and all(parse_token(t) == t for t in tokens)
     sessions = {new_session_id() for _ in range(50)}
@@ -265,6 +267,10 @@ def test_a_student_cannot_teach(choice_class):
             store.close(code, bad)
         with pytest.raises(NotTeacher):
             store.tally(code, bad)
+        with pytest.raises(NotTeacher):
+            store.lock(code, bad)
+        with pytest.raises(NotTeacher):
+            store.results(code, bad)
     poll = store.current(code)
     assert store.exists(code) and poll.seq == 1 and not poll.revealed
 
@@ -274,6 +280,7 @@ def test_another_class_code_gives_nothing(store):
     s = new_session_id()
     for bad in [other_code(code), code.lower(), "", "<b>", "K7MX3P:meta", "*", None, 7]:
         assert not store.exists(bad) and not store.is_teacher(bad, token)
+        assert store.status(bad) is None  # "no such class", not "ended"
         for call in [
             lambda c: store.current(c),
             lambda c: store.join(c, s),
@@ -282,6 +289,8 @@ def test_another_class_code_gives_nothing(store):
             lambda c: store.tally(c, token),
             lambda c: store.ask(c, token, "q", "number", (), 1.0),
             lambda c: store.reveal(c, token),
+            lambda c: store.lock(c, token),
+            lambda c: store.results(c, token),
             lambda c: store.close(c, token),
         ]:
             with pytest.raises(NoSuchClass):
@@ -289,18 +298,25 @@ def test_another_class_code_gives_nothing(store):
     assert store.exists(code) and store.tally(code, token).n_students == 0
 
 
-def test_a_closed_class_has_ended_for_everyone(choice_class):
+def test_a_closed_class_has_ended_for_everyone_and_keeps_its_results(choice_class):
     store, code, token = choice_class
     s = new_session_id()
     store.answer(code, s, "relu-dash-0", "1")
     store.close(code, token)
-    assert not store.exists(code) and not store.is_teacher(code, token)
-    with pytest.raises(NoSuchClass):
-        store.current(code)
-    with pytest.raises(NoSuchClass):
-        store.answer(code, s, "relu-dash-0", "0")
-    with pytest.raises(NoSuchClass):
-        store.close(code, token)
+    assert not store.exists(code) and store.status(code) == "ended"
+    for call in [
+        lambda: store.current(code),
+        lambda: store.answer(code, s, "relu-dash-0", "0"),
+        lambda: store.join(code, new_session_id()),
+        lambda: store.ask(code, token, "q", "number", (), 1.0),
+        lambda: store.close(code, token),
+    ]:
+        with pytest.raises(Ended):
+            call()
+    # The teacher still has the results, until the class expires.
+    assert store.is_teacher(code, token)
+    (result,) = store.results(code, token)
+    assert result.counts == (0, 1, 0) and result.poll.answer == "leak"
 
 
 def test_the_page_own_arguments_are_checked(store):
@@ -472,11 +488,183 @@ def test_fuzz_answers_are_numbers_or_choices_only(store, value, kind):
     store.close(code, token)
 
 
-# -- memory backend: threads, the sweep, the choice of store --------------------------
+# -- the teacher leads: written questions, lock and reopen, a countdown, results ------
 
 
-def test_memory_store_under_threads_keeps_its_caps():
-    store = MemoryStore(max_students=50)
+def test_a_written_question_keeps_its_text_and_choices(store):
+    code, token = store.open_class()
+    poll = store.ask(
+        code, token, "own-1", "choice", ("Zero", "One", "The leak"), "The leak",
+        prompt="  What is f′(0) of Leaky ReLU in PyTorch?  ",
+    )  # fmt: skip
+    assert poll.prompt == "What is f′(0) of Leaky ReLU in PyTorch?" and poll.answer is None
+    assert store.current(code).choices == ("Zero", "One", "The leak")
+    s = new_session_id()
+    store.answer(code, s, "own-1", "The leak")
+    assert store.tally(code, token).n_correct == 1
+
+
+BAD_PROMPTS = ["   ", "\n", "x" * (classroom.MAX_PROMPT_CHARS + 1), "a\x00b", "bell\x07", 5]
+
+
+@pytest.mark.parametrize("prompt", BAD_PROMPTS, ids=repr)
+def test_a_written_question_beyond_the_limits_is_refused_with_a_reason(store, prompt):
+    code, token = store.open_class()
+    with pytest.raises(ValueError) as e:
+        store.ask(code, token, "own-1", "number", (), 1.0, prompt=prompt)
+    assert str(e.value) and "\x00" not in str(e.value)
+    assert store.current(code) is None
+
+
+@FUZZ
+@given(
+    prompt=st.text(max_size=400),
+    choices=st.lists(st.text(max_size=50), min_size=0, max_size=10),
+)
+def test_fuzz_written_questions_are_kept_exactly_or_refused(store, prompt, choices):
+    code, token = store.open_class()
+    try:
+        poll = store.ask(
+            code, token, "own-1", "choice", tuple(choices), choices[0] if choices else "",
+            prompt=prompt,
+        )  # fmt: skip
+    except ValueError:
+        assert store.current(code) is None
+        return
+    assert poll.prompt == prompt.strip() and len(poll.prompt) <= classroom.MAX_PROMPT_CHARS
+    assert poll.choices == tuple(choices) and 2 <= len(choices) <= classroom.MAX_CHOICES
+    assert store.current(code) == poll
+
+
+def test_locked_answers_are_refused_until_reopened(choice_class):
+    store, code, token = choice_class
+    s = new_session_id()
+    store.answer(code, s, "relu-dash-0", "1")
+    assert store.lock(code, token).locked
+    with pytest.raises(Closed, match="locked"):
+        store.answer(code, s, "relu-dash-0", "0")
+    assert not store.lock(code, token, locked=False).locked
+    store.answer(code, s, "relu-dash-0", "0")
+    assert store.tally(code, token).counts == (1, 0, 0)
+    store.reveal(code, token)
+    with pytest.raises(Closed):
+        store.lock(code, token, locked=False)  # a revealed question stays closed
+
+
+def test_nothing_to_lock_before_a_question(store):
+    code, token = store.open_class()
+    with pytest.raises(Closed):
+        store.lock(code, token)
+
+
+def test_a_countdown_closes_answers_at_its_deadline(backend):
+    store = backend.make()
+    code, token = store.open_class()
+    poll = store.ask(code, token, "q", "number", (), 1.0, seconds=5)
+    assert poll.deadline is not None and poll.closed_why(poll.deadline - 0.1) is None
+    s = new_session_id()
+    store.answer(code, s, "q", 1.0)
+    if backend.name == "sqlite":  # the fake clock: no five-second sleep
+        backend.wait(5.0)
+        with pytest.raises(Closed, match="time is up"):
+            store.answer(code, s, "q", 2.0)
+        store.lock(code, token, locked=False)  # reopening ends the countdown
+        store.answer(code, s, "q", 2.0)
+        assert store.tally(code, token).values == (2.0,)
+    for bad in [0, 4, 601, 5.5, True, "10"]:
+        with pytest.raises(ValueError):
+            store.ask(code, token, "q", "number", (), 1.0, seconds=bad)
+
+
+def test_results_keep_every_question_with_its_own_answers(store):
+    code, token = store.open_class()
+    ann, bob = new_session_id(), new_session_id()
+    store.ask(code, token, "q1", "number", (), 0.5, 0.1)
+    store.answer(code, ann, "q1", 0.5)
+    store.answer(code, bob, "q1", -3.0)
+    store.ask(code, token, "q2", "choice", ("a", "b"), "b")
+    store.answer(code, ann, "q2", "b")
+    r1, r2 = store.results(code, token)
+    assert (r1.poll.seq, r1.values, r1.n_correct) == (1, (-3.0, 0.5), 1)
+    assert (r2.poll.seq, r2.counts, r2.n_correct, r2.n_students) == (2, (0, 1), 1, 2)
+    text = classroom.results_csv([r1, r2], lambda p: p.question_id)
+    rows = text.splitlines()
+    assert rows[1].startswith("1,q1,number,0.5,0.1,2,1,2,")
+    assert rows[2] == "2,q2,choice,b,,1,1,2,a: 0; b: 1"
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@FUZZ
+@given(
+    prompt=st.text(min_size=1, max_size=60),
+    choices=st.lists(st.text(min_size=1, max_size=40), min_size=2, max_size=4, unique=True),
+    values=st.lists(st.floats(-1e9, 1e9), max_size=5),
+)
+def test_fuzz_the_results_csv_never_holds_a_formula(prompt, choices, values):
+    import csv
+    import io
+
+    polls = [
+        classroom.Poll(1, "own-1", "choice", tuple(choices), True, choices[0], 0.0, prompt),
+        classroom.Poll(2, "own-2", "number", (), True, -1.5, 0.25, prompt),
+    ]
+    tallies = [
+        classroom.Tally(polls[0], counts=(1,) * len(choices), n_answers=len(choices)),
+        classroom.Tally(polls[1], values=tuple(sorted(values)), n_answers=len(values)),
+    ]
+    text = classroom.results_csv(tallies, lambda p: p.prompt)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for cell in row:
+            assert not cell.startswith(FORMULA), cell
+
+
+# -- SQLite: durable, shared by processes, bounded ------------------------------------
+
+
+def test_a_restart_loses_nothing(tmp_path):
+    """A new store on the same file (a restarted server) carries on the class: the
+    question, the students (counted once when they rejoin) and their answers."""
+    path = tmp_path / "classes.sqlite3"
+    before = SqliteStore(path)
+    code, token = before.open_class()
+    ann, bob = new_session_id(), new_session_id()
+    before.join(code, ann), before.join(code, bob)
+    before.ask(code, token, "q", "choice", ("a", "b"), "a", seconds=60)
+    before.answer(code, ann, "q", "a")
+    before.close_db()
+
+    after = SqliteStore(path)
+    assert after.is_teacher(code, token) and after.current(code).choices == ("a", "b")
+    assert after.join(code, ann) == 2  # the same student, not a third
+    assert after.my_answer(code, ann) == "a" and after.my_answer(code, bob) is None
+    after.answer(code, bob, "q", "b")
+    assert after.tally(code, token).counts == (1, 1)
+
+
+def test_two_server_processes_share_a_class(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "classes.sqlite3"
+    store = SqliteStore(path)
+    code, token = store.open_class()
+    store.ask(code, token, "q", "number", (), 1.0)
+    script = (
+        "import sys; from relulab import classroom as c; s = c.SqliteStore(sys.argv[1]); "
+        "[s.answer(sys.argv[2], c.new_session_id(), 'q', float(i)) for i in range(20)]"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), code]) for _ in range(3)]
+    for i in range(20):
+        store.answer(code, new_session_id(), "q", float(i))
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
+    tally = store.tally(code, token)
+    assert tally.n_answers == tally.n_students == 80
+
+
+def test_sqlite_store_under_threads_keeps_its_caps(tmp_path):
+    store = SqliteStore(tmp_path / "c.sqlite3", max_students=50)
     code, token = store.open_class()
     store.ask(code, token, "q", "number", (), 1.0)
     outcomes = []
@@ -500,39 +688,40 @@ def test_memory_store_under_threads_keeps_its_caps():
     assert tally.n_students == 50 and tally.values == (19.0,) * 50
 
 
-def test_memory_store_drops_abandoned_classes_a_few_per_call():
-    now = [0.0]
-    store = MemoryStore(ttl=10, clock=lambda: now[0])
-    for _ in range(40):
-        store.open_class()
-    now[0] = 11.0
-    assert len(store) == 40  # nothing looked at yet
-    store.exists("K7MX3P")
-    assert len(store) == 40 - MemoryStore.SWEEP
-    code, _ = store.open_class()
-    assert len(store) == 40 - 2 * MemoryStore.SWEEP + 1
-    for _ in range(3):
-        store.exists(code)
-    assert len(store) == 1
+def test_expired_classes_leave_the_file(tmp_path):
+    import sqlite3
 
-
-def test_memory_store_cap_counts_live_classes_only():
-    now = [0.0]
-    store = MemoryStore(ttl=10, clock=lambda: now[0], max_classes=3)
+    now = [1_700_000_000.0]
+    path = tmp_path / "c.sqlite3"
+    store = SqliteStore(path, ttl=10, clock=lambda: now[0], max_classes=3)
     codes = [store.open_class()[0] for _ in range(3)]
     with pytest.raises(Full):
         store.open_class()
-    now[0] = 5.0
+    now[0] += 5
     store.join(codes[0], new_session_id())  # renewed: now the last to expire
-    now[0] = 11.0
-    store.open_class()
-    assert len(store) == 2 and store.exists(codes[0])
+    now[0] += 6
+    store.open_class()  # two expired: the cap counts live classes only
+    assert store.exists(codes[0]) and store.status(codes[1]) is None
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM classes").fetchone()[0] == 2
+        assert db.execute("SELECT count(*) FROM students").fetchone()[0] == 1
 
 
-def test_store_from_env_picks_the_backend():
-    memory = classroom.store_from_env({})
-    assert isinstance(memory, MemoryStore) and classroom.store_from_env({}) is memory
-    assert classroom.store_from_env({"RELULAB_REDIS_URL": "  "}) is memory
+def test_an_unwritable_class_db_says_so(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(classroom.StoreUnavailable):
+        SqliteStore(tmp_path / "file" / "c.sqlite3")  # a file where a folder should be
+    with pytest.raises(classroom.StoreUnavailable):
+        classroom.store_from_env({"RELULAB_CLASS_DB": str(tmp_path / "file" / "x")})
+
+
+def test_store_from_env_picks_the_backend(tmp_path):
+    env = {"RELULAB_CLASS_DB": str(tmp_path / "c.sqlite3")}
+    local = classroom.store_from_env(env)
+    assert isinstance(local, SqliteStore) and classroom.store_from_env(env) is local
+    assert classroom.store_from_env({**env, "RELULAB_REDIS_URL": "  "}) is local
+    home = classroom.store_from_env({"XDG_STATE_HOME": str(tmp_path / "state")})
+    assert home.path == str(tmp_path / "state" / "relulab" / "classes.sqlite3")
     url = "redis://127.0.0.1:1/0"  # not contacted until used
     shared = classroom.store_from_env({"RELULAB_REDIS_URL": url})
     assert isinstance(shared, RedisStore)
@@ -544,12 +733,13 @@ def test_store_from_env_picks_the_backend():
     assert isinstance(classroom.store_from_env({"RELULAB_REDIS_URL": "unix:///x.sock"}), RedisStore)
 
 
-def test_the_library_never_imports_streamlit_or_redis_for_memory():
+def test_the_library_never_imports_streamlit_or_redis_for_sqlite(tmp_path):
     import subprocess
     import sys
 
     code = (
-        "import sys; from relulab import classroom; classroom.MemoryStore().open_class(); "
+        "import sys; from relulab import classroom; "
+        f"classroom.SqliteStore({str(tmp_path / 'c.db')!r}).open_class(); "
         "assert 'streamlit' not in sys.modules and 'redis' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=os.environ.copy())

@@ -1,7 +1,7 @@
 """What only the Redis store has, against a real redis-server (tests/conftest.py starts
 it): a TTL on every key of a class, nothing outside the store's prefix, replicas sharing
 a class, a Redis restart that loses nothing, and an unreachable Redis. The behaviour a
-class shares with the in-memory store is tested on both in tests/test_classroom.py."""
+class shares with the SQLite store is tested on both in tests/test_classroom.py."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def test_every_key_of_a_class_has_the_idle_ttl(redis_server, client):
         step()
         keys = class_keys(client, code)
         assert keys and all(0 < client.pttl(k) <= 600_000 for k in keys), keys
-    assert keys == [f"relulab:class:{code}:{k}" for k in ("answers", "meta", "students")]
+    names = ("answers:1", "meta", "polls", "students")
+    assert keys == [f"relulab:class:{code}:{k}" for k in names]
     assert 0 < client.pttl("relulab:classes") <= 600_000  # the registry of open classes
     assert client.zscore("relulab:classes", code) > time.time() * 1000
     assert set(client.keys("*")) == {*keys, "relulab:classes"}  # nothing else written
@@ -140,18 +141,18 @@ def test_a_restart_with_redis_loses_nothing(tmp_path):
         assert store.tally(code, token) == before
         assert store.current(code).question_id == "relu-dash-0"
         assert store.my_answer(code, sessions[0]) == "leak"
-        store.answer(code, sessions[1], "relu-dash-0", "leak")  # scripts reload themselves
+        store.answer(code, sessions[1], "relu-dash-0", "leak")
         store.reveal(code, token)
         assert store.tally(code, token).counts == (0, 0, 2)
         with redis.Redis(port=port, decode_responses=True) as c:
             keys = c.keys(f"relulab:class:{code}:*")
-            assert len(keys) == 3 and all(0 < c.pttl(k) <= 3_600_000 for k in keys)
+            assert len(keys) == 4 and all(0 < c.pttl(k) <= 3_600_000 for k in keys)
     finally:
         server.stop()
 
 
 def test_a_restart_of_a_redis_without_persistence_ends_the_class():
-    """The in-memory case's twin: the class is gone, and the page can say so."""
+    """The class is gone, and the page can say so ("no such class")."""
     path, port = redis_server_path(), free_port()
     server = RedisServer(path, port).start()
     try:
@@ -188,5 +189,6 @@ def test_store_from_env_serves_a_class_through_redis(redis_server, client):
     store.ping()
     code, token = store.open_class()
     assert class_keys(client, code) == [f"relulab:class:{code}:meta"]
-    store.close(code, token)
-    assert class_keys(client, code) == [] and client.zcard("relulab:classes") == 0
+    store.close(code, token)  # ended: kept (with its TTL) for the teacher's results
+    assert store.status(code) == "ended" and client.zcard("relulab:classes") == 0
+    assert all(0 < client.pttl(k) for k in class_keys(client, code))
