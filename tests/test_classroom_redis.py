@@ -191,4 +191,4 @@ def test_store_from_env_serves_a_class_through_redis(redis_server, client):
     assert class_keys(client, code) == [f"relulab:class:{code}:meta"]
     store.close(code, token)  # ended: kept (with its TTL) for the teacher's results
     assert store.status(code) == "ended" and client.zcard("relulab:classes") == 0
-    assert all(0 < client.pttl(k) for k in class_keys(client, code))
+    assert all(client.pttl(k) > 0 for k in class_keys(client, code))
