@@ -1,18 +1,26 @@
-"""A live class poll: the teacher opens a class, students join with ``?class=CODE`` (or
-its QR code), the teacher puts the quiz's questions to the class and sees the answers
-arrive as a bar chart, then reveals the right one.
+"""A live class poll: the teacher opens a class, projects its join screen (a large code,
+a QR code, the link and a live count), and students join from their phones with
+``?class=CODE``. The teacher picks the next question from the quiz's bank (with a
+preview) or writes one, may lock answers or run a countdown, sees the answers arrive
+(every number as a dot, or a bar per choice), reveals the right one, and downloads every
+question's results as CSV.
 
-The store is :mod:`relulab.classroom` (in memory, or Redis when ``RELULAB_REDIS_URL``
-is set). The teacher's link carries ``class=CODE&teacher=TOKEN``; the students' only
-``class=CODE``. The store keeps no text: a question travels as its quiz id, and a
-choice as its number, so nothing a student types reaches another screen."""
+The store is :mod:`relulab.classroom` (a SQLite file, or Redis when
+``RELULAB_REDIS_URL`` is set), so a server restart loses nothing. Who is who lives in
+the browser, not in the address bar: the teacher's token and a student's id are kept in
+cookies (written by a small element of this module, read back from the websocket's
+handshake by ``st.context.cookies``), so a reload or a reconnection after a restart is
+the same teacher and the same student, and the projected address bar shows only the
+class code. The store keeps no text a student typed: numbers, or one of the choices."""
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import math
 import os
 import random
+import secrets
+import time
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -22,17 +30,49 @@ from relulab_app import common, quiz_view, share
 
 _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
+_ERROR = "_class_error"  # a message for the next run of the panel
 # Seconds between refreshes. The teacher's chart must show an answer within 2 s of it
 # arriving, and a refresh also takes its run time and its wait behind a class's reruns,
 # so it refreshes every second (one session); the students' question every 2 s.
 TEACHER_REFRESH = 1.0
 REFRESH = 2.0
 DEFER = 0.5  # the share of students' pages that take a question one refresh later
-ENDED = (
-    "This class has ended (the teacher closed it, it was idle for hours, or the server "
-    "restarted without a shared store). Ask your teacher for a new link."
+STUDENT_COOKIE = "relulab_student"
+TEACHER_COOKIE = "relulab_teacher_"  # + the class code
+COOKIE_AGE = 24 * 3600  # seconds: a lesson's day; a class expires after 4 idle hours
+QR_SCALE = 9  # px per module: a class link's code is 300-400 px wide, scannable at 10 m
+ENDED = "This class has ended. If your teacher opens another, ask for its code."
+NO_SUCH = (
+    "There is no class with the code {code}. Check the code with your teacher, or open "
+    "the link they shared."
 )
 UNAVAILABLE = "The class store cannot be reached just now; the rest of the page works."
+FULL = "This class is full ({n} students)."
+WRITTEN = "written"  # quiz.Question.kind of a question the teacher wrote
+ANY_KIND = "any"
+
+# The cookies are written by the browser (no server can set one over a websocket); the
+# element is hidden, and it also carries the class screens' styles.
+_MEMORY = st.components.v2.component(
+    "relulab.classroom",
+    js="""
+export default function ({ data }) {
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  for (const [name, value, age] of (data && data.set) || []) {
+    document.cookie = `${name}=${value}; Max-Age=${age}; Path=/; SameSite=Strict${secure}`;
+  }
+}
+""",
+    css="""
+.st-key-class_memory { display: none; }
+.st-key-class_join_code p { font-size: clamp(64px, 9vw, 128px); font-weight: 700;
+  letter-spacing: 0.12em; line-height: 1.1; margin: 0; font-family: monospace; }
+.st-key-class_join_count p { font-size: clamp(28px, 3vw, 40px); margin: 0; }
+.st-key-class_join_link p, .st-key-class_join_link code { font-size: clamp(20px, 2.2vw, 28px); }
+.st-key-class_clock p { font-size: clamp(20px, 2.2vw, 32px); font-weight: 700; margin: 0; }
+""",
+    isolate_styles=False,
+)
 
 
 @dataclass
@@ -42,9 +82,13 @@ class _Class:
     session: str = field(default_factory=classroom.new_session_id)
     seen_seq: int = 0  # the last question this page posed
     ended: bool = False
+    missing: str | None = None  # a code that names no class
     question: quiz.Question | None = None  # the poll's, made once, not on every refresh
+    question_key: tuple | None = None  # (seq, revealed) of ``question``
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
+    show_join: bool = True  # the teacher's join screen
+    candidate: quiz.Question | None = None  # the teacher's next question from the bank
 
 
 def _state() -> _Class:
@@ -57,80 +101,180 @@ def _store() -> classroom.Store:
     return classroom.store_from_env(os.environ)
 
 
+def _fail(text: str) -> None:
+    st.session_state[_ERROR] = text
+
+
+@functools.lru_cache(maxsize=64)
+def _qr(url: str) -> bytes:
+    return share.qr_png(url, QR_SCALE)
+
+
+# --- questions: the quiz's, or the teacher's own -----------------------------------------
+
+
+def _written(poll: classroom.Poll) -> quiz.Question:
+    """A question the teacher wrote, as the page poses and checks quiz questions. Its
+    answer is None on a student's page until the reveal."""
+    number = poll.kind == classroom.KINDS[0]
+    return quiz.Question(
+        kind=WRITTEN,
+        seed=0,
+        prompt=poll.prompt,
+        answer_type=quiz.NUMBER if number else quiz.CHOICE,
+        answer=poll.answer,  # type: ignore[arg-type]
+        explanation="",
+        hides=frozenset(),
+        choices=poll.choices,
+        tolerance=float(poll.tolerance or 0.0),
+    )
+
+
 def _question(poll: classroom.Poll) -> quiz.Question:
     s = _state()
-    if s.question is None or s.question.id != poll.question_id:
-        s.question = quiz.from_id(poll.question_id)
+    key = (poll.seq, poll.question_id, poll.revealed, poll.answer is not None)
+    if s.question is None or s.question_key != key:
+        s.question = _written(poll) if poll.prompt else quiz.from_id(poll.question_id)
+        s.question_key = key
     return s.question
 
 
+def _title(q: quiz.Question) -> str:
+    return "The teacher's question" if q.kind == WRITTEN else quiz.KIND_TITLES[q.kind]
+
+
+def _poll_title(poll: classroom.Poll) -> str:
+    """A question's text for the results: the teacher's, or the quiz's prompt."""
+    return poll.prompt or quiz.from_id(poll.question_id).prompt
+
+
+def _prompt(where, q: quiz.Question) -> None:
+    """The question's text: the quiz's is the page's own Markdown; a teacher's is shown
+    as plain text, never as markup."""
+    if q.kind == WRITTEN:
+        where.text(q.prompt)
+    else:
+        where.markdown(q.prompt)
+
+
+def _choice_label(q: quiz.Question):
+    """Radio labels: a teacher's choices are plain text (Streamlit reads Markdown there)."""
+    return _escape_markdown if q.kind == WRITTEN else str
+
+
+def _escape_markdown(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in text)
+
+
+# --- who is who: the link, and the browser's cookies -----------------------------------
+
+
 def seed(url: urlstate.Link) -> None:
-    """On a session's first run: a class code (and a teacher token) from the link."""
+    """On a session's first run (a new page, a reload, or a reconnection after a server
+    restart): the class code from the link; the student id and the teacher's token from
+    this browser's cookies (or a ``teacher`` token in the link, which is then kept in
+    the cookie and leaves the address bar)."""
     if not url.unread or _STATE in st.session_state:
         return
     s = _state()
+    cookies = st.context.cookies
+    if sid := classroom.parse_session(cookies.get(STUDENT_COOKIE)):
+        s.session = sid
     code, notice = classroom.read_code(url.values("class"))
     if notice:
         url.check("class", urlstate.Repair(None, notice))
-    token, notice = classroom.read_token(url.values("teacher"))
+    linked, notice = classroom.read_token(url.values("teacher"))
     if notice:
         url.check("teacher", urlstate.Repair(None, notice))
     if code is None:
         return
+    token = linked or classroom.parse_token(cookies.get(TEACHER_COOKIE + code))
     try:
         store = _store()
-        if not store.exists(code):
-            s.ended = True  # panel() says so, and clears any class question
+        status = store.status(code)
+        if status is None:
+            s.missing = code
             return
         s.code = code
         if token is not None and store.is_teacher(code, token):
             s.token = token
-        elif token is not None:
+        elif linked is not None:
             url.check("teacher", urlstate.Repair(None, classroom.TOKEN_NOTICE))
-        if s.token is None:
+        if status == "ended":
+            s.ended = True
+        elif s.token is None:
             store.join(code, s.session)
-    except classroom.ClassroomError as err:
-        s.ended = isinstance(err, classroom.NoSuchClass)
-        if not s.ended:
-            st.session_state["_class_error"] = UNAVAILABLE
+    except classroom.Full:
+        s.code = None
+        _fail(FULL.format(n=classroom.MAX_STUDENTS))
+    except classroom.ClassroomError:
+        s.code = None
+        _fail(UNAVAILABLE)
 
 
 def _sync_url() -> None:
     s = _state()
-    common.sync_url("class", s.code, None)
-    common.sync_url("teacher", s.token, None)
+    common.sync_url("class", None if s.ended and not s.token else s.code, None)
+    common.sync_url("teacher", None, None)  # never in the address bar: it is projected
+
+
+def _remember() -> None:
+    """Keep who this page is in the browser's cookies (see the module's docstring)."""
+    s = _state()
+    cookies = [[STUDENT_COOKIE, s.session, COOKIE_AGE]]
+    if s.code and s.token:
+        cookies.append([TEACHER_COOKIE + s.code, s.token, COOKIE_AGE])
+    _MEMORY(data={"set": cookies}, key="class_memory")
 
 
 def _open() -> None:
     s = _state()
     try:
         s.code, s.token = _store().open_class()
-        s.ended, s.seen_seq = False, 0
+        s.ended, s.seen_seq, s.show_join, s.missing = False, 0, True, None
+    except classroom.Full:
+        _fail("Too many classes are open on this server just now; try again later.")
     except classroom.ClassroomError:
-        st.session_state["_class_error"] = UNAVAILABLE
+        _fail(UNAVAILABLE)
 
 
 def _join() -> None:
     s = _state()
     code = classroom.parse_code(st.session_state.get("class_code", ""))
     if code is None:
-        st.session_state["_class_error"] = classroom.CODE_NOTICE.replace("The link’s", "That")
+        _fail(classroom.CODE_NOTICE.replace("The link’s", "That"))
         return
     try:
-        _store().join(code, s.session)
-        s.code, s.token, s.ended, s.seen_seq = code, None, False, 0
+        store = _store()
+        if store.status(code) == "ended":
+            _fail(ENDED)
+            return
+        store.join(code, s.session)
+        s.code, s.token, s.ended, s.seen_seq, s.missing = code, None, False, 0, None
     except classroom.NoSuchClass:
-        st.session_state["_class_error"] = "There is no open class with that code."
+        _fail(NO_SUCH.format(code=code))
+    except classroom.Full:
+        _fail(FULL.format(n=classroom.MAX_STUDENTS))
     except classroom.ClassroomError:
-        st.session_state["_class_error"] = UNAVAILABLE
+        _fail(UNAVAILABLE)
 
 
 def _leave() -> None:
     s = _state()
-    if s.token is not None:
-        with contextlib.suppress(classroom.ClassroomError):  # best effort: it expires anyway
-            _store().close(s.code, s.token)
-    st.session_state[_STATE] = _Class()
+    st.session_state[_STATE] = _Class(session=s.session)
+    quiz_view.stop_class_question()
+
+
+def _end() -> None:
+    """The teacher ends the class: students' pages say so; the results stay here."""
+    s = _state()
+    try:
+        _store().close(s.code, s.token)
+        s.ended = True
+    except classroom.Ended:
+        s.ended = True
+    except classroom.ClassroomError:
+        _fail(UNAVAILABLE)
     quiz_view.stop_class_question()
 
 
@@ -142,12 +286,11 @@ def class_button(where) -> None:
     if not box.open:
         return
     if s.code and s.token:
-        box.markdown(f"You teach class **{s.code}**. Students join with this link:")
-        join = share.join_url(s.code)
-        box.image(share.qr_png(join, 8), caption=f"Scan to join class {s.code}")
-        box.code(join, language=None, wrap_lines=True)
-        box.caption("Your own link (it lets you ask and reveal) is in the address bar: keep it.")
-        box.button("Close the class", on_click=_leave, icon=":material/close:")
+        box.markdown(f"You teach class **{s.code}**. This browser stays its teacher.")
+        if not s.ended:
+            box.button("Show the join screen", on_click=_show_join, args=(True,))
+            box.button("End the class", on_click=_end, icon=":material/close:")
+        box.button("Leave this page's class panel", on_click=_leave)
     elif s.code:
         box.markdown(f"You are in class **{s.code}**; your answers are anonymous.")
         box.button("Leave the class", on_click=_leave)
@@ -160,24 +303,173 @@ def class_button(where) -> None:
 # --- the teacher ------------------------------------------------------------------------
 
 
-def _ask() -> None:
+def _show_join(on: bool) -> None:
+    _state().show_join = on
+
+
+def _seconds() -> int | None:
+    seconds = int(st.session_state.get("class_seconds") or 0)
+    return seconds or None
+
+
+def _put(q: quiz.Question, question_id: str, prompt: str = "") -> None:
+    """Put ``q`` to the class (from a callback) and pose it on the teacher's page."""
     s = _state()
-    q = quiz_view.next_question()
-    choices = tuple(str(i + 1) for i in range(len(q.choices)))
-    answer = str(q.choices.index(q.answer) + 1) if q.answer_type == quiz.CHOICE else float(q.answer)
+    if q.answer_type == quiz.CHOICE and not prompt:
+        # The quiz's choices travel as their numbers (the page makes the text from the
+        # question's id), so no text of the quiz's need fit the store's limits.
+        choices = tuple(str(i + 1) for i in range(len(q.choices)))
+        answer: float | str = str(q.choices.index(q.answer) + 1)
+    else:
+        choices = q.choices
+        answer = q.answer if q.answer_type == quiz.CHOICE else float(q.answer)
+    kind = "choice" if q.answer_type == quiz.CHOICE else "number"
     try:
         poll = _store().ask(
-            s.code, s.token, q.id, q.answer_type, choices, answer, float(q.tolerance)
-        )
-        s.seen_seq = poll.seq
+            s.code, s.token, question_id, kind, choices, answer, float(q.tolerance),
+            prompt=prompt, seconds=_seconds(),
+        )  # fmt: skip
     except classroom.NoSuchClass:
         s.ended = True
+        return
     except classroom.Full:
-        st.session_state["_class_error"] = (
-            f"This class has had its {classroom.MAX_QUESTIONS} questions; open a new one."
-        )
+        _fail(f"This class has had its {classroom.MAX_QUESTIONS} questions; open a new one.")
+        return
+    except ValueError as err:
+        _fail(f"That question cannot be asked: {err}.")
+        return
     except classroom.ClassroomError:
-        st.session_state["_class_error"] = UNAVAILABLE
+        _fail(UNAVAILABLE)
+        return
+    s.seen_seq = poll.seq
+    s.candidate = None
+    quiz_view.pose_for_class(q)
+
+
+def _new_candidate() -> None:
+    s = _state()
+    kind = st.session_state.get("class_kind", ANY_KIND)
+    if kind not in quiz.KINDS:
+        kind = random.choice(quiz.KINDS)
+    s.candidate = quiz.make(kind, secrets.randbits(32))
+
+
+def _ask_next() -> None:
+    """The quick way: the next question of any kind, at random."""
+    st.session_state["class_kind"] = ANY_KIND
+    _new_candidate()
+    _ask_candidate()
+
+
+def _ask_candidate() -> None:
+    q = _state().candidate
+    if q is not None:
+        _put(q, q.id)
+
+
+def _read_number(text: str, what: str) -> float:
+    try:
+        values = parse.parse_values(text or "")
+    except parse.ParseError as err:
+        raise ValueError(f"{what}: {err}") from None
+    if values.size != 1 or not math.isfinite(float(values[0])):
+        raise ValueError(f"{what}: type one finite number")
+    return float(values[0])
+
+
+def _ask_written() -> None:
+    """The teacher's own question, from the form: checked here for the page's messages,
+    and again by the store, whose limits are the rule."""
+    get = st.session_state.get
+    prompt = str(get("class_own_text") or "")
+    try:
+        if get("class_own_type") == "A number":
+            answer = _read_number(str(get("class_own_answer") or ""), "The right number")
+            tolerance = _read_number(str(get("class_own_tolerance") or "0"), "The tolerance")
+            if tolerance < 0:
+                raise ValueError("The tolerance: 0 or more")
+            q = _written(
+                classroom.Poll(0, WRITTEN, "number", (), True, answer, tolerance, prompt or " ")
+            )
+        else:
+            lines = [c.strip() for c in str(get("class_own_choices") or "").splitlines()]
+            choices = tuple(c for c in lines if c)
+            right = int(get("class_own_right") or 1)
+            if not 2 <= len(choices) <= classroom.MAX_CHOICES:
+                raise ValueError(f"Type 2 to {classroom.MAX_CHOICES} choices, one per line")
+            if right > len(choices):
+                raise ValueError(f"The right choice: a line from 1 to {len(choices)}")
+            q = _written(
+                classroom.Poll(
+                    0, WRITTEN, "choice", choices, True, choices[right - 1], 0.0, prompt or " "
+                )
+            )
+    except ValueError as err:
+        _fail(str(err).rstrip(".") + ".")
+        return
+    _put(q, f"own-{secrets.randbelow(10**9)}", prompt)
+
+
+def _ask_menu(where) -> None:
+    """Choose the next question (from the bank, with a preview) or write one."""
+    box = where.popover(
+        "Choose or write a question", key="class_next", on_change="rerun",
+        icon=":material/edit_note:",
+    )  # fmt: skip
+    if not box.open:
+        return
+    box.number_input(
+        "Countdown in seconds (0: none)", 0, classroom.MAX_SECONDS, 0, 15, key="class_seconds",
+        help=f"{classroom.MIN_SECONDS} to {classroom.MAX_SECONDS} s; answers close when it ends.",
+    )  # fmt: skip
+    bank, own = box.tabs(["From the quiz", "Write your own"])
+    names = {ANY_KIND: "Any kind", **quiz.KIND_TITLES}
+    bank.selectbox(
+        "Kind", list(names), format_func=names.get, key="class_kind", on_change=_new_candidate
+    )
+    s = _state()
+    if s.candidate is None:
+        _new_candidate()
+    q = s.candidate
+    preview = bank.container(border=True)
+    preview.caption("Preview: on this screen only, not on the students' phones.")
+    preview.markdown(f"**{_title(q)}**\n\n{q.prompt}")
+    if q.answer_type == quiz.CHOICE:
+        preview.markdown("  \n".join(f"**{i + 1}.** {c}" for i, c in enumerate(q.choices)))
+    preview.caption(f"Answer: {q.answer_text}")
+    row = bank.container(horizontal=True)
+    row.button("Ask the class", on_click=_ask_candidate, type="primary", key="class_ask_bank")
+    row.button("Another", on_click=_new_candidate, icon=":material/refresh:")
+    with own.form("class_own", border=False):
+        st.text_area(
+            "Question", key="class_own_text", max_chars=classroom.MAX_PROMPT_CHARS,
+            placeholder="What is f′(−2) of Leaky ReLU with leak 0.1?",
+        )  # fmt: skip
+        st.radio("Answered with", ["A number", "A choice"], key="class_own_type", horizontal=True)
+        st.text_input("The right number", key="class_own_answer", max_chars=40)
+        st.text_input("Counts as right within ±", "0", key="class_own_tolerance", max_chars=40)
+        st.text_area(
+            f"Or the choices, one per line (2 to {classroom.MAX_CHOICES}, up to "
+            f"{classroom.MAX_CHOICE_CHARS} characters each)",
+            key="class_own_choices",
+            max_chars=classroom.MAX_CHOICES * (classroom.MAX_CHOICE_CHARS + 1),
+        )
+        st.number_input(
+            "The right choice (its line)", 1, classroom.MAX_CHOICES, key="class_own_right"
+        )
+        st.form_submit_button("Ask the class", on_click=_ask_written, type="primary")
+
+
+def _lock(locked: bool) -> None:
+    s = _state()
+    try:
+        _store().lock(s.code, s.token, locked)
+    except classroom.Closed as err:
+        _fail(f"Nothing to {'lock' if locked else 'reopen'}: {err}.")
+    except classroom.NoSuchClass:
+        s.ended = True
+    except classroom.ClassroomError:
+        _fail(UNAVAILABLE)
 
 
 def _reveal_to_class() -> None:
@@ -185,13 +477,13 @@ def _reveal_to_class() -> None:
     try:
         _store().reveal(s.code, s.token)
     except classroom.Closed:
-        st.session_state["_class_error"] = "There is no open question to reveal: ask one first."
+        _fail("There is no open question to reveal: ask one first.")
         return
     except classroom.NoSuchClass:
         s.ended = True
         return
     except classroom.ClassroomError:
-        st.session_state["_class_error"] = UNAVAILABLE
+        _fail(UNAVAILABLE)
         return
     quiz_view.reveal_class_question()
 
@@ -204,13 +496,78 @@ def _read(call):
     message in its place and ``_FAILED``."""
     try:
         return call(_store())
-    except classroom.NoSuchClass:
-        _state().ended = True
-        quiz_view.stop_class_question()
-        st.warning(ENDED, icon=":material/event_busy:")
+    except classroom.NoSuchClass as err:
+        s = _state()
+        s.ended = True
+        if s.token is None:
+            quiz_view.stop_class_question()
+        st.warning(ENDED if isinstance(err, classroom.Ended) else NO_SUCH.format(code=s.code))
     except classroom.ClassroomError:
         st.warning(UNAVAILABLE, icon=":material/cloud_off:")
     return _FAILED
+
+
+def _clock(where, poll: classroom.Poll) -> None:
+    """Whether answers are taken, and a countdown's seconds left."""
+    why = poll.closed_why(time.time())
+    box = where.container(key="class_clock")
+    if poll.revealed:
+        return
+    if why:
+        box.markdown(f"Answers closed: {why}.")
+    elif poll.deadline is not None:
+        box.markdown(f"⏱ {math.ceil(poll.deadline - time.time())} s left")
+
+
+def _join_screen(code: str, n_students: int) -> None:
+    """For the projector: the code large, the QR code, the link and who has joined."""
+    url = share.join_url(code)
+    row = st.container(horizontal=True, vertical_alignment="center", gap="large", key="class_join")
+    row.image(_qr(url), caption=f"Scan to join class {code}", width="content")
+    text = row.container()
+    text.markdown("Join with the code")
+    text.container(key="class_join_code").markdown(code)
+    text.container(key="class_join_link").markdown(f"or open `{url}`")
+    text.container(key="class_join_count").markdown(
+        f"**{n_students}** {'student' if n_students == 1 else 'students'} joined"
+    )
+    text.button("Hide the join screen", on_click=_show_join, args=(False,))
+
+
+def _results(where, s: _Class) -> None:
+    box = where.expander("Results of every question", key="class_results", on_change="rerun")
+    if not box.open:
+        return
+    results = _read(lambda store: store.results(s.code, s.token))
+    if results is _FAILED:
+        return
+    if not results:
+        box.caption("No question asked yet.")
+        return
+    rows = []
+    for t in results:
+        q = t.poll
+        dist = (
+            ", ".join(f"{c}: {n}" for c, n in zip(q.choices, t.counts, strict=True))
+            if q.kind == "choice"
+            else ", ".join(f"{v:g}" for v in t.values)
+        )
+        rows.append(
+            {
+                "#": q.seq,
+                "question": _poll_title(q)[:80],
+                "right": f"{t.n_correct} of {t.n_answers}",
+                "answers": dist,
+            }
+        )
+    box.dataframe(rows, hide_index=True)
+    box.download_button(
+        "Download the results (CSV, anonymous)",
+        classroom.results_csv(results, _poll_title),
+        file_name=f"class-{s.code}-results.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
 
 
 @st.fragment(run_every=TEACHER_REFRESH)
@@ -219,27 +576,64 @@ def _teacher_live() -> None:
     tally = _read(lambda store: store.tally(s.code, s.token))
     if tally is _FAILED:
         return
-    if tally.poll is None:
+    if s.show_join and not s.ended:
+        _join_screen(s.code, tally.n_students)
+    poll = tally.poll
+    if poll is None:
         st.info("Put a question to the class: the answers appear here as they arrive.")
         return
-    q = _question(tally.poll)
-    st.markdown(f"**Question {tally.poll.seq}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
+    q = _question(poll)
+    st.markdown(f"**Question {poll.seq}: {_title(q)}**")
+    _prompt(st, q)
     if q.answer_type == quiz.CHOICE:
-        st.markdown("  \n".join(f"**{i + 1}.** {c}" for i, c in enumerate(q.choices)))
+        st.markdown(
+            "  \n".join(f"**{i + 1}.** {_choice_label(q)(c)}" for i, c in enumerate(q.choices))
+        )
+    _clock(st, poll)
     common.plotly_chart(
-        st, figures.tally_figure(q, tally, tally.poll.revealed, common.font_size()), "class_tally"
+        st, figures.tally_figure(q, tally, poll.revealed, common.font_size()), "class_tally"
     )
-    if tally.poll.revealed:
-        st.info(f"The answer: **{q.answer_text}**. {q.explanation}", icon=":material/visibility:")
+    if poll.revealed:
+        why = f" {q.explanation}" if q.explanation else ""
+        st.info(
+            f"The answer: **{_choice_label(q)(q.answer_text)}**.{why}",
+            icon=":material/visibility:",
+        )
+    _results(st, s)
 
 
 def _teacher_panel() -> None:
     s = _state()
-    box = st.container(border=True)
+    box = st.container(border=True, key="class_teacher")
     head = box.container(horizontal=True, vertical_alignment="center")
-    head.markdown(f"**Class {s.code}** · students join at `{share.join_url(s.code)}`")
-    head.button("Ask the next question", on_click=_ask, type="primary", icon=":material/campaign:")
-    head.button("Reveal to the class", on_click=_reveal_to_class, icon=":material/visibility:")
+    head.markdown(f"**Class {s.code}**" + (" · ended" if s.ended else ""))
+    if not s.ended:
+        try:
+            poll = _store().current(s.code)
+        except classroom.ClassroomError:
+            poll = None
+        head.button(
+            "Ask the next question", on_click=_ask_next, type="primary", icon=":material/campaign:"
+        )
+        _ask_menu(head)
+        open_question = poll is not None and not poll.revealed
+        if poll is not None and poll.locked and not poll.revealed:
+            head.button(
+                "Reopen answers", on_click=_lock, args=(False,), icon=":material/lock_open:"
+            )
+        else:
+            head.button(
+                "Lock answers", on_click=_lock, args=(True,), icon=":material/lock:",
+                disabled=not open_question,
+            )  # fmt: skip
+        head.button(
+            "Reveal to the class", on_click=_reveal_to_class, icon=":material/visibility:",
+            disabled=poll is None or poll.revealed,
+        )  # fmt: skip
+        if not s.show_join:
+            head.button("Join screen", on_click=_show_join, args=(True,), icon=":material/qr_code:")
+    if error := st.session_state.pop(_ERROR, None):
+        box.warning(error, icon=":material/edit:")
     with box:
         _teacher_live()
 
@@ -257,10 +651,11 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         st.session_state[_SENT_NOTE] = (seq, text)
 
     raw = st.session_state.get(f"class_in_{poll.seq}")
-    if raw is None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        note("Type one number first." if q.answer_type == quiz.NUMBER else "Pick one first.")
         return
     if q.answer_type == quiz.CHOICE:
-        value: float | str = str(q.choices.index(raw) + 1)
+        value: float | str = raw if poll.prompt else str(q.choices.index(raw) + 1)
     else:
         try:
             values = parse.parse_values(str(raw))
@@ -273,10 +668,9 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         value = float(values[0])
     try:
         _store().answer(s.code, s.session, poll.question_id, value)
-        st.session_state["_class_sent"] = poll.seq
-    except classroom.Closed:
-        # Revealed, or replaced by a question this page has not taken yet (half the
-        # class takes news a refresh later): then it takes it now.
+    except classroom.Closed as err:
+        # Revealed, locked, out of time, or replaced by a question this page has not
+        # taken yet (half the class takes news a refresh later): then it takes it now.
         try:
             now = _store().current(s.code)
         except classroom.ClassroomError:
@@ -284,22 +678,63 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         if now is not None and now.seq != poll.seq:
             s.deferred = (now.seq, now.revealed)
             note("The teacher has moved on to the next question: here it is.", now.seq)
-        else:
+        elif "revealed" in str(err):
             note("The teacher has revealed this one: answers are closed.")
+        else:
+            note(f"Not sent: {err}.")
     except classroom.BadAnswer:
         note("That number is out of range: type one between ±1e9.")
     except classroom.NoSuchClass:
         s.ended = True
+    except classroom.Full:
+        note(FULL.format(n=classroom.MAX_STUDENTS))
     except classroom.ClassroomError:
         note(UNAVAILABLE)
+
+
+def _shown(q: quiz.Question, poll: classroom.Poll, mine) -> str | None:
+    """A stored answer as the answer box shows it."""
+    if mine is None:
+        return None
+    if q.answer_type == quiz.NUMBER:
+        return repr(float(mine)).removesuffix(".0")  # the shortest text of that number
+    return mine if poll.prompt else q.choices[int(mine) - 1]
+
+
+def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> None:
+    """The answer box and Send. A number is typed in a form, so Enter sends it; a
+    choice is picked, then sent. A page that (re)joins shows what the store holds."""
+    key = f"class_in_{poll.seq}"
+    stored = _shown(q, poll, mine)
+    if key not in st.session_state and stored is not None:
+        st.session_state[key] = stored  # a reconnected page: the answer it had sent
+    closed = poll.closed_why(time.time()) is not None
+    if q.answer_type == quiz.NUMBER:
+        form = box.form(f"class_form_{poll.seq}", border=False, enter_to_submit=True)
+        form.text_input("Your answer", key=key, max_chars=200, disabled=closed)
+        form.form_submit_button(
+            "Send", on_click=_answer, args=(q, poll), type="primary", disabled=closed
+        )
+        return
+    box.radio(
+        "Your answer",
+        q.choices,
+        index=None,
+        key=key,
+        disabled=closed,
+        format_func=_choice_label(q),
+        horizontal=all(len(c) <= 30 for c in q.choices),
+    )
+    box.button("Send", on_click=_answer, args=(q, poll), type="primary", disabled=closed)
 
 
 @st.fragment(run_every=REFRESH)
 def _student_live() -> None:
     s = _state()
-    poll = _read(lambda store: store.current(s.code))
-    if poll is _FAILED:
+    got = _read(lambda store: store.for_student(s.code, s.session))
+    if got is _FAILED:
         return
+    poll, mine = got
     if poll is None:
         st.info(f"You are in class {s.code}. The teacher's question will appear here.")
         return
@@ -313,7 +748,9 @@ def _student_live() -> None:
             # refresh later, spreading the runs over twice the time. (A run of the whole
             # page takes it at once: it is drawing everything anyway.)
             s.deferred = news
-            poll = s.shown
+            if s.shown is None or s.shown.seq != poll.seq:
+                poll = s.shown
+                mine = None
             if poll is None:
                 st.info(f"You are in class {s.code}. The teacher's question will appear here.")
                 return
@@ -325,58 +762,59 @@ def _student_live() -> None:
     s.shown = poll
     q = _question(poll)
     box = st.container(border=True)
-    box.markdown(
-        f"**Class {s.code}, question {poll.seq}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}"
-    )
-    key = f"class_in_{poll.seq}"
-    if q.answer_type == quiz.NUMBER:
-        box.text_input("Your answer", key=key, max_chars=200, disabled=poll.revealed)
-    else:
-        box.radio(
-            "Your answer",
-            q.choices,
-            index=None,
-            key=key,
-            disabled=poll.revealed,
-            horizontal=all(len(c) <= 30 for c in q.choices),
-        )
-    box.button("Send", on_click=_answer, args=(q, poll), type="primary", disabled=poll.revealed)
-    error = st.session_state.pop("_class_error", None)
+    box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
+    _prompt(box, q)
+    _clock(box, poll)
+    _answer_box(box, q, poll, mine)
     seq, sent_note = st.session_state.get(_SENT_NOTE, (None, None))
-    if error or seq == poll.seq:
-        box.warning(error or sent_note, icon=":material/edit:")
-    elif st.session_state.get("_class_sent") == poll.seq and not poll.revealed:
-        box.success("Sent. You can change it until the teacher reveals the answer.")
+    typed = st.session_state.get(f"class_in_{poll.seq}")
+    stored = _shown(q, poll, mine)
+    if seq == poll.seq:
+        box.warning(sent_note, icon=":material/edit:")
+    elif stored is not None and not poll.revealed:
+        if q.answer_type == quiz.CHOICE and typed != stored:
+            box.warning(f"Not sent yet: press Send. (Sent so far: {stored}.)")
+        else:
+            box.success(f"Sent: {stored}. You can change it until the answers close.")
+    elif q.answer_type == quiz.CHOICE and typed is not None and not poll.revealed:
+        box.warning("Not sent yet: press Send.")
     if poll.revealed:
-        try:
-            mine = _store().my_answer(s.code, s.session)
-        except classroom.ClassroomError:
-            mine = None
-        verdict = ""
-        if mine is not None:
-            typed = q.choices[int(mine) - 1] if q.answer_type == quiz.CHOICE else repr(mine)
-            verdict = quiz.check(q, str(typed)).message
-        box.info(verdict or f"The answer: **{q.answer_text}**. {q.explanation}")
+        box.info(_verdict(q, poll, mine, stored))
+
+
+def _verdict(q: quiz.Question, poll: classroom.Poll, mine, stored: str | None) -> str:
+    """The student's own result, by the rule the teacher's count uses."""
+    answer = _choice_label(q)(q.answer_text)
+    why = f" {q.explanation}" if q.explanation else ""
+    if mine is None:
+        return f"You did not answer. The answer: **{answer}**.{why}"
+    if classroom.is_right(poll, mine):
+        return f"Right: **{answer}**.{why}"
+    return f"Not quite: you sent {_choice_label(q)(stored)}; the answer is **{answer}**.{why}"
 
 
 def panel() -> None:
     """The class's panel above the instrument: the teacher's or a student's."""
     s = _state()
     _sync_url()
-    error = st.session_state.get("_class_error")
-    if s.ended:
+    if s.missing:
+        st.warning(NO_SUCH.format(code=s.missing), icon=":material/search_off:")
+        st.session_state[_STATE] = _Class(session=s.session)
+        return
+    if s.ended and s.token is None:
         st.warning(ENDED, icon=":material/event_busy:")
         quiz_view.stop_class_question()
-        st.session_state[_STATE] = _Class()
+        st.session_state[_STATE] = _Class(session=s.session)
         _sync_url()
         return
     if s.code is None:
-        if error:
-            st.warning(st.session_state.pop("_class_error"), icon=":material/group_off:")
+        if error := st.session_state.pop(_ERROR, None):
+            st.warning(error, icon=":material/group_off:")
         return
+    _remember()
     if s.token is not None:
-        if error:
-            st.warning(st.session_state.pop("_class_error"), icon=":material/cloud_off:")
         _teacher_panel()
     else:
+        if error := st.session_state.pop(_ERROR, None):
+            st.warning(error, icon=":material/cloud_off:")
         _student_live()

@@ -123,13 +123,12 @@ def current() -> quiz.Question | None:
 # --- a class poll's question (the class panel shows it; this page hides and reveals) ---
 
 
-def next_question() -> quiz.Question:
-    """The teacher's next question for the class, posed on the teacher's page too (from
-    a callback)."""
+def pose_for_class(q: quiz.Question) -> None:
+    """The teacher's page: the question just put to the class, posed here too (from a
+    callback)."""
     s = _session()
-    _next()
-    s.in_class = True
-    return s.question
+    s.question, s.result, s.revealed, s.in_class = q, None, False, True
+    _pose(q)
 
 
 def set_class_question(q: quiz.Question, revealed: bool) -> None:

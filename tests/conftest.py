@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,11 @@ from serve import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+
+# The class poll's default store is a SQLite file in the user's state folder. The tests,
+# and the servers they start (which inherit the environment), use one of their own.
+_CLASS_DB = tempfile.mkdtemp(prefix="relulab-classes-")
+os.environ["RELULAB_CLASS_DB"] = os.path.join(_CLASS_DB, "classes.sqlite3")
 
 
 def decode(value):

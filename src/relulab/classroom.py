@@ -40,6 +40,7 @@ every ``session_id`` a :func:`new_session_id` value)::
     current(code) -> Poll | None                          what students see
     answer(code, session_id, question_id, value) -> None  BadAnswer, Closed, Full
     my_answer(code, session_id) -> float | str | None     this student's, open question
+    for_student(code, session_id) -> (Poll | None, answer)  both, read at once
     tally(code, token) -> Tally                           teacher: the open question
     results(code, token) -> list[Tally]                   teacher: every question so far
     close(code, token) -> None                            teacher: the class ends
@@ -144,6 +145,7 @@ __all__ = [
     "StoreUnavailable",
     "Tally",
     "default_db_path",
+    "is_right",
     "new_session_id",
     "parse_code",
     "parse_session",
@@ -536,7 +538,14 @@ def _checked_answer(poll: Poll | None, question_id: str, value: object, now: flo
     return value
 
 
-def _correct(poll: Poll, value: float | str) -> bool:
+def is_right(poll: Poll, value: float | str) -> bool:
+    """Whether ``value`` answers ``poll`` (its answer filled, as the teacher's is): the
+    right choice, or a number within the tolerance. The tally's ``n_correct`` and the
+    teacher's chart both count with this rule.
+
+    >>> is_right(Poll(1, "q", "number", (), True, 0.5, 0.1), 0.6)
+    True
+    """
     if poll.kind == "number":
         return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
     return value == poll.answer
@@ -552,7 +561,7 @@ def _tally(poll: Poll | None, answers: list[float | str], n_students: int) -> Ta
             values=values,
             n_answers=len(values),
             n_students=n_students,
-            n_correct=sum(_correct(poll, v) for v in values),
+            n_correct=sum(is_right(poll, v) for v in values),
         )
     counts = tuple(sum(a == c for a in answers) for c in poll.choices)
     return Tally(
@@ -792,6 +801,20 @@ class Store:
             return t.answer_of(seq, session_id) if seq else None
 
         return self._run(_valid_code(code), mine, write=False)
+
+    def for_student(self, code: str, session_id: str) -> tuple[Poll | None, float | str | None]:
+        """What a student's page shows, read at once: :meth:`current` and
+        :meth:`my_answer`."""
+        session_id = _valid_session(session_id)
+
+        def read(t: _Txn) -> tuple[Poll | None, float | str | None]:
+            _, seq, _ = self._live(t)
+            poll = t.poll(seq) if seq else None
+            if poll is None:
+                return None, None
+            return _student_view(poll), t.answer_of(seq, session_id)
+
+        return self._run(_valid_code(code), read, write=False)
 
     def tally(self, code: str, token: str | None) -> Tally:
         """Teacher: the open question's anonymous tally. :class:`NotTeacher`."""
