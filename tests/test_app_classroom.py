@@ -5,6 +5,7 @@ class links, and a class that ended."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import APP
@@ -236,3 +237,152 @@ def test_a_sends_message_stays_with_its_question(backend):
     student.run()
     assert not student.exception and _question(student) == _question(teacher) != q
     assert not [w for w in student.warning if "answers are closed" in w.value]
+
+
+# -- the teacher leads ----------------------------------------------------------------
+
+
+def _menu(teacher: AppTest) -> AppTest:
+    teacher.session_state["class_next"] = True
+    return teacher.run()
+
+
+def test_the_teacher_picks_a_kind_previews_it_and_asks_it(backend):
+    teacher, code, _token = _open_class()
+    _menu(teacher)
+    teacher.selectbox(key="class_kind").set_value("kink_jax").run()
+    candidate = teacher.session_state["_class_state"].candidate
+    assert candidate.kind == "kink_jax"
+    preview = " ".join(m.value for m in teacher.markdown)
+    assert candidate.prompt in preview  # the preview is on the teacher's page
+    student = _page({"class": code})
+    assert _question(student) is None  # ... and on no student's
+    next(b for b in teacher.button if b.key == "class_ask_bank").click()
+    teacher.run()
+    assert _question(teacher) == candidate
+    student.run()
+    assert _question(student) == candidate
+
+
+def _write(teacher: AppTest, **fields) -> AppTest:
+    _menu(teacher)
+    for key, value in fields.items():
+        widget = teacher.get("text_area") + teacher.get("text_input") + teacher.get("radio")
+        widget += teacher.get("number_input")
+        next(w for w in widget if w.key == f"class_own_{key}").set_value(value)
+    next(
+        b for b in teacher.button if b.label == "Ask the class" and b.key != "class_ask_bank"
+    ).click()
+    return teacher.run()
+
+
+def test_a_written_choice_question_end_to_end(backend):
+    teacher, code, _token = _open_class()
+    hostile = "**bold** <script>x</script> [a](javascript:1)"
+    _write(
+        teacher,
+        text=hostile,
+        type="A choice",
+        choices="Zero\n\n  One  \nThe leak\n",
+        right=3,
+    )
+    assert not teacher.exception and not teacher.warning
+    student = _page({"class": code})
+    q = _question(student)
+    assert q.prompt == hostile and q.choices == ("Zero", "One", "The leak")
+    assert hostile in [t.value for t in student.text]  # plain text, never Markdown
+    _send(student, "One")
+    _send(student, "The leak")
+    teacher.run()
+    assert _tally(teacher)["data"][0]["y"] == [0, 0, 1]
+    _click(teacher, "Reveal to the class")
+    student.run()
+    assert student.info[0].value.startswith("Right")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"type": "A number", "answer": "abc"}, "The right number"),
+        ({"type": "A number", "answer": "1, 2"}, "The right number"),
+        ({"type": "A number", "answer": "1", "tolerance": "-1"}, "The tolerance"),
+        ({"type": "A choice", "choices": "only one"}, "Type 2 to 8 choices"),
+        ({"type": "A choice", "choices": "a\nb", "right": 3}, "The right choice"),
+        ({"type": "A choice", "choices": "a\n" + "b" * 41}, "at most 40 characters"),
+        ({"type": "A choice", "choices": "a\na"}, "different choices"),
+    ],
+)
+def test_a_written_question_beyond_the_limits_says_why(backend, fields, message):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="Which?", **fields)
+    assert not teacher.exception
+    assert any(message in w.value for w in teacher.warning), [w.value for w in teacher.warning]
+    assert classroom.store_from_env().current(code) is None  # nothing was asked
+
+
+def test_lock_reopen_and_a_countdown(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="A number?", type="A number", answer="1")
+    student = _page({"class": code})
+    _click(teacher, "Lock answers")
+    student.run()
+    seq = student.session_state["_class_state"].seen_seq
+    assert student.text_input(key=f"class_in_{seq}").disabled
+    assert "locked" in " ".join(m.value for m in student.markdown)
+    _click(teacher, "Reopen answers")
+    student.run()
+    _send(student, "1")
+    assert student.success[0].value.startswith("Sent: 1.")
+    # A countdown: the store closes answers at its deadline; the page says how long.
+    teacher.session_state["class_seconds"] = 30
+    _write(teacher, text="Quick!", type="A number", answer="2")
+    student.run()
+    assert re.search(r"⏱ (29|30) s left", " ".join(m.value for m in student.markdown))
+
+
+def test_a_changed_choice_says_not_sent_until_it_is(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="Pick", type="A choice", choices="a\nb\nc", right=1)
+    student = _page({"class": code})
+    _send(student, "a")
+    assert student.success[0].value.startswith("Sent: a.")
+    seq = student.session_state["_class_state"].seen_seq
+    student.radio(key=f"class_in_{seq}").set_value("b").run()
+    assert not student.success
+    assert student.warning[0].value.startswith("Not sent yet")
+    assert classroom.store_from_env().my_answer(
+        code, student.session_state["_class_state"].session
+    ) == "a"  # fmt: skip
+
+
+def test_numbers_are_drawn_one_dot_each_and_right_ones_match_the_count(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="f′(0.5)?", type="A number", answer="1", tolerance="0.1")
+    for value in ("0", "1", "0.5", "1", "1.05"):
+        _send(_page({"class": code}), value)
+    teacher.run()
+    (dots,) = _tally(teacher)["data"]
+    assert sorted(dots["x"]) == [0.0, 0.5, 1.0, 1.0, 1.05] and max(dots["y"]) == 2
+    _click(teacher, "Reveal to the class")
+    chart = _tally(teacher)
+    (dots,) = chart["data"]
+    green = sum(c == dots["marker"]["color"][dots["x"].index(1.0)] for c in dots["marker"]["color"])
+    assert green == 3 and "5 of 5 answered; 3 right" in chart["layout"]["title"]["text"]
+
+
+def test_the_results_download_is_anonymous_csv(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="=cmd|' /C calc'!A0", type="A number", answer="-1")
+    student = _page({"class": code})
+    _send(student, "-1")
+    teacher.session_state["class_results"] = True
+    teacher.run()
+    (button,) = [b for b in teacher.get("download_button")]
+    data = button.proto.url  # served by Streamlit's media manager
+    assert data
+    rows = classroom.results_csv(
+        classroom.store_from_env().results(code, teacher.session_state["_class_state"].token),
+        lambda p: p.prompt,
+    ).splitlines()
+    assert rows[1].startswith("1,'=cmd") and ",'-1," in rows[1]
+    assert student.session_state["_class_state"].session not in "\n".join(rows)

@@ -1,0 +1,115 @@
+"""A real lesson in Chromium: a teacher and three students' phones in one class, a
+question the teacher wrote, answers sent with Enter, and a server restart mid-question
+on both stores (the default SQLite file and a real redis-server), after which everyone
+carries on without a reload: the same teacher, the same students (never counted twice),
+each student's "Sent" and the answers so far."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from serve import READY, free_port, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+AWAY = '[data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]'
+
+
+def _open(browser, url: str, *, phone: bool = False):
+    size = {"width": 390, "height": 844} if phone else {"width": 1024, "height": 768}
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=60_000)
+    return page
+
+
+def _main_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _wait_text(page, pattern: str, timeout: float = 30_000) -> None:
+    page.wait_for_function(
+        "re => new RegExp(re).test(document.querySelector('[data-testid=\"stMain\"]').innerText)",
+        arg=pattern,
+        timeout=timeout,
+    )
+
+
+def _teacher_writes(page, text: str, answer: str, tolerance: str) -> None:
+    page.get_by_role("button", name="Choose or write a question").click()
+    page.get_by_role("tab", name="Write your own").click()
+    page.get_by_role("textbox", name="Question", exact=True).fill(text)
+    page.get_by_label("The right number").fill(answer)
+    page.get_by_label("Counts as right within ±").fill(tolerance)
+    page.get_by_role("button", name="Ask the class").last.click()
+    page.wait_for_selector(READY, timeout=30_000)
+    page.keyboard.press("Escape")
+
+
+def _send_with_enter(page, value: str) -> None:
+    box = page.get_by_label("Your answer")
+    box.wait_for(timeout=30_000)
+    box.fill(value)
+    box.press("Enter")
+    _wait_text(page, f"Sent: {re.escape(value)}\\.")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_env(request, tmp_path, monkeypatch):
+    """The server's class store: a SQLite file, or a real redis-server."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_server")
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+        monkeypatch.setenv("RELULAB_REDIS_URL", url)
+    else:
+        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+        monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    return request.param
+
+
+def test_a_lesson_carries_on_across_a_server_restart(browser, store_env):
+    port = free_port()
+    with serve(ROOT / "app.py", port=port) as (url, _pid):
+        teacher = _open(browser, f"{url}/?present=1")
+        teacher.get_by_role("button", name="Class").click()
+        teacher.get_by_role("button", name="Open a class (for the teacher)").click()
+        teacher.wait_for_selector(READY, timeout=30_000)
+        teacher.keyboard.press("Escape")
+        teacher.wait_for_url(re.compile(r"class=[A-Z2-9]{6}"), timeout=30_000)
+        assert "teacher=" not in teacher.url  # the projected address bar holds no token
+        code = re.search(r"class=([A-Z2-9]{6})", teacher.url)[1]
+        assert teacher.locator(".st-key-class_join_code").inner_text().strip() == code
+        students = [_open(browser, f"{url}/?class={code}", phone=True) for _ in range(3)]
+        _wait_text(teacher, r"\b3\s+students joined")
+        _teacher_writes(teacher, "What is f′(−2) of Leaky ReLU at leak 0.1?", "-0.2", "0.01")
+        for s in students:
+            _wait_text(s, "What is f′\\(−2\\)")
+        _send_with_enter(students[0], "-0.2")
+        _send_with_enter(students[1], "5")
+        _wait_text(teacher, r"2 of 3 answered")
+
+    for page in (teacher, *students):
+        page.wait_for_selector(AWAY, timeout=30_000)  # the server is gone
+    with serve(ROOT / "app.py", port=port):
+        for page in (teacher, *students):
+            page.wait_for_selector(CONNECTED, timeout=60_000)
+        # No reload: the same question, the same "Sent", the same teacher.
+        _wait_text(students[0], r"Sent: -0\.2\.")
+        assert students[0].get_by_label("Your answer").input_value() == "-0.2"
+        _wait_text(students[2], "What is f′\\(−2\\)")
+        _send_with_enter(students[2], "-0.2")
+        _wait_text(teacher, r"3 of 3 answered")  # the rejoined are not new students
+        teacher.get_by_role("button", name="Reveal to the class").click()
+        _wait_text(teacher, r"3 of 3 answered; 2 right")
+        _wait_text(students[1], r"Not quite: you sent 5; the answer is -0\.2")
+        _wait_text(students[0], r"Right: -0\.2")
+        assert "teacher=" not in teacher.url
+        for page in (teacher, *students):
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.context.close()
