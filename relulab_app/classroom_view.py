@@ -146,6 +146,7 @@ def class_button(where) -> None:
         join = share.join_url(s.code)
         box.image(share.qr_png(join, 8), caption=f"Scan to join class {s.code}")
         box.code(join, language=None, wrap_lines=True)
+        share.join_note(box, s.code)  # which address the link uses, or why phones can't
         box.caption("Your own link (it lets you ask and reveal) is in the address bar: keep it.")
         box.button("Close the class", on_click=_leave, icon=":material/close:")
     elif s.code:
