@@ -270,11 +270,17 @@ def choose(
 
 def interface_addresses() -> list[tuple[str, str]]:
     """This computer's (interface name, IP address) pairs, as its network interfaces
-    list them (psutil reads them from the operating system; nothing is sent)."""
+    list them (psutil reads them from the operating system; nothing is sent). Empty
+    when the system refuses to list them (a locked-down sandbox): the panel then says
+    that no network address was found, rather than failing."""
     families = (socket.AF_INET, socket.AF_INET6)
+    try:
+        listed = psutil.net_if_addrs()
+    except OSError:
+        return []
     return [
         (name, a.address)
-        for name, addresses in psutil.net_if_addrs().items()
+        for name, addresses in listed.items()
         for a in addresses
         if a.family in families
     ]

@@ -260,3 +260,11 @@ def test_the_address_the_server_listens_on(listen, host, alert):
     assert urlsplit(url).hostname == host and got_alert == alert
     if alert:
         assert "listens only on" in note and "make run" in note
+
+
+def test_interfaces_the_system_refuses_to_list_are_none(monkeypatch):
+    def refuse():
+        raise PermissionError("no access to the interfaces")
+
+    monkeypatch.setattr(public_url.psutil, "net_if_addrs", refuse)
+    assert public_url.interface_addresses() == []
