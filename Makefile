@@ -19,6 +19,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# No --server.address: Streamlit then listens on every address, so phones on the same
+# Wi-Fi can join a class (README: "Running a class from a laptop").
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 

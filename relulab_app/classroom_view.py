@@ -68,7 +68,7 @@ export default function ({ data }) {
 .st-key-class_join_code p { font-size: clamp(64px, 9vw, 128px); font-weight: 700;
   letter-spacing: 0.12em; line-height: 1.1; margin: 0; font-family: monospace; }
 .st-key-class_join_count p { font-size: clamp(28px, 3vw, 40px); margin: 0; }
-.st-key-class_join_link p, .st-key-class_join_link code { font-size: clamp(20px, 2.2vw, 28px); }
+.st-key-class_join_link code { font-size: clamp(20px, 2.2vw, 28px) !important; }
 .st-key-class_clock p { font-size: clamp(20px, 2.2vw, 32px); font-weight: 700; margin: 0; }
 """,
     isolate_styles=False,
@@ -527,7 +527,9 @@ def _join_screen(code: str, n_students: int) -> None:
     text = row.container()
     text.markdown("Join with the code")
     text.container(key="class_join_code").markdown(code)
-    text.container(key="class_join_link").markdown(f"or open `{url}`")
+    text.markdown("or open")
+    text.container(key="class_join_link").code(url, language=None, wrap_lines=True)
+    share.join_note(text, code)  # which address the link uses, or why phones can't
     text.container(key="class_join_count").markdown(
         f"**{n_students}** {'student' if n_students == 1 else 'students'} joined"
     )

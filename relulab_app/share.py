@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
@@ -13,11 +14,13 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from relulab import registry, urlstate
-from relulab_app import common, link
+from relulab_app import common, link, public_url
 
 # Never in a shared link: the teacher's token would make whoever scans it the teacher,
 # and a class is joined through its own join link (the Class menu).
 PRIVATE = ("teacher", "class")
+# The page's address when the browser has not reported it (AppTest): Streamlit's default.
+_UNKNOWN_PAGE = "http://localhost:8501/"
 
 
 def view_url() -> str:
@@ -33,13 +36,42 @@ def view_url() -> str:
 
 def _page_url(query: str) -> str:
     """The page's own address (as the browser reported it) with ``query``."""
-    parts = urlsplit(st.context.url or "http://localhost:8501/")
+    parts = urlsplit(st.context.url or _UNKNOWN_PAGE)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
+def _join(code: str) -> public_url.JoinLink:
+    return public_url.choose(
+        st.context.url or _UNKNOWN_PAGE,
+        f"class={code}",
+        public_url=os.environ.get(public_url.ENV),
+        listen=st.get_option("server.address"),
+        interfaces=public_url.interface_addresses,
+    )
+
+
+def join_link(code: str) -> tuple[str, str | None]:
+    """The students' link to a class (an address with ``?class=CODE`` only) and a note
+    for the teacher's panel in Markdown, or None. Served as localhost, the page's own
+    address would point each phone at itself: `public_url.choose` says which address
+    is used instead, and why phones might not reach it."""
+    url, note, _ = _join(code)
+    return url, note
+
+
+def join_note(where, code: str) -> None:
+    """The note of `join_link` in ``where``: a caption, or a warning when the teacher
+    has something to fix before phones can join."""
+    _, note, alert = _join(code)
+    if note and alert:
+        where.warning(note, icon=":material/wifi_off:")
+    elif note:
+        where.caption(note)
+
+
 def join_url(code: str) -> str:
-    """The students' link to a class: this page's address with ``?class=CODE`` only."""
-    return _page_url(f"class={code}")
+    """The students' link to a class (see `join_link`)."""
+    return join_link(code)[0]
 
 
 def qr_png(text: str, scale: int) -> bytes:

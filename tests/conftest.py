@@ -124,6 +124,22 @@ def browser(chromium):
         b.close()
 
 
+@pytest.fixture
+def zbarimg() -> str:
+    """Debian's zbar-tools decodes the page's QR codes (.ci/run installs it); missing, it
+    skips the test like a missing browser, and fails it with RELULAB_REQUIRE_BROWSER=1."""
+    import shutil
+
+    path = shutil.which("zbarimg")
+    if path is None:
+        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                "RELULAB_REQUIRE_BROWSER=1 but zbarimg is missing (apt-get install zbar-tools)"
+            )
+        pytest.skip("zbarimg not found (apt-get install zbar-tools)")
+    return path
+
+
 # Redis fixtures (the class poll's shared store, relulab.classroom.RedisStore): a real
 # redis-server from PATH (Debian's package) on a free loopback port, stopped after.
 # Locally a missing redis-server skips the Redis tests; with RELULAB_REQUIRE_REDIS=1 (CI)

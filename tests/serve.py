@@ -59,6 +59,7 @@ def serve(
     python: str | None = None,
     args: Sequence[str] = (),
     log: Path | None = None,
+    address: str | None = "127.0.0.1",
 ) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run script`` on loopback; yield (base URL, server PID).
 
@@ -72,11 +73,17 @@ def serve(
     check passes a fresh virtual environment's), `args` are more ``streamlit run``
     options, and `log` is a file for the server's stderr (default: a temporary file,
     shown only if the server exits early). Never a pipe: nobody reads it while the server
-    runs, and a server that fills its 64 KB would block on its next log line, mid-run."""
+    runs, and a server that fills its 64 KB would block on its next log line, mid-run.
+
+    `address` is the one the server listens on; None leaves it to Streamlit, which then
+    listens on every address, as `make run` does (the URL yielded is still loopback).
+    Streamlit's welcome message would then look up this machine's external address on
+    the internet, so it is turned off: tests send nothing beyond loopback."""
     port = port or free_port()
     cmd = [
         python or sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        *(["--server.address", address] if address else ["--logger.hideWelcomeMessage", "true"]),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args,
     ]  # fmt: skip
     # The server keeps its own handle on the file; ours stays open (a temporary file is

@@ -3,9 +3,7 @@ reset returns to the article's view, and an over-long paste gets the parser's me
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,19 +18,6 @@ pytestmark = pytest.mark.browser
 def server(chromium):
     with serve(ROOT / "app.py") as (url, _pid):
         yield url
-
-
-@pytest.fixture
-def zbarimg() -> str:
-    """Debian's zbar-tools decodes the QR code (.ci/run installs it)."""
-    path = shutil.which("zbarimg")
-    if path is None:
-        if os.environ.get("RELULAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "RELULAB_REQUIRE_BROWSER=1 but zbarimg is missing (apt-get install zbar-tools)"
-            )
-        pytest.skip("zbarimg not found (apt-get install zbar-tools)")
-    return path
 
 
 def _open(browser, url: str):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import gzip
+import os
+import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +93,23 @@ def test_the_gzipped_plotly_js_is_the_vendored_file():
     assets = ROOT / "src" / "relulab" / "webchart"
     packed = (assets / "plotly-basic.min.js.gz").read_bytes()
     assert gzip.decompress(packed) == (assets / "plotly-basic.min.js").read_bytes()
+
+
+def test_make_run_listens_on_every_address():
+    # Phones join a class run from a laptop at the laptop's network address (README:
+    # "Running a class from a laptop"), so `make run` must listen on every address:
+    # `server.address` stays unset (config.toml says why) and the Makefile's run passes
+    # none. What Streamlit itself would bind, with this repository's settings:
+    code = (
+        "from streamlit import config; config.get_config_options(force_reparse=True)\n"
+        "from streamlit.web.server.starlette import starlette_server as s\n"
+        "print(repr(config.get_option('server.address')),"
+        " s._get_bind_address(s._get_server_address()))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["None", "::" if socket.has_ipv6 else "0.0.0.0"]
+    run = re.search(r"^run:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
+    assert run and "streamlit run app.py" in run[1] and "--server.address" not in run[1]
