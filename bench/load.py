@@ -23,18 +23,19 @@ from --students until p95 > 1 s (up to --max-students), then bisecting once. The
 generator shares the machine's cores with the server, so the figures are for this
 machine with the generator on it; the ratio to the floor is the portable figure.
 
-Last, the class poll (relulab_app/classroom_view.py), once per class store (in memory,
-and Redis: a throwaway redis-server on loopback), each against a fresh app server: a
-teacher opens a class and asks question 1; the students join with the class link over
---ramp seconds and answer it (1-4 s to think, then the answer and Send: two reruns, as
-a browser sends them); the teacher asks the next questions at fixed times (--class-gap
+Last, the class poll (relulab_app/classroom_view.py), once per class store (a fresh
+SQLite file, the default, and Redis: a throwaway redis-server on loopback), each against
+a fresh app server: a teacher opens a class and asks question 1; the students join with
+the class link over --ramp seconds and answer it (1-4 s to think, then the answer and
+Send: a number goes with its form's Send, a choice is picked then sent, as a browser
+sends them); the teacher asks the next questions at fixed times (--class-gap
 apart) and everyone answers each. The panels refresh on the fragment's timer (students
 every 2 s, the teacher's chart every 1 s), as the browser's does, for the whole lesson.
 It prints the Send latency, the latency of every rerun (answers, Sends, refreshes,
 questions arriving, the teacher's asks; a timed refresh counted from its tick), and the
-teacher's lag: from the last "Sent." of a
+teacher's lag: from the last "Sent" of a
 question to the first chart of the teacher's that counts every answer. An error is as
-above, or a Send without "Sent.", a question that never reaches a student, or a teacher
+above, or a Send without "Sent", a question that never reaches a student, or a teacher
 chart that never catches up. Targets: 0 errors, rerun p95 <= 3x the plain scenario's
 (the app's, same students, same run), teacher lag <= 2 s.
 
@@ -42,7 +43,7 @@ chart that never catches up. Targets: 0 errors, rerun p95 <= 3x the plain scenar
     python bench/load.py --no-search      # the 100-student comparison and the class
     python bench/load.py --students 30 --moves 3 --ramp 2 --no-search --no-class
     python bench/load.py --class          # one plain app round, then the class only
-    python bench/load.py --class --students 20 --ramp 5 --moves 3 --backends memory
+    python bench/load.py --class --students 20 --ramp 5 --moves 3 --backends sqlite
 """
 
 from __future__ import annotations
@@ -343,7 +344,7 @@ class ClassResult(Result):
     # A student's refresh that found a new question: the panel reruns the whole page.
     arrivals: list[float] = field(default_factory=list)
     lags: dict[int, float] = field(default_factory=dict)  # question -> teacher lag (s)
-    answers: int = 0  # Sends acknowledged with "Sent."
+    answers: int = 0  # Sends acknowledged with "Sent"
     tallies: list[tuple[int, int, int]] = field(default_factory=list)  # the teacher's charts
     tracebacks: int = 0  # in the server's log
     refresh: float = float("nan")  # the teacher's panel's auto-rerun interval, as served
@@ -365,7 +366,7 @@ class ClassState:
         self.code = ""
         self.opened = asyncio.Event()  # the class exists: students may come
         self.t0 = 0.0  # perf_counter when the class opened
-        self.acks: dict[int, list[float]] = {}  # question -> when each Sent. arrived
+        self.acks: dict[int, list[float]] = {}  # question -> when each Sent arrived
         self.students_done = 0  # students who answered their last question (or gave up)
         self.all_done = asyncio.Event()
         self.over = asyncio.Event()  # the teacher closes the lesson: everyone leaves
@@ -447,7 +448,7 @@ async def class_teacher(url: str, state: ClassState, res: ClassResult) -> None:
         state.opened.set()  # (if the class never opened, the students give up at once)
         state.over.set()
     # The teacher is up to date for question k once the chart shows as many answers as
-    # students were told "Sent.": from the last of those to the first chart that does.
+    # students were told "Sent": from the last of those to the first chart that does.
     for k in range(1, len(plan.ask_at) + 1):
         acks = state.acks.get(k, [])
         seen = [at for at, (seq, n, _) in sorted(shown) if seq == k and n >= len(acks)]
@@ -499,15 +500,20 @@ async def class_student(i: int, url: str, state: ClassState, res: ClassResult) -
                 else:
                     value = f"{rng.uniform(-1.0, 2.0):.2f}"
                 answered_at = time.perf_counter()
-                run = await s.set_value(box.id.rsplit("-", 1)[1], value)
-                res.reruns.append(run.seconds)
-                _check_run(run, "answer typed", res)
+                key = box.id.rsplit("-", 1)[1]
+                if box.kind == "radio":  # a pick is its own rerun; Send is another
+                    run = await s.set_value(key, value)
+                    res.reruns.append(run.seconds)
+                    _check_run(run, "answer picked", res)
                 reach = answered_at + rng.uniform(*REACH) - time.perf_counter()
                 await asyncio.sleep(max(0.0, reach))
-                run = await s.click(SEND)
+                if box.kind == "radio":
+                    run = await s.click(SEND)
+                else:  # a typed number goes with the form's Send (or Enter)
+                    run = await s.submit(key, value, SEND)
                 res.reruns.append(run.seconds)
                 res.sends.append(run.seconds)
-                if _check_run(run, "Send", res) and any(t.startswith("Sent.") for t in run.texts):
+                if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
                     state.acks.setdefault(seq, []).append(run.finished_at)
                     res.answers += 1
                 elif run.ok:
@@ -599,18 +605,20 @@ def redis_server() -> Iterator[str | None]:
 
 
 @contextlib.contextmanager
-def store_env(redis_url: str | None) -> Iterator[None]:
-    """The class store the next server gets: Redis at `redis_url`, or (None) its own
-    memory. serve() starts the server with this process's environment."""
-    old = os.environ.pop("RELULAB_REDIS_URL", None)
+def store_env(redis_url: str | None, db: Path) -> Iterator[None]:
+    """The class store the next server gets: Redis at `redis_url`, or (None) the SQLite
+    file `db`. serve() starts the server with this process's environment."""
+    old = {k: os.environ.pop(k, None) for k in ("RELULAB_REDIS_URL", "RELULAB_CLASS_DB")}
+    os.environ["RELULAB_CLASS_DB"] = str(db)
     if redis_url:
         os.environ["RELULAB_REDIS_URL"] = redis_url
     try:
         yield
     finally:
-        os.environ.pop("RELULAB_REDIS_URL", None)
-        if old is not None:
-            os.environ["RELULAB_REDIS_URL"] = old
+        for key, value in old.items():
+            os.environ.pop(key, None)
+            if value is not None:
+                os.environ[key] = value
 
 
 def class_line(r: ClassResult) -> str:
@@ -662,8 +670,9 @@ def class_scenario(args, plain_p95: float) -> tuple[bool, list[dict]]:
                     print("  class  redis  skipped: no redis-server on PATH")
                     ok = False
                     continue
-            log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "log"
-            with store_env(url):
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            log = tmp / "log"
+            with store_env(url, tmp / "classes.sqlite3"):
                 server, pid = stack.enter_context(serve(PAGES["app"], cwd=ROOT, log=log))
             warm(server)
             r = run_class(backend, server, pid, plan)
@@ -721,7 +730,7 @@ def main() -> None:
     parser.add_argument(
         "--class-gap", type=float, default=12.0, help="seconds between questions 2, 3, ..."
     )
-    parser.add_argument("--backends", default="memory,redis", help="class stores to run")
+    parser.add_argument("--backends", default="sqlite,redis", help="class stores to run")
     args = parser.parse_args()
     print(
         f"load: {args.students} simulated students, {args.moves} leak moves each, "

@@ -279,6 +279,21 @@ class SimSession:
                 raise TypeError(f"set_value does not know a {w.kind} ({key!r})")
             return await self._request(self.back_msg(w.fragment_id), t0)
 
+    async def submit(self, key: str, value: str, label: str) -> Run:
+        """Type `value` into the text input with widget key `key` inside a form and send
+        the form with its button labelled `label` (or Enter): one rerun, as the frontend
+        sends a form's fields only with its submission."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self._find(key)
+            if w.kind not in ("text_input", "text_area"):
+                raise TypeError(f"{key!r} is a {w.kind}, not a text field")
+            w.state = WidgetState(id=w.id, string_value=str(value))
+            b = self.button(label)
+            msg = self.back_msg(b.fragment_id)
+            msg.rerun_script.widget_states.widgets.append(WidgetState(id=b.id, trigger_value=True))
+            return await self._request(msg, t0)
+
     async def open_block(self, key: str, is_open: bool = True) -> Run:
         """Open (or close) the popover or expander with widget key `key`: its state is a
         bool, and a stateful one (on_change set) reruns the page when it changes."""
