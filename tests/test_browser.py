@@ -494,6 +494,10 @@ def test_while_the_server_is_away_the_page_says_so_in_plain_words(chromium, brow
     assert p.page.evaluate("window.saidTimes") == 1  # said once, not at every retry
     assert p.page.get_by_role("dialog").count() == 0
     assert not p.page.get_by_text("Connection error").is_visible()
+    # The banner itself (Streamlit greys the rest of the page while it is away).
+    from axe_playwright_python.sync_playwright import Axe
+
+    assert Axe().run(p.page, context=".rl-away").response["violations"] == []
     p.shot("server-away")
     with serve(ROOT / "app.py", port=port):
         p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
