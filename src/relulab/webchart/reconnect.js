@@ -49,6 +49,7 @@ function watch(app) {
 
   // Each change in order, with the value it set (a batch may hold several).
   const step = (name, value) => {
+    if (value === null) return; // a Streamlit without the attribute: leave it be
     if (name === CONNECTION) {
       const away = value !== "CONNECTED";
       if (away) {
