@@ -20,6 +20,7 @@ from relulab_app import (
     lab_view,
     link,
     quiz_view,
+    reconnect,
     reference,
 )
 
@@ -81,7 +82,9 @@ def reconnect_guard() -> None:
     When its websocket reconnects, Streamlit 1.67's frontend asks for a full rerun only
     if the page has an auto-rerunning fragment (or its last run was a fragment run).
     Without one, a restarted server never runs the page, does not know its fragments,
-    and silently drops every slider move inside them. Its hourly rerun costs nothing."""
+    and silently drops every slider move inside them. Its hourly rerun costs nothing.
+    A move made while that run is going is still dropped: reconnect.watch() below."""
 
 
 reconnect_guard()
+reconnect.watch()

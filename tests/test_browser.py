@@ -7,7 +7,6 @@ browser is a failure. Screenshots go to screenshots/ (git-ignored).
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -429,7 +428,11 @@ def test_lab_charts_have_no_overlapping_text_on_a_phone(open_page, scheme):
 def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, browser):
     """The page reconnects by itself, reruns on the new server (app.py's reconnect_guard)
     and keeps working without a reload: the sliders, inside a fragment, still redraw the
-    charts. A reload afterwards brings back the same state from the URL."""
+    charts. A reload afterwards brings back the same state from the URL.
+
+    The key goes in the moment the websocket is back, without waiting for the run the
+    reconnection starts: until that run reaches the explorer, the new server does not
+    know its fragment and drops the move (relulab_app/reconnect.py has it sent again)."""
     from serve import free_port
 
     port = free_port()
@@ -443,30 +446,67 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
     p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
     with serve(ROOT / "app.py", port=port):
         p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
-        # The new server knows the page's fragments only once the full run that the
-        # reconnection asks for has finished: a move sent before that is dropped (the
-        # next one works). Wait for that run's end, not for a script state that may
-        # still read "not running" before it starts.
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(
-            ForwardMsg.FromString(d).WhichOneof("type") == "script_finished" for d in after
-        ):
-            p.page.wait_for_timeout(100)
-        p.wait_idle()
         thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
         thumbs.nth(0).focus()
         thumbs.nth(0).press("ArrowRight")  # no reload: the restarted server must answer
+        # The move went out while the reconnection's run was still going: the case this
+        # test is for (a run that ends first would leave the fragment known to the server).
+        runs = [ForwardMsg.FromString(d).WhichOneof("type") for d in after]
+        assert "script_finished" not in runs, "the reconnection's run ended before the move"
         p.page.wait_for_function(
             f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'Leaky ReLU (0.31)'))",
             timeout=30_000,
         )
+        p.wait_idle()
         assert p.named(0, "Leaky ReLU (0.31)")["x"] == [-3, 0, 3]
+        assert float(thumbs.nth(0).input_value()) == 0.31
         p.page.wait_for_url(re.compile(r"leak=0\.31"), timeout=30_000)
         p.page.reload()
         p.wait_idle()
         assert float(thumbs.nth(0).input_value()) == 0.31
         assert p.named(0, "Leaky ReLU (0.31)")["x"] == [-3, 0, 3]
         assert p.page.locator('[data-testid="stException"]').count() == 0
+    p.close()
+
+
+def test_while_the_server_is_away_the_page_says_so_in_plain_words(chromium, browser):
+    """With its server gone, the page says in a status region (which a screen reader
+    reads out) that it is reconnecting, instead of Streamlit's "Connection error"
+    dialog and its developer's text, which comes after about 3 s of failed pings and
+    stays. The banner goes once the server is back (relulab_app/reconnect.py)."""
+    from serve import free_port
+
+    port = free_port()
+    state = '[data-testid="stApp"][data-test-connection-state="{}"]'
+    with serve(ROOT / "app.py", port=port) as (url, _pid):
+        p = Page(browser, url)
+        banner = p.page.get_by_role("status").filter(has_text="Reconnecting to the server")
+        assert banner.count() == 0
+        # Each change of a status's text is read out: count them.
+        p.page.evaluate(
+            """() => { window.saidTimes = 0; new MutationObserver(() => window.saidTimes++)
+                 .observe(document.querySelector('.rl-away'), {childList: true}); }"""
+        )
+    p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
+    banner.wait_for(timeout=10_000)
+    p.page.wait_for_timeout(6_000)  # twice the time Streamlit's dialog takes to come
+    assert banner.is_visible()
+    assert p.page.evaluate("window.saidTimes") == 1  # said once, not at every retry
+    assert p.page.get_by_role("dialog").count() == 0
+    assert not p.page.get_by_text("Connection error").is_visible()
+    # The banner itself (Streamlit greys the rest of the page while it is away).
+    from axe_playwright_python.sync_playwright import Axe
+
+    assert Axe().run(p.page, context=".rl-away").response["violations"] == []
+    p.shot("server-away")
+    with serve(ROOT / "app.py", port=port):
+        p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
+        banner.wait_for(state="detached", timeout=10_000)
+        p.wait_idle()
+        assert p.page.locator('[data-testid="stException"]').count() == 0
+        # Streamlit logs its failed pings to the console; nothing else may fail.
+        pings = ("ERR_CONNECTION_REFUSED", "reaching server endpoint", "is not responding")
+        assert [e for e in p.errors if not any(s in e for s in pings)] == []
     p.close()
 
 

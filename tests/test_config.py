@@ -49,17 +49,25 @@ PAGE = [ROOT / "app.py", *sorted((ROOT / "relulab_app").glob("*.py"))]
 
 def test_no_raw_html_in_the_page():
     # st.html and unsafe_allow_html would render markup; the page uses neither, so
-    # nothing a student types or puts in a URL can become HTML. The one component is the
-    # chart element (relulab_app/chart.py): its code and style are files shipped with
-    # the package, and its data is JSON that relulab.wire encodes from the figures.
+    # nothing a student types or puts in a URL can become HTML. The components are the
+    # chart element (relulab_app/chart.py), whose data is JSON that relulab.wire encodes
+    # from the figures, and the reconnection element (relulab_app/reconnect.py), whose
+    # data is two fixed sentences; the code and style of both are files shipped with the
+    # package.
     for path in PAGE:
         tree = ast.parse(path.read_text())
         names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
         assert "html" not in names, path
         assert "unsafe_allow_html" not in keywords and "html" not in keywords, path
-        if path.name != "chart.py":
+        if path.name not in ("chart.py", "reconnect.py"):
             assert "components" not in names, path
+    source = (ROOT / "relulab_app" / "reconnect.py").read_text()
+    assert 'js="reconnect.js", css="reconnect.css"' in source
+    assert source.count("_RECONNECT(") == 1
+    assert '_RECONNECT(data={"away": AWAY, "lost": LOST}' in source
+    script = (ROOT / "src" / "relulab" / "webchart" / "reconnect.js").read_text()
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
 
 
 def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():

@@ -1,0 +1,113 @@
+// ReLU Lab's reconnection element (relulab_app/reconnect.py): what the page does while
+// its server is away, and just after it is back. It draws nothing in the page's flow.
+//
+// Streamlit 1.67 tells a component nothing about the connection; its app root says it
+// in two attributes, which this element follows:
+//   data-test-connection-state   CONNECTED, or PINGING_SERVER / CONNECTING while away
+//   data-test-script-state       notRunning once a run has finished
+//
+// While away: a plain banner (role="status", so a screen reader says it) instead of
+// Streamlit's "Connection error" dialog, whose text is written for the developer
+// ("streamlit run yourscript.py" on localhost, "Are you connected to the internet?"
+// elsewhere). The dialog is closed the way its × closes it, which Streamlit keeps
+// closed until the next reconnection: no focus trapped in it, no page hidden from a
+// screen reader behind it.
+//
+// Just after: a restarted server knows a page's fragments only once the run that the
+// reconnection starts has reached them, and until then it drops a fragment's rerun (a
+// slider move in the explorer). If the student touched the page during that run, this
+// element reruns the whole page when the run has finished: the run carries every
+// widget's value as the page shows it, so the move is answered.
+//
+// Payload (JSON): {away, lost}: the banner's text while Streamlit tries to reconnect, and
+// once it has given up.
+
+const APP = '[data-testid="stApp"]';
+const CONNECTION = "data-test-connection-state";
+const SCRIPT = "data-test-script-state";
+
+let watcher = null; // one per page: the element may be mounted anew
+
+function closeConnectionDialog() {
+  for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+    const title = dialog.querySelector("h2");
+    if (title && title.textContent.trim() === "Connection error") {
+      const close = dialog.querySelector('button[aria-label="Close"]');
+      if (close) close.click();
+    }
+  }
+}
+
+function watch(app) {
+  const w = { app, text: {}, trigger: null, away: false, catchingUp: false, ran: false,
+              touched: false };
+  w.banner = document.createElement("div");
+  w.banner.className = "rl-away";
+  w.banner.setAttribute("role", "status"); // polite: said when the text changes
+  document.body.appendChild(w.banner);
+  const dialogs = new MutationObserver(closeConnectionDialog);
+
+  // Each change in order, with the value it set (a batch may hold several).
+  const step = (name, value) => {
+    if (value === null) return; // a Streamlit without the attribute: leave it be
+    if (name === CONNECTION) {
+      const away = value !== "CONNECTED";
+      if (away) {
+        // Streamlit stops trying only after a fault in the connection itself (never
+        // for a server that is merely away): then a reload is the way on.
+        const text = value === "DISCONNECTED_FOREVER" ? w.text.lost : w.text.away;
+        // Only when it changes: each new text is read out again, and the state goes to
+        // CONNECTING and back when a server answers its health check but not its socket.
+        if (w.banner.textContent !== text) w.banner.textContent = text;
+        if (!w.away) {
+          closeConnectionDialog();
+          dialogs.observe(document.body, { childList: true, subtree: true });
+        }
+      } else if (w.away) {
+        w.banner.textContent = "";
+        dialogs.disconnect();
+        Object.assign(w, { catchingUp: true, ran: false, touched: false });
+      }
+      w.away = away;
+    } else if (w.catchingUp) {
+      if (value !== "notRunning") w.ran = true;
+      else if (w.ran) {
+        w.catchingUp = false;
+        if (w.touched && w.trigger) w.trigger("rerun", Date.now());
+      }
+    }
+  };
+  new MutationObserver((records) => {
+    records.forEach((r, i) => {
+      const later = records.slice(i + 1).find((s) => s.attributeName === r.attributeName);
+      step(r.attributeName, later ? later.oldValue : app.getAttribute(r.attributeName));
+    });
+  }).observe(app, { attributes: true, attributeOldValue: true, attributeFilter: [CONNECTION, SCRIPT] });
+  for (const type of ["keydown", "pointerup", "change"]) {
+    document.addEventListener(type, () => { if (w.catchingUp) w.touched = true; }, true);
+  }
+  step(CONNECTION, app.getAttribute(CONNECTION));
+  return w;
+}
+
+function decode(data) {
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    return JSON.parse(new TextDecoder().decode(data));
+  }
+  return typeof data === "string" ? JSON.parse(data) : data;
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  const app = document.querySelector(APP);
+  if (!app) return () => {};
+  if (!watcher || watcher.app !== app) watcher = watch(app);
+  watcher.text = decode(data);
+  watcher.trigger = setTriggerValue;
+  // The banner sits outside the element (which takes no room): it takes the theme's
+  // colours, which Streamlit sets on the element, inverted for contrast in either theme.
+  const style = getComputedStyle(parentElement);
+  for (const name of ["--st-text-color", "--st-background-color", "--st-font"]) {
+    watcher.banner.style.setProperty(name, style.getPropertyValue(name));
+  }
+  return () => {};
+}
