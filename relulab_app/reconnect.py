@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-AWAY = "Reconnecting to the server… Keep this page open: your settings are kept."
+AWAY = "Reconnecting to the server… Keep this page open: your settings and answers are kept."
 LOST = "The connection to the server is lost. Reload the page to carry on."
 
 # "relulab.reconnect": its assets sit beside the chart element's (src/relulab/pyproject.toml).
