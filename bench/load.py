@@ -381,6 +381,8 @@ def tally_shown(run: Run) -> tuple[int, int, int] | None:
     """(question, answers, students) from the teacher's chart in `run`, if it drew one."""
     seq = next((int(m[1]) for t in run.texts if (m := QUESTION.match(t))), None)
     for chart in run.charts:
+        if not chart.startswith("{"):  # an element without a JSON figure (the cookies')
+            continue
         title = json.loads(chart).get("layout", {}).get("title", {})
         m = TITLE.match(title.get("text", "") if isinstance(title, dict) else "")
         if m and seq is not None:
