@@ -309,12 +309,13 @@ CATALOGUE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("convention", ["left", "jax"])
+@pytest.mark.parametrize("convention", ["left", "tensorflow", "jax"])
 @pytest.mark.parametrize(("key", "params"), CATALOGUE_CASES)
 def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
     # What the chart draws at 0 comes from the record: a closed dot on the value its kink
-    # convention takes, an open one on the other one-sided limit, and nothing at all for
-    # an activation without a kink (or with no jump at these parameters).
+    # convention takes, an open one on each one-sided limit it does not take (both, for
+    # TensorFlow's PReLU: 0, between a and 1), and nothing at all for an activation
+    # without a kink (or with no jump at these parameters).
     from relulab import frameworks
 
     act = registry.REGISTRY[key]
@@ -325,8 +326,8 @@ def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
     if act.kink_at_zero and left != right:
         taken = frameworks.kink_value(key, params, convention)
         assert [t.y[0] for t in dots if t.marker.symbol == "circle"] == [taken]
-        other = right if taken == left else left
-        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == [other]
+        others = [v for v in (left, right) if v != taken]
+        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == others
     else:
         assert dots == []
 
