@@ -100,8 +100,8 @@ JAX = "jax"  # jnp.where(x >= 0, ...) for leaky_relu: the x > 0 branch at 0
 CONVENTIONS = {
     LEFT: "x ≤ 0 branch at 0 (the article, PyTorch)",
     TENSORFLOW: "TensorFlow's (Keras' on TensorFlow): PReLU's layer takes 0 at 0, SELU λ",
-    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (not at leak 0: jax.nn.relu; PReLU,"
-    " written with x > 0, does not either)",
+    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (but at leak 0 its line is"
+    " jax.nn.relu, 0; PReLU's, written with x > 0, takes a)",
 }
 # The library whose printed line each convention follows.
 _LIBRARY = {LEFT: "numpy (relulab)", TENSORFLOW: "TensorFlow", JAX: "JAX"}
