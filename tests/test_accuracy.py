@@ -1,5 +1,9 @@
 """float16 and float32 to the last bit: every registered function and derivative within
-1 ulp of the correctly rounded exact value, against mpmath at 256 bits.
+1 ulp of the correctly rounded exact value, against mpmath at 256 bits; all but the
+ReLU family within half an ulp (and a thousandth) of the exact value, that is, correctly
+rounded but where the exact value is all but halfway between two floats. (The ReLU
+family multiplies by the leak rounded to the dtype, on the benchmarked path: up to
+1.4 ulp from the exact value, but never past the correctly rounded value's neighbours.)
 
 The inputs are float32 numbers (and their float16 roundings) where a catalogue can go
 wrong: a dense grid, both tails down to where the result underflows (subnormal results
@@ -23,7 +27,7 @@ from hypothesis import strategies as st
 
 from relulab.registry import REGISTRY
 
-MP = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
+MP = mpmath.mp.clone()  # 256 bits here, without changing mpmath's global context
 MP.prec = 256
 mpf = MP.mpf
 
@@ -208,6 +212,10 @@ def _reference(key: str, items: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return x, *_exact(key, {**REGISTRY[key].fixed, **params}, x)
 
 
+# Functions computed from the leak rounded into the input's dtype (see the docstring).
+RELU_FAMILY = {"relu", "leaky_relu", "prelu"}
+
+
 def _check(act, params, x64, exact, dtype, which):
     with np.errstate(over="ignore"):
         xs = x64.astype(dtype)
@@ -215,8 +223,16 @@ def _check(act, params, x64, exact, dtype, which):
     xs, hi, lo = xs[keep], exact[0][keep], exact[1][keep]
     got = (act if which == "f" else act.derivative)(xs, **params)
     assert got.dtype == dtype
-    with np.errstate(over="ignore"):  # the neighbours of the largest float are inf
+    # The neighbours of the largest float are inf (and inf - inf is NaN).
+    with np.errstate(over="ignore", invalid="ignore"):
         ok = _within_one_ulp(got, hi, lo)
+        if act.key not in RELU_FAMILY:
+            # The spacing of dtype's numbers in the binade of the exact value.
+            info = np.finfo(dtype)
+            _, k = np.frexp(np.abs(hi))
+            ulp = np.ldexp(1.0, np.maximum(k - info.nmant - 1, info.minexp - info.nmant))
+            err = np.abs((got.astype(np.float64) - hi) - lo) / ulp
+            ok &= (err <= 0.501) | (got == hi)
     bad = np.flatnonzero(~ok)
     assert not bad.size, [(float(xs[i]), float(got[i]), hi[i]) for i in bad[:5]] + [
         f"{bad.size} of {ok.size} off by more than 1 ulp"
