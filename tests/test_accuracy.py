@@ -248,10 +248,11 @@ def test_within_one_ulp_of_the_exact_value(key, params, dtype):
     _check(act, params, x, df, dtype, "f′")
 
 
-# The points a report found wrong in float32 (relulab, and PyTorch, JAX and TensorFlow
-# at most of them): 0 where the exact result is a normal float32, cancellation near
-# the zeros of f′, a subnormal sigmoid, tanh′ near 0; with the exact values it gave.
-REPORTED = [
+# Points where float32 arithmetic goes wrong (PyTorch's, JAX's and TensorFlow's too, at
+# most of them): 0 where the exact result is a normal float32 (SciPy's float32 expit
+# underflows below -88.7), cancellation near the zeros of f′, a subnormal sigmoid,
+# tanh′ near 0; with exact values, to the digits given, that check the references.
+HARD_POINTS = [
     ("silu", {"beta": 5.0}, [-18.36, -18.0, -17.75], "f", {-17.75: "-5.08e-38"}),
     ("gelu_tanh", {}, [-10.23, -10.15, -10.07], "f", {}),
     ("mish", {}, [-1.19], "f′", {-1.19: "6.50203e-4"}),
@@ -263,11 +264,11 @@ REPORTED = [
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
-@pytest.mark.parametrize(("key", "params", "xs", "which", "exact"), REPORTED)
-def test_reported_points(key, params, xs, which, exact, dtype):
+@pytest.mark.parametrize(("key", "params", "xs", "which", "exact"), HARD_POINTS)
+def test_hard_points(key, params, xs, which, exact, dtype):
     x = np.array(xs, dtype=np.float32).astype(np.float64)
     ref = _exact(key, params, x)[0 if which == "f" else 1]
-    for v, want in exact.items():  # the report's numbers, to the digits it gave
+    for v, want in exact.items():  # the exact value, to the digits given
         digits = len(want.split("e")[0].strip("-").replace(".", "").lstrip("0"))
         assert f"{ref[0][xs.index(v)]:.{digits}g}" == f"{float(want):.{digits}g}"
     if dtype == np.float16:

@@ -391,8 +391,9 @@ def test_kink_dot_is_the_gradient_of_the_printed_line(key, params, library):
 
 def test_conventions_name_only_libraries_whose_dot_they_draw():
     # Each convention's label names the libraries it draws the dot for: under it, every
-    # kinked record at every parameter set must take each named library's value (the
-    # x <= 0 label once named TensorFlow, whose PReLU layer gives 0, not a).
+    # kinked record at every parameter set must take each named library's value
+    # (TensorFlow takes the x <= 0 branch for ReLU and Leaky ReLU, but its PReLU layer
+    # gives 0, not a, and its SELU λ: it cannot share the article's label).
     from relulab import frameworks
 
     for convention, label in frameworks.CONVENTIONS.items():

@@ -122,9 +122,18 @@ def relu(x: ArrayLike, leak: float = 0.0, *, out: np.ndarray | None = None):
         pick = np.maximum if lk <= 1 else np.minimum
         scratch = np.empty(n, dtype)
 
+        if lk.dtype != dtype:  # a leak kept in float64 (above): the product cast back
+
+            def wide(x: np.ndarray, out: np.ndarray) -> None:
+                t = scratch[: x.size]
+                np.multiply(x, lk, out=t, casting="same_kind")
+                pick(x, t, out=out)
+
+            return wide
+
         def kernel(x: np.ndarray, out: np.ndarray) -> None:
             t = scratch[: x.size]
-            np.multiply(x, lk, out=t, casting="same_kind")
+            np.multiply(x, lk, out=t)
             pick(x, t, out=out)
 
         return kernel
