@@ -4,12 +4,17 @@ installed (none is, in the project's environment).
 
 Each double has its framework's own signature (parameter names and defaults, from the
 framework's documentation and source: PyTorch 2.x, TensorFlow 2.16+, Keras 3, JAX
-0.4.26+) and computes the framework's documented formula with numpy and SciPy, never
+0.4.27+) and computes the framework's documented formula with numpy and SciPy, never
 through relulab, which is what the lines are checked against. A line that passes a
 parameter under a wrong name gets a TypeError from the double, as it would from the
 framework, and a name the framework lacks is an AttributeError. Where a framework is
 importable, :func:`runner` uses the real one instead, and
 ``tests/test_catalogue.py`` checks the doubles' signatures against it.
+
+Where an activation has a kink at 0, its doubles are written with the comparison the
+framework's gradient uses there (``np.where(x > 0, x, 0.0)`` for a relu whose backward
+tests ``x > 0``; Keras on its default backend, TensorFlow), so that a :class:`Dual`
+passed through a line gives the gradient that framework computes at exactly 0.
 """
 
 from __future__ import annotations
@@ -25,6 +30,77 @@ from scipy.special import erf, expit
 # Klambauer et al. (2017), as the frameworks spell them.
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class Dual:
+    """x + slope·ε: forward-mode differentiation through the doubles. ``np.where``
+    passes on the branch its condition picks, as frameworks differentiate a select;
+    ``np.exp``/``np.expm1`` call the methods below (numpy's object loops)."""
+
+    def __init__(self, value: float, slope: float = 1.0):
+        self.value, self.slope = value, slope
+
+    @staticmethod
+    def _parts(other) -> tuple[float, float]:
+        if isinstance(other, Dual):
+            return other.value, other.slope
+        return float(other), 0.0
+
+    def __gt__(self, other) -> bool:
+        return self.value > self._parts(other)[0]
+
+    def __ge__(self, other) -> bool:
+        return self.value >= self._parts(other)[0]
+
+    def __lt__(self, other) -> bool:
+        return self.value < self._parts(other)[0]
+
+    def __le__(self, other) -> bool:
+        return self.value <= self._parts(other)[0]
+
+    def __neg__(self) -> Dual:
+        return Dual(-self.value, -self.slope)
+
+    def __add__(self, other) -> Dual:
+        v, s = self._parts(other)
+        return Dual(self.value + v, self.slope + s)
+
+    __radd__ = __add__
+
+    def __sub__(self, other) -> Dual:
+        return self + -Dual(*self._parts(other))
+
+    def __rsub__(self, other) -> Dual:
+        return -self + other
+
+    def __mul__(self, other) -> Dual:
+        v, s = self._parts(other)
+        return Dual(self.value * v, self.slope * v + self.value * s)
+
+    __rmul__ = __mul__
+
+    def exp(self) -> Dual:
+        return Dual(math.exp(self.value), math.exp(self.value) * self.slope)
+
+    def expm1(self) -> Dual:
+        return Dual(math.expm1(self.value), math.exp(self.value) * self.slope)
+
+
+def slope(y) -> float:
+    """The slope a line's result carries (0 for a constant: a branch that is 0.0)."""
+    y = y.item() if isinstance(y, np.ndarray) else y
+    return y.slope if isinstance(y, Dual) else 0.0
+
+
+def _relu(x):
+    """relu as PyTorch (threshold_backward), TensorFlow (ReluGrad: features > 0) and
+    jax.nn.relu's custom JVP differentiate it: the 0 branch at exactly 0."""
+    return np.where(x > 0, x, 0.0)
+
+
+def _tf_selu(features):
+    # TensorFlow's SeluGrad tests features < 0: at 0 it takes the linear side, lambda.
+    return _SELU_SCALE * np.where(features < 0, _SELU_ALPHA * np.expm1(features), features)
 
 
 def _softplus(x):
@@ -50,7 +126,8 @@ class _Initializer:
 
 class _KerasPReLU:
     """``keras.layers.PReLU`` (also TensorFlow's ``tf.keras.layers.PReLU``): built with
-    its initial slope, ``x`` where x > 0 and ``alpha * x`` elsewhere."""
+    its initial slope, ``x`` where x > 0 and ``alpha * x`` elsewhere, computed as Keras
+    does, ``relu(x) - alpha * relu(-x)`` (so d/dx at 0 is 0, whatever alpha)."""
 
     def __init__(
         self,
@@ -67,7 +144,7 @@ class _KerasPReLU:
     def __call__(self, inputs):
         init = self.alpha_initializer
         alpha = init(()) if callable(init) else {"zeros": 0.0, "ones": 1.0}[init.lower()]
-        return np.where(inputs > 0, inputs, alpha * inputs)
+        return _relu(inputs) + -alpha * _relu(-inputs)
 
 
 # --- PyTorch: torch.nn.functional, torch.sigmoid/tanh, torch.nn.PReLU ------------------
@@ -80,7 +157,8 @@ class _TorchPReLU:
         self.weight = init
 
     def __call__(self, input):
-        return np.where(input >= 0, input, self.weight * input)
+        # PyTorch's backward tests input > 0: the slope at 0.
+        return np.where(input > 0, input, self.weight * input)
 
 
 def _torch_softplus(input, beta=1.0, threshold=20.0):
@@ -90,7 +168,7 @@ def _torch_softplus(input, beta=1.0, threshold=20.0):
 TORCH = NS(
     nn=NS(
         functional=NS(
-            relu=lambda input, inplace=False: np.maximum(input, 0.0),
+            relu=lambda input, inplace=False: _relu(input),
             leaky_relu=lambda input, negative_slope=0.01, inplace=False: np.where(
                 input > 0, input, negative_slope * input
             ),
@@ -117,14 +195,12 @@ TORCH = NS(
 
 TF = NS(
     nn=NS(
-        relu=lambda features, name=None: np.maximum(features, 0.0),
+        relu=lambda features, name=None: _relu(features),
         leaky_relu=lambda features, alpha=0.2, name=None: np.where(
             features > 0, features, alpha * features
         ),
         elu=lambda features, name=None: np.where(features > 0, features, np.expm1(features)),
-        selu=lambda features, name=None: (
-            _SELU_SCALE * np.where(features > 0, features, _SELU_ALPHA * np.expm1(features))
-        ),
+        selu=lambda features, name=None: _tf_selu(features),
         gelu=lambda features, approximate=False, name=None: _gelu(features, approximate),
         silu=lambda features, beta=1.0: features * expit(beta * features),
     ),
@@ -148,12 +224,18 @@ TF = NS(
 
 KERAS = NS(
     activations=NS(
-        relu=lambda x, negative_slope=0.0, max_value=None, threshold=0.0: np.clip(
-            np.where(x >= threshold, x, negative_slope * (x - threshold)), None, max_value
+        # Keras' relu with no options is the backend's relu.
+        relu=lambda x, negative_slope=0.0, max_value=None, threshold=0.0: (
+            _relu(x)
+            if (negative_slope, max_value, threshold) == (0.0, None, 0.0)
+            else np.clip(
+                np.where(x >= threshold, x, negative_slope * (x - threshold)), None, max_value
+            )
         ),
-        leaky_relu=lambda x, negative_slope=0.2: np.where(x >= 0, x, negative_slope * x),
+        # On TensorFlow, tf.nn.leaky_relu: LeakyReluGrad tests features > 0.
+        leaky_relu=lambda x, negative_slope=0.2: np.where(x > 0, x, negative_slope * x),
         elu=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x)),
-        selu=lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x)),
+        selu=lambda x: _tf_selu(x),  # on TensorFlow, tf.nn.selu
         gelu=lambda x, approximate=False: _gelu(x, approximate),
         silu=lambda x: x * expit(x),
         sigmoid=lambda x: expit(x),
@@ -173,7 +255,7 @@ KERAS = NS(
 
 JAX = NS(
     nn=NS(
-        relu=lambda x: np.maximum(x, 0.0),
+        relu=lambda x: _relu(x),
         leaky_relu=lambda x, negative_slope=0.01: np.where(x >= 0, x, negative_slope * x),
         elu=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.where(x > 0, 0.0, x))),
         selu=lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x)),

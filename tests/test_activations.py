@@ -197,6 +197,18 @@ def test_float16_subnormals_and_float32_subnormals():
         assert relu(x).tolist() == [float(tiny), 0.0, 0.0]
 
 
+@pytest.mark.parametrize(
+    ("dtype", "leak"), [(np.float32, 1e-40), (np.float32, 4.6e-54), (np.float16, 3.7e-5)]
+)
+def test_a_leak_below_the_dtypes_normal_range_keeps_its_digits(small_blocks, dtype, leak):
+    # Rounded into float32 (float16) such a leak keeps few digits, or none: leak * x
+    # came out several ulps off, or 0 where it is a float32 subnormal.
+    x = -np.geomspace(1e-3, np.finfo(dtype).max / 2, 1001).astype(dtype)
+    want = (leak * x.astype(np.float64)).astype(dtype)  # the product, rounded once
+    assert np.array_equal(relu(x, leak), want)
+    assert (want != 0).any()
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.int64, np.uint8, np.uint64, np.bool_])
 def test_integer_and_bool_compute_in_float64(dtype):
     x = np.array([0, 1, 1], dtype=dtype)

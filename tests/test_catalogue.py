@@ -207,7 +207,7 @@ def test_registry_records_are_complete(key):
     assert set(act.code) == set(LIBRARIES)
     for when, override in act.code_when:
         assert set(when) <= names and set(override) <= set(LIBRARIES)
-    assert act.kink_jax is None or act.kink_at_zero
+    assert set(act.kink_by) <= set(LIBRARIES) and (act.kink_at_zero or not act.kink_by)
     assert set(act.param_grads) <= names
 
 
@@ -339,7 +339,12 @@ def test_frameworks_table_agrees_with_the_records():
     # a convention the page does not offer).
     from relulab import frameworks
 
-    convention = {"article / relulab": "left", "PyTorch": "left", "JAX": "jax"}
+    convention = {
+        "article / relulab": "left",
+        "PyTorch": "left",
+        "TensorFlow (tf.nn)": "tensorflow",
+        "JAX": "jax",
+    }
     for facts in frameworks.FACTS:
         if facts.name not in convention:
             continue
@@ -348,41 +353,68 @@ def test_frameworks_table_agrees_with_the_records():
         leaky = frameworks.kink_value("leaky_relu", {"leak": 0.3}, c)
         assert leaky == (1.0 if facts.leaky_at_0 == "1" else 0.3), facts
         assert f"{frameworks.kink_value('selu', {}, c):.4f}" in facts.selu_at_0
+        prelu = frameworks.kink_value("prelu", {"a": 0.3}, c)
+        assert prelu == (0.0 if facts.prelu_at_0 == "0" else 0.3), facts
 
 
-class _Dual:
-    """x + dx·ε: enough forward-mode autodiff to differentiate a printed where-line."""
-
-    def __init__(self, value: float, slope: float = 1.0):
-        self.value, self.slope = value, slope
-
-    def __gt__(self, other: float) -> bool:
-        return self.value > other
-
-    def __rmul__(self, k: float) -> _Dual:
-        return _Dual(k * self.value, k * self.slope)
+# Every record with a kink, at each parameter set (Leaky ReLU's include leak 0, PReLU's
+# a = 1), and the library whose line each convention follows.
+KINK_CASES = [
+    (key, params) for key, params in (c.values for c in CASES) if REGISTRY[key].kink_at_zero
+]
+CONVENTION_OF = {"PyTorch": "left", "TensorFlow": "tensorflow", "Keras": "tensorflow", "JAX": "jax"}
 
 
-class _WhereOnly:
-    """``jnp`` as far as autodiff of ``jnp.where`` goes: the derivative is the chosen
-    branch's (JAX differentiates a select through the branch its condition picks)."""
-
-    @staticmethod
-    def where(cond: bool, then, other):
-        return then if cond else other
-
-
-@pytest.mark.parametrize("a", [0.25, 0.6, 0.0, -0.5])
-def test_jax_prelu_kink_is_the_derivative_of_its_printed_line(a):
-    # JAX has no prelu; the page prints jnp.where(x > 0, x, a * x), whose jax.grad at 0
-    # is a (x > 0 is false there). It once claimed 1, the value for jax.nn.leaky_relu,
-    # which tests x >= 0.
+@pytest.mark.parametrize("library", list(CONVENTION_OF))
+@pytest.mark.parametrize(("key", "params"), KINK_CASES)
+def test_kink_dot_is_the_gradient_of_the_printed_line(key, params, library):
+    # The line the page prints, run on a dual number x = 0 + ε through doubles written
+    # with the comparison each framework's gradient uses (tests/framework_doubles.py):
+    # its slope is what autograd, tf.GradientTape or jax.grad gives at exactly 0. The
+    # dot the page draws under that library's convention must be that value: at leak 0
+    # JAX's line is jax.nn.relu (0, not leaky_relu's 1), and Keras' PReLU layer, as
+    # TensorFlow's, is relu(x) - a * relu(-x) (0 for every a, not a).
     from relulab import frameworks
 
-    line = frameworks.code_lines("prelu", {"a": a})["JAX"]
-    got = eval(line, {"jnp": _WhereOnly, "a": a, "x": _Dual(0.0)})
-    assert got.slope == frameworks.kink_value("prelu", {"a": a}, frameworks.JAX) == a
-    assert frameworks.kink_value("leaky_relu", {"leak": a}, frameworks.JAX) == 1.0
+    line = frameworks.code_lines(key, params)[library]
+    y = eval(
+        line, {**framework_doubles.DOUBLES[library], **params, "x": framework_doubles.Dual(0.0)}
+    )
+    if callable(y):  # a layer
+        y = y(framework_doubles.Dual(0.0))
+    want = frameworks.library_kink(key, params, library)
+    assert framework_doubles.slope(y) == pytest.approx(want, abs=1e-15), line
+    convention = CONVENTION_OF[library]
+    if library != "Keras":  # Keras follows TensorFlow's convention on its default backend
+        assert frameworks.kink_value(key, params, convention) == want
+
+
+def test_conventions_name_only_libraries_whose_dot_they_draw():
+    # Each convention's label names the libraries it draws the dot for: under it, every
+    # kinked record at every parameter set must take each named library's value
+    # (TensorFlow takes the x <= 0 branch for ReLU and Leaky ReLU, but its PReLU layer
+    # gives 0, not a, and its SELU λ: it cannot share the article's label).
+    from relulab import frameworks
+
+    for convention, label in frameworks.CONVENTIONS.items():
+        named = [library for library in CONVENTION_OF if library in label]
+        assert named, label
+        for key, params in KINK_CASES:
+            taken = frameworks.kink_value(key, params, convention)
+            for library in named:
+                assert taken == frameworks.library_kink(key, params, library), (label, key, params)
+
+
+def test_version_notes_name_the_first_release():
+    # jax.nn.mish first ships in JAX 0.4.27 (its changelog); keras.activations.mish, and
+    # so tf.keras.activations.mish, in Keras 2.13 (its release notes).
+    from pathlib import Path
+
+    import relulab.registry
+
+    source = Path(relulab.registry.__file__).read_text()
+    assert "JAX 0.4.27 and later" in source and "0.4.26" not in source
+    assert "Keras 2.13 and later" in source and "TensorFlow 2.9" not in source
 
 
 @pytest.mark.parametrize("a", [0.25, 0.6, -0.5])

@@ -309,12 +309,14 @@ CATALOGUE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("convention", ["left", "jax"])
+@pytest.mark.parametrize("convention", ["left", "tensorflow", "jax"])
 @pytest.mark.parametrize(("key", "params"), CATALOGUE_CASES)
 def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
     # What the chart draws at 0 comes from the record: a closed dot on the value its kink
-    # convention takes, an open one on the other one-sided limit, and nothing at all for
-    # an activation without a kink (or with no jump at these parameters).
+    # convention takes, an open one on each one-sided limit it does not take (both, for
+    # TensorFlow's PReLU: 0, between a and 1; at a = 1, 0 off the line), and nothing at
+    # all for an activation without a kink (or with no jump at these parameters, and the
+    # line's own value taken at 0).
     from relulab import frameworks
 
     act = registry.REGISTRY[key]
@@ -322,11 +324,11 @@ def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
     dots = [t for t in df.data if t.mode == "markers" and list(t.x) == [0.0]]
     tiny = np.finfo(float).tiny
     left, right = (float(act.derivative(v, **params)) for v in (-tiny, tiny))
-    if act.kink_at_zero and left != right:
-        taken = frameworks.kink_value(key, params, convention)
+    taken = frameworks.kink_value(key, params, convention)
+    if act.kink_at_zero and (left != right or taken != left):
         assert [t.y[0] for t in dots if t.marker.symbol == "circle"] == [taken]
-        other = right if taken == left else left
-        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == [other]
+        others = list(dict.fromkeys(v for v in (left, right) if v != taken))
+        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == others
     else:
         assert dots == []
 

@@ -30,13 +30,16 @@ finite_arrays = hnp.arrays(
 @given(x=finite_arrays, leak=leaks)
 @settings(max_examples=300)
 def test_agrees_with_the_articles_code_on_finite_input(x, leak):
-    # The article's np.where lines are right for finite input in every float dtype; its
+    # The article's np.where lines are right for finite input in every float dtype but
+    # one case: a leak below the dtype's normal range, whose digits its leak * x loses
+    # (relulab rounds the float64 product once there: tests/test_activations.py). Its
     # relu_dash returns ints (leak 0) or float64, so compare values in x's dtype.
     with np.errstate(over="ignore"):  # leak * x may overflow float16 in the article too
         want, want_d = article.relu(x, leak), article.relu_dash(x, leak)
         got, got_d = relu(x, leak), relu_dash(x, leak)
     assert got.dtype == got_d.dtype == x.dtype
-    assert np.array_equal(got, want)
+    if leak == 0 or abs(leak) >= np.finfo(x.dtype).tiny:
+        assert np.array_equal(got, want)
     assert np.array_equal(got_d, np.asarray(want_d).astype(x.dtype))
 
 

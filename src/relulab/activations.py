@@ -103,6 +103,10 @@ def relu(x: ArrayLike, leak: float = 0.0, *, out: np.ndarray | None = None):
     leak = check_param("leak", leak)
     arr, fresh = as_real_array(x)
     lk = param_in_dtype("leak", leak, arr.dtype)
+    if leak != 0 and abs(leak) < np.finfo(arr.dtype).tiny:
+        # Below the dtype's smallest normal number the leak would keep few of its digits
+        # (or none): the product is taken in float64 instead and rounded once into it.
+        lk = np.float64(leak)
 
     def factory(dtype: np.dtype, n: int) -> Kernel:
         if lk == 0:
@@ -117,6 +121,15 @@ def relu(x: ArrayLike, leak: float = 0.0, *, out: np.ndarray | None = None):
         # so the larger of the two is relu; for leak > 1 it is the smaller.
         pick = np.maximum if lk <= 1 else np.minimum
         scratch = np.empty(n, dtype)
+
+        if lk.dtype != dtype:  # a leak kept in float64 (above): the product cast back
+
+            def wide(x: np.ndarray, out: np.ndarray) -> None:
+                t = scratch[: x.size]
+                np.multiply(x, lk, out=t, casting="same_kind")
+                pick(x, t, out=out)
+
+            return wide
 
         def kernel(x: np.ndarray, out: np.ndarray) -> None:
             t = scratch[: x.size]

@@ -12,17 +12,30 @@ pair) run through :mod:`relulab._engine`'s blocked, threaded path. For |x| up to
 
 * sigmoid is ``scipy.special.expit``, exact in both tails, and its derivative is
   ``expit(x) * expit(-x)`` rather than ``s * (1 - s)``, which cancels to 0 for large x;
-* tanh's derivative is ``1 / cosh(x)**2`` rather than ``1 - tanh(x)**2`` (same reason);
+* tanh's derivative is ``4 t / (1 + t)**2`` with ``t = exp(-2|x|)``, which is
+  ``1 - tanh(x)**2`` without the cancellation, and ``1 / cosh(x)**2`` without the
+  overflow of cosh past |x| = 710;
 * ELU goes through ``expm1(min(x, 0))``, so exp never sees a large positive argument;
 * GELU is ``x * scipy.special.ndtr(x)``: the normal CDF keeps full relative accuracy in
   the negative tail, where ``1 + erf(...)`` would cancel to 0;
 * softplus is ``-scipy.special.log_expit(-beta * x) / beta``, which never overflows;
 * where ``x = ±inf`` would meet a weight that underflows to 0 (``inf * 0 = nan``), x is
-  first clipped to a bound past which the float64 result no longer changes.
+  first clipped to a bound past which the float64 result no longer changes;
+* near the zeros of GELU′, GELU-tanh′, SiLU′ and Mish′ (x ≈ -0.75, -0.75, -1.28/beta,
+  -1.19) f′ is a sum whose terms cancel, so float64 keeps too few digits for float32:
+  within 2**-12 of the zero f′ is its Taylor series there (:data:`ROOT_SERIES`);
+* SiLU′'s distance to its zero is taken from the exact ``beta * x``
+  (:func:`_two_prod`); softplus's switch to x tests the float64 product, as PyTorch
+  (in float64) and every printed line do, so the jump is where theirs is.
+
+float16 and float32 input is computed in float64 and rounded once, so every function
+and derivative here is within 1 ulp of the exact value in those dtypes, subnormal
+results and the underflow range included (``tests/test_accuracy.py`` holds them to
+mpmath). That costs a float64 copy of the input: nothing at a chart's few hundred
+points.
 
 SciPy is imported on first use, so ``import relulab`` (all the article's page needs)
-stays numpy only. SciPy's ufuncs have no float16 loop: float16 input is computed in
-float32 and rounded once.
+stays numpy only.
 
 At a kink (ReLU family, PReLU, ELU with alpha != 1, SELU at 0) the derivative takes
 the left-hand value, the ``x <= 0`` branch, as the article, PyTorch and TensorFlow do.
@@ -74,6 +87,63 @@ GELU_TANH_C = math.sqrt(2 / math.pi)  # the tanh approximation's sqrt(2/pi)
 GELU_TANH_K = 0.044715
 Z_MAX = 800.0  # exp(-800) is 0 in float64 (and float32): past it sigmoid is exactly 0 or 1
 
+# Where f′ crosses zero, x0 = x0_hi + x0_lo, and f′(x0 + t) = c1 t + ... + c6 t**6
+# there: (x0_hi, x0_lo, (c1, ..., c6)), from mpmath by scripts/make_root_series.py.
+# SiLU's is in z = beta * x. Within ROOT_RADIUS of x0 the series' remainder is below
+# 1e-19 of f′; past it, float64's own formula has lost at most a factor 1e4 of its
+# 1e-16, still far below float32's half ulp (3e-8).
+ROOT_SERIES = {
+    "gelu": (
+        -0.7517915246935645,
+        1.4956759177009883e-17,
+        (
+            0.4314939923140469,
+            0.388284982990552,
+            -0.018199676398671087,
+            -0.1140082332972217,
+            -0.014771522148244337,
+            0.019421679838189067,
+        ),
+    ),
+    "gelu_tanh": (
+        -0.7524614220710163,
+        3.635560509207687e-17,
+        (
+            0.4304000910248585,
+            0.38751844613578895,
+            -0.01578285352184803,
+            -0.11394448308095899,
+            -0.01661932834305256,
+            0.019682309459833118,
+        ),
+    ),
+    "silu": (
+        -1.2784645427610737,
+        -1.0946994183093437e-16,
+        (
+            0.2178117057198001,
+            0.1466487969969469,
+            0.018874814223782312,
+            -0.015222655223188032,
+            -0.006606589138356696,
+            0.000126627410081122,
+        ),
+    ),
+    "mish": (
+        -1.1924312145154952,
+        -4.8484829848031044e-17,
+        (
+            0.2669479140495345,
+            0.20473126408010586,
+            0.04190782104360987,
+            -0.020271822716684245,
+            -0.01582112656173338,
+            -0.0033606849270232685,
+        ),
+    ),
+}
+ROOT_RADIUS = 2.0**-12
+
 
 def _special():
     """``scipy.special``, imported on first use: see the module docstring."""
@@ -82,14 +152,47 @@ def _special():
     return scipy.special
 
 
+def _two_prod(a: float, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``a * b`` as ``p + e``: p the float64 product, e its rounding error, exactly
+    (Dekker's product, each factor split into halves whose products are exact). e is
+    0 where b is too large to split (|b| > 1e300) or not finite."""
+
+    def split(v):
+        c = 134217729.0 * v  # 2**27 + 1
+        hi = c - (c - v)
+        return hi, v - hi
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = a * b
+        (ah, al), (bh, bl) = split(np.float64(a)), split(b)
+        e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, np.where(np.isfinite(e), e, 0.0)
+
+
+def _near_zero_of_dash(key: str, fd: np.ndarray, t_hi: np.ndarray, t_lo=0.0) -> np.ndarray:
+    """``fd`` (f′ in float64) with the points within :data:`ROOT_RADIUS` of f′'s zero
+    replaced by its Taylor series there. The variable is ``t_hi + t_lo`` (x, or SiLU's
+    exact ``beta * x``); ``t_hi - x0_hi`` is exact so near x0 (Sterbenz's lemma)."""
+    x0_hi, x0_lo, coeffs = ROOT_SERIES[key]
+    t = (t_hi - x0_hi) + (t_lo - x0_lo)
+    near = np.abs(t) < ROOT_RADIUS  # NaN is not near
+    if near.any():
+        fd = np.array(fd, dtype=np.float64)  # a writable copy
+        fd[near] = np.polynomial.polynomial.polyval(t[near], (0.0, *coeffs))
+    return fd
+
+
 def _elementwise(compute: Callable[[np.ndarray], np.ndarray], x: ArrayLike, out: np.ndarray | None):
     """``compute(x)`` under the library's rules for ``x``, the result and ``out``.
 
-    ``compute`` gets ``x`` as a float array (float16 as float32) and may return a new
-    array; the result is rounded to ``x``'s dtype. A scalar in gives a numpy scalar out.
+    ``compute`` gets ``x`` as a float64 array (longdouble as it is) and may return a
+    new array; the result is rounded once to ``x``'s dtype. For float16 and float32
+    input, float64's error (a few units in 1e-16, relative) is far below half their
+    last place, so the result is within 1 ulp of the exact value, subnormal results and
+    the underflow range included. A scalar in gives a numpy scalar out.
     """
     arr, _ = as_real_array(x)
-    work = arr.astype(np.float32) if arr.dtype == np.float16 else arr
+    work = arr if arr.dtype.itemsize > 8 else arr.astype(np.float64, copy=False)
     # An intermediate that overflows to ±inf is the right limit (cosh(800) = inf gives
     # sech² = 0); invalid operations stay errors, so a stray inf * 0 shows in the tests.
     with np.errstate(over="ignore"):
@@ -154,15 +257,19 @@ def tanh(x: ArrayLike, *, out: np.ndarray | None = None):
 def tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     """Derivative of :func:`tanh`.
 
-    The math, as code::
+    The math, as code, with ``t = exp(-2 * abs(x))``::
 
-        tanh_dash(x) = 1 - tanh(x)**2 = 1 / cosh(x)**2     (the form used)
+        tanh_dash(x) = 1 - tanh(x)**2 = 1 / cosh(x)**2 = 4 * t / (1 + t)**2   (the form used)
 
     >>> tanh_dash(0.0), tanh_dash(1e4)
     (np.float64(1.0), np.float64(0.0))
     """
-    # cosh overflows to inf past |x| ~ 710: 1/inf**2 = 0, exact enough.
-    return _elementwise(lambda x: 1 / np.cosh(x) ** 2, x, out)
+
+    def compute(x):
+        t = np.exp(-2 * np.abs(x))  # in (0, 1]: no overflow, no cancellation
+        return 4 * t / (1 + t) ** 2
+
+    return _elementwise(compute, x, out)
 
 
 # --- PReLU: Leaky ReLU whose slope is learned -------------------------------------
@@ -316,8 +423,8 @@ def gelu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     ndtr = _special().ndtr
 
     def compute(x):
-        x = np.clip(x, -40.0, 40.0)  # exactly 0 / 1 past ±40; avoids ±inf * 0
-        return ndtr(x) + x * np.exp(-0.5 * x * x) * INV_SQRT_2PI
+        c = np.clip(x, -40.0, 40.0)  # exactly 0 / 1 past ±40; avoids ±inf * 0
+        return _near_zero_of_dash("gelu", ndtr(c) + c * np.exp(-0.5 * c * c) * INV_SQRT_2PI, x)
 
     return _elementwise(compute, x, out)
 
@@ -363,10 +470,10 @@ def gelu_tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     expit = _special().expit
 
     def compute(x):
-        x = np.clip(x, -50.0, 50.0)  # exactly 0 / 1 past ±50
-        z = _gelu_tanh_z(x)
-        dz = 2 * GELU_TANH_C * (1 + 3 * GELU_TANH_K * x * x)
-        return expit(z) + x * (expit(z) * expit(-z)) * dz
+        c = np.clip(x, -50.0, 50.0)  # exactly 0 / 1 past ±50
+        z = _gelu_tanh_z(c)
+        dz = 2 * GELU_TANH_C * (1 + 3 * GELU_TANH_K * c * c)
+        return _near_zero_of_dash("gelu_tanh", expit(z) + c * (expit(z) * expit(-z)) * dz, x)
 
     return _elementwise(compute, x, out)
 
@@ -414,7 +521,12 @@ def silu_dash(x: ArrayLike, beta: float = 1.0, *, out: np.ndarray | None = None)
         if beta == 0:
             return np.where(np.isnan(x), x, 0.5)  # sigmoid(0); 0 * inf would be NaN
         z = np.clip(beta * x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
-        return expit(z) + z * (expit(z) * expit(-z))
+        fd = expit(z) + z * (expit(z) * expit(-z))
+        # Near f′'s zero the distance to it is taken from the exact beta * x.
+        near = np.flatnonzero(np.abs(z - ROOT_SERIES["silu"][0]) < 2 * ROOT_RADIUS)
+        if near.size:
+            fd[near] = _near_zero_of_dash("silu", fd[near], *_two_prod(beta, x[near]))
+        return fd
 
     return _elementwise(compute, x, out)
 
@@ -516,9 +628,9 @@ def mish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     special = _special()
 
     def compute(x):
-        x = np.clip(x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
-        s = -special.log_expit(-x)
+        c = np.clip(x, -Z_MAX, Z_MAX)  # exactly 0 / 1 past ±800; avoids ±inf * 0
+        s = -special.log_expit(-c)
         # cosh overflows to inf for s past ~710, where the second term is 0 anyway.
-        return np.tanh(s) + x * special.expit(x) / np.cosh(s) ** 2
+        return _near_zero_of_dash("mish", np.tanh(s) + c * special.expit(c) / np.cosh(s) ** 2, x)
 
     return _elementwise(compute, x, out)

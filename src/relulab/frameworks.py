@@ -2,7 +2,7 @@
 and the current function as a line of code for each.
 
 The per-activation facts live in each :mod:`relulab.registry` record (its ``code``
-templates, ``kink_at_zero`` and ``kink_jax``); this module reads them. The facts behind
+templates, ``kink_at_zero`` and ``kink_by``); this module reads them. The facts behind
 them, from each framework's source (paths as of 2026):
 
 * PyTorch ``torch.nn.functional.leaky_relu(input, negative_slope=0.01)``; its backward
@@ -14,12 +14,17 @@ them, from each framework's source (paths as of 2026):
   (tensorflow/core/kernels/relu_op_functor.h) is ``features > 0 ? g : g * alpha``:
   the slope at 0. ReluGrad: ``features > 0``, so 0. SeluGrad: ``features < 0 ?
   g * (activations + scale*alpha) : g * scale``, so lambda at 0.
+* Keras' ``PReLU`` layer (``keras.layers.PReLU``, also ``tf.keras.layers.PReLU``)
+  computes ``relu(x) - alpha * relu(-x)``; relu's gradient at 0 is 0 on every backend,
+  so its d/dx at 0 is 0 whatever alpha. PyTorch's ``prelu`` backward is ``x > 0 ? grad
+  : weight * grad``: a at 0.
 * Keras 3 ``keras.activations.leaky_relu(x, negative_slope=0.2)`` and
   ``keras.layers.LeakyReLU(negative_slope=0.3)``; the gradient at 0 is the backend's
   (TensorFlow: the slope; JAX: 1; PyTorch: the slope).
 * JAX ``jax.nn.leaky_relu(x, negative_slope=0.01)`` is
   ``jnp.where(x >= 0, x, negative_slope * x)`` (jax/_src/nn/functions.py): 1 at 0.
-  ``jax.nn.relu`` has a custom JVP that gives 0 at 0. ``jax.nn.elu`` and ``selu`` are
+  ``jax.nn.relu`` has a custom JVP that gives 0 at 0 (and Leaky ReLU's JAX line at
+  leak 0 is ``jax.nn.relu``). ``jax.nn.elu`` and ``selu`` are
   ``jnp.where(x > 0, ...)``: alpha and lambda*alpha at 0. ``jax.nn.gelu`` defaults to
   ``approximate=True`` (tanh); PyTorch's and TensorFlow's ``gelu`` default to exact.
   JAX has no PReLU; the line this module prints for it, ``jnp.where(x > 0, x, a * x)``,
@@ -48,10 +53,12 @@ __all__ = [
     "JAX",
     "LEFT",
     "LIBRARIES",
+    "TENSORFLOW",
     "FrameworkFacts",
     "code_lines",
     "derivative_under",
     "kink_value",
+    "library_kink",
     "relu_dash_under",
 ]
 
@@ -63,43 +70,73 @@ class FrameworkFacts:
     leaky_at_0: str
     relu_at_0: str
     selu_at_0: str
+    prelu_at_0: str = ""
 
 
 _LA = f"λα ≈ {SELU_LAMBDA * SELU_ALPHA:.4f}"
 FACTS: tuple[FrameworkFacts, ...] = (
-    FrameworkFacts("article / relulab", "— (you choose)", "leak", "0", _LA),
-    FrameworkFacts("PyTorch", "negative_slope=0.01", "slope", "0", _LA),
-    FrameworkFacts("TensorFlow (tf.nn)", "alpha=0.2", "slope", "0", f"λ ≈ {SELU_LAMBDA:.4f}"),
+    FrameworkFacts("article / relulab", "— (you choose)", "leak", "0", _LA, "a"),
+    FrameworkFacts("PyTorch", "negative_slope=0.01", "slope", "0", _LA, "a"),
+    FrameworkFacts("TensorFlow (tf.nn)", "alpha=0.2", "slope", "0", f"λ ≈ {SELU_LAMBDA:.4f}", "0"),
     FrameworkFacts(
         "Keras 3",
         "activations.leaky_relu 0.2; layers.LeakyReLU 0.3",
         "backend's (TF, PyTorch: slope; JAX: 1)",
         "0",
         "backend's",
+        "0",
     ),
-    FrameworkFacts("JAX", "negative_slope=0.01", "1", "0", _LA),
+    FrameworkFacts(
+        "JAX", "negative_slope=0.01", "1", "0", _LA, "a (no PReLU: jnp.where(x > 0, …))"
+    ),
 )
 
 
-# The two conventions at a kink the page can switch between.
-LEFT = "left"  # the x <= 0 branch: the article, PyTorch, TensorFlow
+# The conventions at a kink the page can switch between: each is what one library's
+# printed line gives at 0 (relulab's own for LEFT), so a label can name it.
+LEFT = "left"  # the x <= 0 branch: the article, relulab and PyTorch
+TENSORFLOW = "tensorflow"  # TensorFlow's gradients; Keras' too, on its default backend
 JAX = "jax"  # jnp.where(x >= 0, ...) for leaky_relu: the x > 0 branch at 0
 CONVENTIONS = {
-    LEFT: "x ≤ 0 branch at 0 (the article, PyTorch, TensorFlow)",
-    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (PReLU, written with x > 0, does not)",
+    LEFT: "x ≤ 0 branch at 0 (the article, PyTorch)",
+    TENSORFLOW: "TensorFlow's (Keras' on TensorFlow): PReLU's layer takes 0 at 0, SELU λ",
+    JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (but at leak 0 its line is"
+    " jax.nn.relu, 0; PReLU's, written with x > 0, takes a)",
 }
+# The library whose printed line each convention follows.
+_LIBRARY = {LEFT: "numpy (relulab)", TENSORFLOW: "TensorFlow", JAX: "JAX"}
+
+
+def library_kink(key: str, params: dict[str, float], library: str) -> float | None:
+    """f′(0) of ``library``'s printed line for ``key`` (:func:`code_lines`), for
+    activations with a kink at 0 (None otherwise): the record's ``kink_by`` for that
+    library, or the derivative's own value, the x <= 0 branch.
+
+    >>> library_kink("prelu", {"a": 0.25}, "PyTorch"), library_kink("prelu", {"a": 0.25}, "Keras")
+    (0.25, 0.0)
+    >>> library_kink("leaky_relu", {"leak": 0.0}, "JAX")  # the line is jax.nn.relu(x)
+    0.0
+    """
+    if library not in LIBRARIES:
+        raise ValueError(f"library must be one of {list(LIBRARIES)}; got {library!r}")
+    act = get(key)
+    if not act.kink_at_zero:
+        return None
+    if library in act.kink_by:
+        return float(act.kink_by[library](**params))
+    return float(act.derivative(0.0, **params))
 
 
 def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> float | None:
-    """f′(0) under a convention, for activations with a kink at 0 (None otherwise).
-
-    Read from the record: the derivative's own value at 0 (the x <= 0 branch), or under
-    JAX's convention the record's ``kink_jax`` where JAX's function takes the other one.
+    """f′(0) under a convention, for activations with a kink at 0 (None otherwise): the
+    gradient at 0 of the line its library prints (:func:`library_kink`).
 
     >>> kink_value("leaky_relu", {"leak": 0.1}), kink_value("leaky_relu", {"leak": 0.1}, JAX)
     (0.1, 1.0)
     >>> kink_value("prelu", {"a": 0.25}, JAX)  # jnp.where(x > 0, x, a * x), as printed
     0.25
+    >>> kink_value("prelu", {"a": 0.25}, TENSORFLOW)  # relu(x) - a * relu(-x)
+    0.0
     >>> kink_value("relu", {}, JAX), kink_value("selu", {}, JAX) == SELU_LAMBDA * SELU_ALPHA
     (0.0, True)
     >>> kink_value("gelu", {}) is None
@@ -107,12 +144,7 @@ def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> fl
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {sorted(CONVENTIONS)}; got {convention!r}")
-    act = get(key)
-    if not act.kink_at_zero:
-        return None
-    if convention == JAX and act.kink_jax is not None:
-        return float(act.kink_jax(**params))
-    return float(act.derivative(0.0, **params))
+    return library_kink(key, params, _LIBRARY[convention])
 
 
 def _g(v: float) -> str:

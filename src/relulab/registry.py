@@ -62,12 +62,13 @@ class Activation:
     fixed: dict[str, float] = field(default_factory=dict)
     kink: str = ""
     # Whether f' jumps at x = 0 (for some parameter values). The value f' takes there is
-    # the derivative's own (the x <= 0 branch: the article, PyTorch, TensorFlow); the
-    # page draws it as a closed dot and the other one-sided limit as an open one.
+    # the derivative's own (the x <= 0 branch: the article and PyTorch); the page draws
+    # it as a closed dot and the other one-sided limit as an open one.
     kink_at_zero: bool = False
-    # f'(0) under JAX's convention, from the parameters, where JAX's function takes the
-    # other branch (jax.nn.leaky_relu tests x >= 0); None: the same as the derivative's.
-    kink_jax: Callable[..., float] | None = None
+    # f'(0) of a library's printed line (``code``/``code_when``), from the parameters,
+    # where its gradient there is not the x <= 0 branch's: by library name, as in
+    # LIBRARIES. Keras' lines are taken on its default backend, TensorFlow.
+    kink_by: dict[str, Callable[..., float]] = field(default_factory=dict)
     # For an activation with a learned parameter (PReLU): d f / d param, by name.
     param_grads: dict[str, Callable] = field(default_factory=dict)
 
@@ -186,11 +187,13 @@ REGISTRY: dict[str, Activation] = {
             ref_dash=_relu_ref_dash,
             limits=(-_INF, _INF, 0.1, 1.0),
             params=(LEAK,),
-            kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow; JAX: 1).",
+            kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow;"
+            " JAX: 1, or 0 at leak 0, where its line is jax.nn.relu).",
             kink_at_zero=True,
             # jax.nn.leaky_relu is jnp.where(x >= 0, x, negative_slope * x): at 0 jax.grad
-            # follows the x >= 0 branch, so 1 whatever the slope.
-            kink_jax=lambda leak: 1.0,
+            # follows the x >= 0 branch, so 1 whatever the slope. At leak 0 the line
+            # printed is jax.nn.relu(x) (code_when), whose custom JVP gives 0 at 0.
+            kink_by={"JAX": lambda leak: 0.0 if leak == 0 else 1.0},
         ),
         Activation(
             key="prelu",
@@ -209,7 +212,7 @@ REGISTRY: dict[str, Activation] = {
                     "tf.keras.layers.PReLU(alpha_initializer=tf.constant_initializer({a}))"
                 ),
                 "Keras": "keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({a}))",
-                # JAX has none. Written with x > 0, so jax.grad takes a at 0 (kink_jax None).
+                # JAX has none. Written with x > 0, so jax.grad takes a at 0 (as PyTorch).
                 "JAX": "jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
                 "numpy (relulab)": "relulab.prelu(x, a={a})",
             },
@@ -227,8 +230,12 @@ REGISTRY: dict[str, Activation] = {
                     "A weight the network learns; PyTorch's nn.PReLU starts it at 0.25.",
                 ),
             ),
-            kink="At x = 0, ∂f/∂x is taken as a and ∂f/∂a as 0 (PyTorch).",
+            kink="At x = 0, ∂f/∂x is taken as a and ∂f/∂a as 0 (PyTorch, and JAX's line);"
+            " TensorFlow's and Keras' PReLU layers give ∂f/∂x = 0 there.",
             kink_at_zero=True,
+            # Keras' PReLU (also tf.keras') is relu(x) - alpha * relu(-x), and relu's
+            # gradient at 0 is 0 on every backend: so 0 at 0, whatever alpha (1 too).
+            kink_by={"TensorFlow": lambda a: 0.0, "Keras": lambda a: 0.0},
             param_grads={"a": cat.prelu_da},
         ),
         Activation(
@@ -294,6 +301,8 @@ REGISTRY: dict[str, Activation] = {
             limits=(-_LAM * _ALPHA, _INF, 0.0, _LAM),
             kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
             kink_at_zero=True,
+            # TensorFlow's SeluGrad tests features < 0, so at 0 it takes the x > 0 side.
+            kink_by={"TensorFlow": lambda: _LAM, "Keras": lambda: _LAM},
         ),
         Activation(
             key="gelu",
@@ -483,10 +492,10 @@ REGISTRY: dict[str, Activation] = {
             ),
             code={
                 "PyTorch": "torch.nn.functional.mish(x)",  # the layer is torch.nn.Mish()
-                # tf.nn has no mish; Keras's, as tf.keras, does (TensorFlow 2.9 and later).
+                # tf.nn has no mish; Keras's, as tf.keras, does (Keras 2.13 and later).
                 "TensorFlow": "tf.keras.activations.mish(x)",
                 "Keras": "keras.activations.mish(x)",
-                "JAX": "jax.nn.mish(x)",  # JAX 0.4.26 and later
+                "JAX": "jax.nn.mish(x)",  # JAX 0.4.27 and later
                 "numpy (relulab)": "relulab.mish(x)",
             },
             ref=lambda x: x * math.tanh(math.log1p(math.exp(x))),

@@ -121,8 +121,10 @@ def answer_trace(x: float, y: float) -> dict:
     }
 
 
-def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str = "") -> list:
-    """A closed dot on the value f′ takes at 0, an open one on the limit it does not."""
+def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str = "") -> list:
+    """A closed dot on the value f′ takes at 0, an open one on each one-sided limit it
+    does not take: one, or both where the value taken is neither (TensorFlow's PReLU
+    layer takes 0 between a and 1)."""
     dots = [
         {
             "type": "scatter",
@@ -135,7 +137,7 @@ def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str
             "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
         }
     ]
-    if other is not None:
+    for other in others:
         dots.append(
             {
                 "type": "scatter",
@@ -150,8 +152,8 @@ def _dot_pair(taken: float, other: float | None, color: str, size: int, who: str
                     "symbol": "circle-open",
                     "line": {"width": 3},
                 },
-                "hovertemplate": f"{who}{other:.4g}: the limit from the other side,"
-                " not taken at 0<extra></extra>",
+                "hovertemplate": f"{who}{other:.4g}: a one-sided limit, not the value"
+                " taken at 0<extra></extra>",
             }
         )
     return dots

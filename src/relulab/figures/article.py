@@ -242,7 +242,7 @@ def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict
 
 def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
     taken, other = kink_dots(leak, convention)
-    return _dot_pair(taken, other, color, size)
+    return _dot_pair(taken, [] if other is None else [other], color, size)
 
 
 def derivative_figure(

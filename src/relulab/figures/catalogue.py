@@ -115,9 +115,11 @@ def catalogue_figures(
                 "hoverinfo": "skip",
             }
         )
-        if at0 is not None and left != right:
-            other = right if at0 == left else left
-            d_traces += _dot_pair(at0, other, color, 13, f"{name}: ")
+        if at0 is not None and (left != right or at0 != left):
+            # Open dots on the limits not taken: one, or both where f′(0) is neither
+            # (TensorFlow's PReLU layer takes 0: between a and 1, and off the line at a = 1).
+            others = list(dict.fromkeys(v for v in (left, right) if v != at0))
+            d_traces += _dot_pair(at0, others, color, 13, f"{name}: ")
     f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
     return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
