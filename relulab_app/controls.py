@@ -42,14 +42,17 @@ def _seed_from_link(url: urlstate.Link) -> None:
     if url.values("show"):
         shown = {urlstate.match_choice(s, list(registry.REGISTRY)) for s in url.values("show")}
         st.session_state["show"] = [k for k in registry.REGISTRY if k in shown]
-    st.session_state["present"], repair = urlstate.check_flag("present", url.values("present"))
-    url.check("present", repair)
 
 
 def view_controls() -> tuple[str, str]:
     url = link.current()
     if url.unread and "act" not in st.session_state:
         _seed_from_link(url)
+    # Apart from the view's settings, which a quiz question from the link may have set
+    # already (quiz=1): present mode is the teacher's, whatever the question shows.
+    if url.unread and "present" not in st.session_state:
+        st.session_state["present"], repair = urlstate.check_flag("present", url.values("present"))
+        url.check("present", repair)
 
     # Two compact rows above the instrument (they wrap on a phone): the title with the
     # present switch and the share button (present mode leaves the title out), then the

@@ -123,6 +123,19 @@ def test_present_mode_from_the_link_hides_prose_and_enlarges_chart_text(app):
     assert "What am I looking at?" not in [e.label for e in at.expander]
 
 
+def test_present_mode_from_the_link_survives_a_quiz_question_from_it(app):
+    """A question from the link (quiz=1) sets the view before the controls read the
+    link; present mode was then never read from it, and the projector got the page
+    without it."""
+    app.query_params.update({"present": "1", "quiz": "1"})
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.toggle(key="quiz").value is True
+    assert at.toggle(key="present").value is True
+    (payload,) = chart_payloads(at)
+    assert payload["present"] is True
+
+
 def test_an_unclear_present_value_gets_a_notice(app):
     app.query_params["present"] = "<script>"
     at = app.run()
