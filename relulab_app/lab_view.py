@@ -227,9 +227,4 @@ def show() -> None:
             f"ReLU ({leak:g}): {leaky_h.accuracy:.0%} right**."
         )
         common.plotly_chart(box, regions, "lab_regions")
-        box.markdown(
-            f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
-            f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
-            f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
-            f"whose units still pass {leak:g} × the gradient and can recover."
-        )
+        box.markdown(lab.dead_units_text(setting, relu_h, leaky_h))
