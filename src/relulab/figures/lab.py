@@ -22,6 +22,37 @@ _LAB_TEXT = {"font": {"size": FONT_SIZE}}
 _LAB_TICKS = {"tickfont": {"size": FONT_SIZE}}
 
 
+# The loss axis shows at most this many powers of ten, down from the highest loss, and
+# labels at most this many of them (each label is ~26 px tall with its exponent, and the
+# loss plot is ~140 px tall on a phone).
+LOSS_DECADES = 6
+LOSS_LABELS = 4
+
+
+def loss_axis(*losses) -> dict:
+    """The log loss axis's range (in powers of ten) and label step: every loss of the
+    curves, but not more than LOSS_DECADES below the highest. A learning rate too large
+    drives a loss to 1e-12 for an epoch or two; those dips run off the bottom rather than
+    squash the rest of both curves into the top of the plot. Labels on whole powers of
+    ten only (Plotly's 2 and 5 between them print over each other on a phone). Empty
+    (Plotly's own) when no loss is positive and finite.
+
+    >>> axis = loss_axis([1300.0, 0.69, 1e-12])
+    >>> [round(v, 2) for v in axis["range"]], axis["dtick"]
+    ([-3.19, 3.41], 2)
+    >>> loss_axis([0.7, 0.01])["dtick"], loss_axis([np.nan])
+    (1, {})
+    """
+    y = np.concatenate([np.asarray(v, dtype=float) for v in losses])
+    y = np.log10(y[np.isfinite(y) & (y > 0)])
+    if not y.size:
+        return {}
+    hi = float(y.max())
+    lo = max(float(y.min()), hi - LOSS_DECADES)
+    pad = 0.05 * (hi - lo or 1.0)
+    return {"range": [lo - pad, hi + pad], "dtick": max(1, int(np.ceil((hi - lo) / LOSS_LABELS)))}
+
+
 def lab_curves_figure(relu_hist, leaky_hist, leak: float) -> go.Figure:
     """Loss (top) and fraction of dead hidden units (bottom) per epoch, both networks,
     as two rows over one shared epoch axis (zooming one zooms both)."""
@@ -58,11 +89,15 @@ def lab_curves_figure(relu_hist, leaky_hist, leak: float) -> go.Figure:
         # the rows, so the gap can stay small.
         "xaxis": {"anchor": "y2", "title": {"text": "epoch", "standoff": 4, **_LAB_TEXT},
                   **_LAB_TICKS},
-        "yaxis": {"domain": [0.56, 1.0], "rangemode": "tozero", **_LAB_TICKS,
-                  "title": {"text": "training loss", "standoff": 4, **_LAB_TEXT}},
+        # A log axis: a learning rate too large makes the loss spike to ~1000 for a few
+        # epochs, which on a linear axis flattened the rest of both curves onto 0; and
+        # late progress (0.01 -> 0.0002) shows too. Powers of ten, not SI prefixes.
+        "yaxis": {"domain": [0.56, 1.0], "type": "log", "exponentformat": "power", **_LAB_TICKS,
+                  "title": {"text": "loss (log)", "standoff": 4, **_LAB_TEXT}},
         "yaxis2": {"domain": [0.0, 0.44], "anchor": "x", "range": [0, 1], "tickformat": ".0%",
                    **_LAB_TICKS, "title": {"text": "dead units", "standoff": 4, **_LAB_TEXT}},
     }  # fmt: skip
+    layout["yaxis"].update(loss_axis(relu_hist.loss, leaky_hist.loss))
     return _figure(traces, layout)
 
 
