@@ -216,11 +216,14 @@ def show() -> None:
             return
         result = _train_pair(setting)
         relu_h, leaky_h = result["relu"], result["leaky"]
-        common.plotly_chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
+        font = common.font_size()
+        curves = figures.lab_curves_figure(relu_h, leaky_h, leak, font)
+        common.plotly_chart(box, curves, "lab_curves")
         regions = figures.lab_regions_figure(
             result["X"],
             result["y"],
             [("ReLU", result["relu_grid"]), (f"Leaky ReLU ({leak:g})", result["leaky_grid"])],
+            font,
         )
         box.markdown(
             f"Decision regions, left **ReLU: {relu_h.accuracy:.0%} right**, right **Leaky "
