@@ -7,6 +7,8 @@ seeded from the link here and written back below."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from relulab import frameworks, registry, urlstate
@@ -26,6 +28,8 @@ CONVENTION_NAMES = {
 # While a question asks for a framework's f′(0), the switch shows neither which side it
 # takes nor which is chosen: both options read the same and it is disabled.
 NEUTRAL_CONVENTION_NAMES = {frameworks.LEFT: "hidden", frameworks.JAX: "hidden"}
+# Present mode's style sheet: sent only while present mode is on (it says what it does).
+PRESENT_CSS = Path(__file__).with_name("present.css")
 
 
 def _seed_from_link(url: urlstate.Link) -> None:
@@ -38,14 +42,17 @@ def _seed_from_link(url: urlstate.Link) -> None:
     if url.values("show"):
         shown = {urlstate.match_choice(s, list(registry.REGISTRY)) for s in url.values("show")}
         st.session_state["show"] = [k for k in registry.REGISTRY if k in shown]
-    st.session_state["present"], repair = urlstate.check_flag("present", url.values("present"))
-    url.check("present", repair)
 
 
 def view_controls() -> tuple[str, str]:
     url = link.current()
     if url.unread and "act" not in st.session_state:
         _seed_from_link(url)
+    # Apart from the view's settings, which a quiz question from the link may have set
+    # already (quiz=1): present mode is the teacher's, whatever the question shows.
+    if url.unread and "present" not in st.session_state:
+        st.session_state["present"], repair = urlstate.check_flag("present", url.values("present"))
+        url.check("present", repair)
 
     # Two compact rows above the instrument (they wrap on a phone): the title with the
     # present switch and the share button (present mode leaves the title out), then the
@@ -62,7 +69,9 @@ def view_controls() -> tuple[str, str]:
         help="For a projector: hides the explanations and draws the charts as large as "
         "the screen allows, with larger text. The link keeps it (present=1).",
     )
-    view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=300)
+    # Wide enough for the longest name at present mode's larger text (present.css).
+    width = 400 if st.session_state["present"] else 300
+    view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=width)
     # A question about the frameworks' value at 0 must not find it in these labels.
     neutral = quiz_view.hidden("framework_facts")
     names = NEUTRAL_CONVENTION_NAMES if neutral else CONVENTION_NAMES
@@ -88,6 +97,8 @@ def view_controls() -> tuple[str, str]:
     )
     common.sync_url("act", view, "relu")
     common.sync_url("present", "1" if st.session_state["present"] else None, None)
+    if st.session_state["present"]:
+        st.html(PRESENT_CSS)  # style only: Streamlit puts it where it takes no room
     common.sync_url("kink", convention, frameworks.LEFT)
     common.sync_url("quiz", "1" if st.session_state.get("quiz") else None, None)
     if view != "compare":

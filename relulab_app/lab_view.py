@@ -216,20 +216,18 @@ def show() -> None:
             return
         result = _train_pair(setting)
         relu_h, leaky_h = result["relu"], result["leaky"]
-        common.plotly_chart(box, figures.lab_curves_figure(relu_h, leaky_h, leak), "lab_curves")
+        font = common.font_size()
+        curves = figures.lab_curves_figure(relu_h, leaky_h, leak, font)
+        common.plotly_chart(box, curves, "lab_curves")
         regions = figures.lab_regions_figure(
             result["X"],
             result["y"],
             [("ReLU", result["relu_grid"]), (f"Leaky ReLU ({leak:g})", result["leaky_grid"])],
+            font,
         )
         box.markdown(
             f"Decision regions, left **ReLU: {relu_h.accuracy:.0%} right**, right **Leaky "
             f"ReLU ({leak:g}): {leaky_h.accuracy:.0%} right**."
         )
         common.plotly_chart(box, regions, "lab_regions")
-        box.markdown(
-            f"After {epochs} epochs **{relu_h.dead[-1]:.0%}** of the ReLU network's hidden units "
-            f"are dead (their input is ≤ 0 for every training point, so their gradient is 0 "
-            f"and nothing can revive them), against **{leaky_h.dead[-1]:.0%}** with Leaky ReLU, "
-            f"whose units still pass {leak:g} × the gradient and can recover."
-        )
+        box.markdown(lab.dead_units_text(setting, relu_h, leaky_h))

@@ -88,6 +88,17 @@ def test_lab_is_lazy_and_shows_dying_units(app):
     at.run()
     assert not at.exception and n_charts(at) == 4
     text = " ".join(m.value for m in at.markdown)
-    assert "**81%** of the ReLU network's hidden units are dead" in text
+    assert "**81%** (52 of 64) of the ReLU network's hidden units are dead" in text
     at.selectbox(key="lab_preset").set_value("lr").run()  # "Too large a learning rate"
     assert not at.exception
+
+
+def test_lab_text_on_the_healthy_start_says_leaky_relu_has_more_units_at_zero(app):
+    """There ReLU ends with 9 of 64 units dead and Leaky ReLU with 10 at input <= 0: the
+    page once said 14 % "against 16 % with Leaky ReLU, whose units ... can recover"."""
+    app.query_params.update({"lab": "1", "lab_preset": "healthy"})
+    at = app.run()
+    assert not at.exception
+    (text,) = [m.value for m in at.markdown if "hidden units are dead" in m.value]
+    assert "**14%** (9 of 64)" in text and "has more here: **16%** (10 of 64)" in text
+    assert "against" not in text and "recover" not in text

@@ -4,6 +4,7 @@ its fix (AppTest; browser-only behaviour is in the browser tests)."""
 from __future__ import annotations
 
 import inspect
+import json
 
 import pytest
 from conftest import chart_payloads
@@ -121,6 +122,41 @@ def test_present_mode_from_the_link_hides_prose_and_enlarges_chart_text(app):
     assert min(c["layout"]["font"]["size"] for c in payload["charts"]) >= 18
     assert not [h for h in at.header if h.value == "The definitions"]
     assert "What am I looking at?" not in [e.label for e in at.expander]
+
+
+def test_present_mode_from_the_link_survives_a_quiz_question_from_it(app):
+    """A question from the link (quiz=1) sets the view before the controls read the
+    link; present mode was then never read from it, and the projector got the page
+    without it."""
+    app.query_params.update({"present": "1", "quiz": "1"})
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.toggle(key="quiz").value is True
+    assert at.toggle(key="present").value is True
+    (payload,) = chart_payloads(at)
+    assert payload["present"] is True
+
+
+def _font_sizes(node) -> list:
+    """Every font size set anywhere in a figure's layout."""
+    if isinstance(node, dict):
+        own = [node["size"]] if isinstance(node.get("size"), int | float) else []
+        return own + [s for k, v in node.items() if k != "size" for s in _font_sizes(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _font_sizes(v)]
+    return []
+
+
+def test_present_mode_sets_the_labs_text_at_projector_size(app):
+    """The lab's ticks, axis titles and legend stayed at 14-16 px in present mode."""
+    app.query_params.update({"present": "1", "lab": "1"})
+    at = app.run()
+    assert not at.exception
+    lab = [json.loads(el.proto.spec)["layout"] for el in at.get("plotly_chart")]
+    assert len(lab) == 2  # the curves and the decision regions
+    for layout in lab:
+        sizes = _font_sizes(layout)
+        assert len(sizes) >= 3 and min(sizes) >= 20, sizes
 
 
 def test_an_unclear_present_value_gets_a_notice(app):

@@ -378,3 +378,91 @@ def test_present_mode_hides_prose_and_enlarges_the_charts(page):
     # The toggle turns it off again and the link forgets it.
     pg.get_by_text("Present", exact=True).click()
     pg.wait_for_function("!location.search.includes('present')", timeout=20_000)
+
+
+# Every piece of text in the main area with a text of its own, on the first screen (its
+# top above the window's bottom), and every text the charts draw: font size and WCAG
+# contrast of its colour (an alpha colour taken over what is behind it) on the
+# background painted at its centre (the backgrounds there, composed bottom up).
+TEXT_ON_SCREEN = """(root) => {
+  const rgba = c => { const v = (c.match(/[\\d.]+/g) || []).map(Number);
+    return v.length === 3 ? [...v, 1] : v.length === 4 ? v : [0, 0, 0, 0]; };
+  const over = ([r, g, b, a], under) => [r, g, b].map((v, i) => v * a + under[i] * (1 - a));
+  const lum = c => { const f = v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const behind = el => { const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = Math.min(r.top + r.height / 2, innerHeight - 1);
+    const stack = document.elementsFromPoint(x, y);  // what is painted there, top first
+    const i = stack.findIndex(e => e === el || el.contains(e) || e.contains(el));
+    return stack.slice(Math.max(i, 0)).reverse()
+      .reduce((bg, e) => over(rgba(getComputedStyle(e).backgroundColor), bg), [255, 255, 255]); };
+  const ratio = (fg, el) => { const bg = behind(el), f = over(rgba(fg), bg);
+    const [hi, lo] = [lum(f), lum(bg)].sort((a, b) => b - a); return (hi + 0.05) / (lo + 0.05); };
+  const out = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest("svg, h1, h2, h3, .rl-tip, [data-testid=stIconMaterial]")) continue;
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.top >= innerHeight) continue;
+    const s = getComputedStyle(el);
+    out.push({text: el.textContent.trim().slice(0, 40), size: parseFloat(s.fontSize),
+              contrast: ratio(s.color, el)});
+  }
+  for (const el of root.querySelectorAll('.rl-pair svg text')) {
+    if (!el.textContent.trim() || !el.getBoundingClientRect().width) continue;
+    const s = getComputedStyle(el);
+    out.push({text: el.textContent.trim(), size: parseFloat(s.fontSize),
+              contrast: ratio(s.fill, el)});
+  }
+  return out;
+}"""
+
+
+def _too_small_or_faint(texts: list[dict], least: float = 20, contrast: float = 4.5) -> list:
+    return [t for t in texts if t["size"] < least or t["contrast"] < contrast]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_present_mode_makes_a_projector_better(page, scheme):
+    """At 1024x768 present mode's larger text once took the plots' height (plot areas
+    339x234 px against 339x275 without it) and left the controls at 14.9 px: now both
+    plot areas are taller than without it and at least 300 px, and every word and
+    number on the first screen (the leak and its ends, the x-range, ticks, legend, the
+    inset's caption) is at least 20 px at 4.5:1."""
+    normal = page(width=1024, height=768, scheme=scheme)
+    before = [plot_area(normal, i) for i in (0, 1)]
+    pg = page("?present=1", width=1024, height=768, scheme=scheme)
+    for i in (0, 1):
+        area = plot_area(pg, i)
+        height = area["bottom"] - area["top"]
+        assert height >= 300, (i, area)
+        assert height > before[i]["bottom"] - before[i]["top"], (i, area, before[i])
+        assert area["chartBottom"] <= 768, area  # the whole chart on the first screen
+    texts = pg.locator('[data-testid="stMain"]').evaluate(TEXT_ON_SCREEN)
+    shown = {t["text"] for t in texts}
+    for needed in ("leak (slope for x ≤ 0)", "0.10", "0.00", "1.00", "-5.00", "5.00", "−4",
+                   "Leaky ReLU (0.1)", "article examples"):  # fmt: skip
+        assert needed in shown, (needed, sorted(shown))
+    assert _too_small_or_faint(texts) == [], _too_small_or_faint(texts)
+    # The inset's caption stays inside its panel (it ran across the main plot).
+    caption, panel = pg.evaluate(
+        f"""() => {{ const el = {CHARTS}[0], box = e => {{ const r = e.getBoundingClientRect();
+          return [r.left, r.top, r.right, r.bottom]; }};
+          return [box(el.querySelector('.annotation')), box(el.querySelector('.shapelayer path'))];
+        }}"""
+    )
+    assert panel[0] - 1 <= caption[0] and caption[2] <= panel[2] + 1, (caption, panel)
+    pg.screenshot(path=str(SHOTS / f"present-projector-{scheme}.png"))
+    assert pg.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_present_mode_shows_the_revealed_answer_projector_sized(page, scheme):
+    pg = page("?present=1&quiz=1", width=1024, height=768, scheme=scheme)
+    pg.get_by_role("button", name="Reveal").click()
+    answer = pg.get_by_text("The answer:")
+    answer.wait_for(timeout=20_000)
+    texts = answer.locator("xpath=ancestor::*[@data-testid='stAlert'][1]").evaluate(TEXT_ON_SCREEN)
+    assert any(t["text"].startswith("The answer:") for t in texts), texts
+    assert _too_small_or_faint(texts) == [], _too_small_or_faint(texts)

@@ -131,3 +131,61 @@ def test_progress_is_reported():
     X, y = lab.two_moons(40)
     lab.train(lab.Setting(epochs=100), 0.1, X, y, progress=seen.append)
     assert seen == [0.25, 0.5, 0.75, 1.0]
+
+
+# --- the lab's sentence on dead units follows its numbers --------------------------------
+
+
+def _history(*dead: float) -> lab.History:
+    return lab.History(dead=list(dead))
+
+
+def test_text_says_leaky_relu_has_more_dead_units_when_it_has():
+    """The healthy start leaves Leaky ReLU with more units at input <= 0 than ReLU (10
+    against 9 of 64): the sentence once set them "against" each other as if Leaky ReLU
+    had fewer, and said its units could recover, which the run never showed."""
+    setting = lab.Setting(width=32)
+    text = lab.dead_units_text(setting, _history(0.1, 9 / 64), _history(0.1, 10 / 64))
+    assert "(9 of 64)" in text and "(10 of 64)" in text
+    assert "has more" in text
+    assert not any(w in text for w in ("fewer", "against", "recover", "came back"))
+
+
+@pytest.mark.parametrize(
+    ("relu", "leaky", "says"),
+    [(52, 5, "has fewer"), (9, 9, "has as many"), (0, 0, "has none either"), (3, 0, "has none")],
+)
+def test_text_compares_the_counts_it_shows(relu, leaky, says):
+    setting = lab.Setting(width=32)
+    text = lab.dead_units_text(setting, _history(relu / 64), _history(leaky / 64))
+    assert says in text
+    for n in {relu, leaky} - {0}:
+        assert f"({n} of 64)" in text
+
+
+def test_text_says_units_came_back_only_when_the_count_fell():
+    setting = lab.Setting(width=32)
+    fell = lab.dead_units_text(setting, _history(0.8, 0.8), _history(0.75, 0.5, 0.125))
+    assert "at epoch 1 there were 48, so at least 40 came back" in fell
+    assert fell.count("came back") == 1  # ReLU's count never fell
+    rose = lab.dead_units_text(setting, _history(0.8, 0.8), _history(0.0, 0.125))
+    assert "came back" not in rose and "recover" not in rose
+
+
+def test_text_at_leak_zero_claims_no_difference():
+    setting = lab.Setting(width=32, leak=0.0)
+    h = _history(0.5, 0.5)
+    text = lab.dead_units_text(setting, h, h)
+    assert "both networks are ReLU" in text and "× the gradient" not in text
+
+
+@pytest.mark.parametrize("name", list(lab.PRESETS))
+def test_every_presets_text_follows_its_runs(name):
+    setting = lab.PRESETS[name]
+    X, y = lab.two_moons(seed=setting.seed)
+    relu_h, leaky_h = lab.train(setting, 0.0, X, y), lab.train(setting, setting.leak, X, y)
+    text = lab.dead_units_text(setting, relu_h, leaky_h)
+    units = 2 * setting.width
+    r, k = (round(h.dead[-1] * units) for h in (relu_h, leaky_h))
+    assert f"({r} of {units})" in text and f"({k} of {units})" in text
+    assert ("has fewer" in text) == (k < r) and ("has more" in text) == (k > r)

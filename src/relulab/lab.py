@@ -2,9 +2,10 @@
 same initial weights — once with ReLU, once with Leaky ReLU — on a 2-D toy dataset.
 
 A hidden unit is *dead* when its pre-activation is <= 0 for every training example:
-under ReLU its output is 0 and its gradient is 0 everywhere, so nothing can revive it.
-Under Leaky ReLU the same unit still passes ``leak`` times its gradient, and training
-can bring it back. Everything is deterministic for a given setting (fixed seeds).
+under ReLU its output is 0 and its weights get no gradient; only what Adam's momentum
+still carries, or (in the second layer) a change in the first layer's outputs, can bring
+it back. Under Leaky ReLU the same unit still passes ``leak`` times its gradient.
+Everything is deterministic for a given setting (fixed seeds).
 """
 
 from __future__ import annotations
@@ -141,6 +142,66 @@ def train(setting: Setting, leak: float, X: np.ndarray, y: np.ndarray, progress=
     history.accuracy = float(np.mean((logits > 0) == (y == 1)))
     history.params = params
     return history
+
+
+def _came_back(dead: list[float], units: int) -> str:
+    """A clause saying how many units came back in a run, only if its count of dead
+    units fell from its peak (else nothing: a fall not measured is not claimed)."""
+    counts = np.rint(np.asarray(dead) * units).astype(int)
+    peak = int(counts.max())
+    if peak <= counts[-1]:
+        return ""
+    back = peak - int(counts[-1])
+    return f"; at epoch {int(counts.argmax()) + 1} there were {peak}, so at least {back} came back"
+
+
+def dead_units_text(setting: Setting, relu: History, leaky: History) -> str:
+    """The lab's sentence on dead units (markdown), said from the two runs' counts at
+    the last epoch: which network has more, or as many, and that units came back only
+    where a run's count fell. ``relu`` and ``leaky`` are :func:`train`'s histories
+    for ``setting`` at leak 0 and at ``setting.leak``.
+
+    >>> s = Setting(width=4)
+    >>> r = History(dead=[0.25, 0.5]); k = History(dead=[0.75, 0.125])
+    >>> print(dead_units_text(s, r, k))  # doctest: +NORMALIZE_WHITESPACE
+    After 2 epochs **50%** (4 of 8) of the ReLU network's hidden units are dead: their
+    input is ≤ 0 for every training point, so they output 0 and their weights get no
+    gradient. Leaky ReLU (0.1) has fewer: **12%** (1 of 8) of its units get input ≤ 0
+    everywhere, and each still passes 0.1 × the gradient; at epoch 1 there were 6, so at
+    least 5 came back.
+    """
+    units = 2 * setting.width
+    epochs = len(relu.dead)
+    r, k = (round(h.dead[-1] * units) for h in (relu, leaky))
+
+    def share(n: int) -> str:
+        return f"**{n / units:.0%}** ({n} of {units})"
+
+    why = (
+        "input is ≤ 0 for every training point, so they output 0 and their weights get no gradient"
+    )
+    if setting.leak == 0:
+        return (
+            f"With a leak of 0 both networks are ReLU. After {epochs} epochs {share(r)} of "
+            f"their hidden units are dead: their {why}{_came_back(relu.dead, units)}."
+        )
+    if r == 0:
+        first = f"After {epochs} epochs none of the ReLU network's {units} hidden units is dead"
+    else:
+        first = (
+            f"After {epochs} epochs {share(r)} of the ReLU network's hidden units are dead: "
+            f"their {why}{_came_back(relu.dead, units)}"
+        )
+    name, leak = f"Leaky ReLU ({setting.leak:g})", f"{setting.leak:g}"
+    if k == 0:
+        second = f"{name} has {'none either' if r == 0 else 'none'}"
+    else:
+        more = "fewer" if k < r else "as many" if k == r else "more here"
+        second = (
+            f"{name} has {more}: {share(k)} of its units get input ≤ 0 everywhere, and "
+            f"each still passes {leak} × the gradient{_came_back(leaky.dead, units)}"
+        )
+    return f"{first}. {second}."
 
 
 def decision_grid(params: list[np.ndarray], leak: float, n: int = 40) -> tuple:

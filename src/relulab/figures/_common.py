@@ -10,8 +10,19 @@ LEAKY_COLOR = "#D55E00"  # vermillion
 RELU_COLOR = "#0072B2"  # blue
 POINT_COLOR = "#009E73"  # bluish green
 FONT_SIZE = 16  # readable when projected
-PRESENT_FONT_SIZE = 20  # present mode: chart text >= 18 px from the back of a room
+PRESENT_FONT_SIZE = 20  # present mode: chart text >= 20 px from the back of a room
 HEIGHT = 470
+
+
+def note_size(font_size: int) -> int:
+    """The size of a chart's secondary text (the inset's ticks, a note on the plot): 2 px
+    under its main text, but in present mode the same, since every number on a
+    projected chart must stay PRESENT_FONT_SIZE or larger.
+
+    >>> note_size(FONT_SIZE), note_size(PRESENT_FONT_SIZE)
+    (14, 20)
+    """
+    return font_size if font_size >= PRESENT_FONT_SIZE else font_size - 2
 
 
 def _base_layout(

@@ -14,6 +14,7 @@ from relulab.figures._common import (
     _base_layout,
     _dot_pair,
     _points_trace,
+    note_size,
 )
 from relulab.figures.transport import _figure
 from relulab.frameworks import LEFT, relu_dash_under
@@ -110,7 +111,7 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     y_all = np.concatenate([relu(xs, leak), relu(xs)])
     main_span = float(np.ptp(y_all)) or 1.0
     zoom = main_span / (span * 1.3)
-    small = font_size - 2  # tick labels stay >= 14 px (18 in present mode)
+    small = note_size(font_size)  # tick labels stay >= 14 px (20 in present mode)
     layout["xaxis2"] = {
         "domain": [0.14, 0.5],
         "anchor": "y2",
@@ -120,7 +121,8 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
         "tickfont": {"size": small},
     }
     layout["yaxis2"] = {
-        "domain": [0.5, 0.86],
+        # Under the two lines of its caption (below), at any chart size and font.
+        "domain": [0.5, 0.8],
         "anchor": "x2",
         "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
         "showgrid": False,
@@ -132,13 +134,16 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     layout["annotations"] = [
         {
             "name": "inset",
-            "text": f"close-up of x < 0: {zoom_text}, slope = {leak:g}",
+            # Two lines: on one, it ran past the panel onto the main plot (at 1024 px
+            # wide, and on a phone), as the panel's width is half the plot's.
+            "text": f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}",
             "xref": "paper",
             "yref": "paper",
             "x": 0.01,
             "y": 0.995,
             "xanchor": "left",
             "yanchor": "top",
+            "align": "left",
             "showarrow": False,
             "font": {"size": small},
         }
@@ -278,7 +283,7 @@ def derivative_figure(
                 "y": left,
                 "yshift": 18 if left < 0.5 else -18,  # away from ReLU′ = 0
                 "showarrow": False,
-                "font": {"size": font_size - 2},  # the theme's text colour: 4.5:1
+                "font": {"size": note_size(font_size)},  # the theme's text colour: 4.5:1
             }
         ]
     return _figure(traces, layout, plain=True)

@@ -387,8 +387,11 @@ function chartHeight(state) {
   const stacked = width < 2 * CELL_MIN + 16;
   const present = state.payload.present;
   if (stacked) {
-    // A phone: each chart about as tall as it is wide, the pair one under the other.
-    return Math.round(Math.min(present ? 560 : 480, Math.max(320, width * 1.15)));
+    // A phone: each chart about as tall as it is wide, the pair one under the other;
+    // taller in present mode, whose larger text (a legend on three rows, the inset's
+    // two-line caption) would otherwise leave the plot a strip.
+    const [most, ratio] = present ? [620, 1.4] : [480, 1.15];
+    return Math.round(Math.min(most, Math.max(320, width * ratio)));
   }
   // Beside each other: fill the rest of the first screen, so both whole charts show
   // without scrolling on a projector.
