@@ -8,8 +8,7 @@ question's results as CSV.
 The store is :mod:`relulab.classroom` (a SQLite file, or Redis when
 ``RELULAB_REDIS_URL`` is set), so a server restart loses nothing. Who is who lives in
 the browser, not in the address bar: the teacher's token and a student's id are kept in
-cookies (written by a small element of this module, read back from the websocket's
-handshake by ``st.context.cookies``), so a reload or a reconnection after a restart is
+cookies (relulab_app/cookies.py), so a reload or a reconnection after a restart is
 the same teacher and the same student, and the projected address bar shows only the
 class code. The store keeps no text a student typed: numbers, or one of the choices."""
 
@@ -22,11 +21,12 @@ import random
 import secrets
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
 from relulab import classroom, figures, parse, quiz, urlstate
-from relulab_app import common, quiz_view, share
+from relulab_app import common, cookies, quiz_view, share
 
 _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
@@ -39,7 +39,9 @@ REFRESH = 2.0
 DEFER = 0.5  # the share of students' pages that take a question one refresh later
 STUDENT_COOKIE = "relulab_student"
 TEACHER_COOKIE = "relulab_teacher_"  # + the class code
-COOKIE_AGE = 24 * 3600  # seconds: a lesson's day; a class expires after 4 idle hours
+# The tally's height: on a 1024x768 projector in present mode, the question, its chart
+# and the answer fit below the page's controls.
+TALLY_HEIGHT, TALLY_HEIGHT_PRESENT = 360, 300
 QR_SCALE = 9  # px per module: a class link's code is 300-400 px wide, scannable at 10 m
 ENDED = "This class has ended. If your teacher opens another, ask for its code."
 NO_SUCH = (
@@ -51,28 +53,7 @@ FULL = "This class is full ({n} students)."
 WRITTEN = "written"  # quiz.Question.kind of a question the teacher wrote
 ANY_KIND = "any"
 
-# The cookies are written by the browser (no server can set one over a websocket); the
-# element is hidden, and it also carries the class screens' styles.
-_MEMORY = st.components.v2.component(
-    "relulab.classroom",
-    js="""
-export default function ({ data }) {
-  const secure = location.protocol === "https:" ? "; Secure" : "";
-  for (const [name, value, age] of (data && data.set) || []) {
-    document.cookie = `${name}=${value}; Max-Age=${age}; Path=/; SameSite=Strict${secure}`;
-  }
-}
-""",
-    css="""
-.st-key-class_memory { display: none; }
-.st-key-class_join_code p { font-size: clamp(64px, 9vw, 128px); font-weight: 700;
-  letter-spacing: 0.12em; line-height: 1.1; margin: 0; font-family: monospace; }
-.st-key-class_join_count p { font-size: clamp(28px, 3vw, 40px); margin: 0; }
-.st-key-class_join_link code { font-size: clamp(20px, 2.2vw, 28px) !important; }
-.st-key-class_clock p { font-size: clamp(20px, 2.2vw, 32px); font-weight: 700; margin: 0; }
-""",
-    isolate_styles=False,
-)
+CSS = Path(__file__).with_name("classroom.css")
 
 
 @dataclass
@@ -177,8 +158,7 @@ def seed(url: urlstate.Link) -> None:
     if not url.unread or _STATE in st.session_state:
         return
     s = _state()
-    cookies = st.context.cookies
-    if sid := classroom.parse_session(cookies.get(STUDENT_COOKIE)):
+    if sid := classroom.parse_session(cookies.read(STUDENT_COOKIE)):
         s.session = sid
     code, notice = classroom.read_code(url.values("class"))
     if notice:
@@ -188,7 +168,7 @@ def seed(url: urlstate.Link) -> None:
         url.check("teacher", urlstate.Repair(None, notice))
     if code is None:
         return
-    token = linked or classroom.parse_token(cookies.get(TEACHER_COOKIE + code))
+    token = linked or classroom.parse_token(cookies.read(TEACHER_COOKIE + code))
     try:
         store = _store()
         status = store.status(code)
@@ -219,12 +199,14 @@ def _sync_url() -> None:
 
 
 def _remember() -> None:
-    """Keep who this page is in the browser's cookies (see the module's docstring)."""
+    """Keep who this page is in the browser's cookies (see the module's docstring), and
+    style the class's screens."""
     s = _state()
-    cookies = [[STUDENT_COOKIE, s.session, COOKIE_AGE]]
+    kept = {STUDENT_COOKIE: s.session}
     if s.code and s.token:
-        cookies.append([TEACHER_COOKIE + s.code, s.token, COOKIE_AGE])
-    _MEMORY(data={"set": cookies}, key="class_memory")
+        kept[TEACHER_COOKIE + s.code] = s.token
+    cookies.keep(kept)
+    st.html(CSS)  # style only: Streamlit puts it where it takes no room
 
 
 def _open() -> None:
@@ -592,15 +574,16 @@ def _teacher_live() -> None:
             "  \n".join(f"**{i + 1}.** {_choice_label(q)(c)}" for i, c in enumerate(q.choices))
         )
     _clock(st, poll)
-    common.plotly_chart(
-        st, figures.tally_figure(q, tally, poll.revealed, common.font_size()), "class_tally"
-    )
-    if poll.revealed:
+    if poll.revealed:  # above the chart: on a projector's first screen
         why = f" {q.explanation}" if q.explanation else ""
         st.info(
             f"The answer: **{_choice_label(q)(q.answer_text)}**.{why}",
             icon=":material/visibility:",
         )
+    font = common.font_size()
+    figure = figures.tally_figure(q, tally, poll.revealed, font)
+    figure["layout"]["height"] = TALLY_HEIGHT_PRESENT if common.present() else TALLY_HEIGHT
+    common.plotly_chart(st, figure, "class_tally")
     _results(st, s)
 
 

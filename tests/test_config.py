@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,27 +49,62 @@ def test_server_settings_are_explicit_and_read_by_streamlit():
 PAGE = [ROOT / "app.py", *sorted((ROOT / "relulab_app").glob("*.py"))]
 
 
+def _shipped_css(tree: ast.Module) -> set[str]:
+    """Module names bound to a style sheet shipped beside the module:
+    ``NAME = Path(__file__).with_name("x.css")``."""
+    return {
+        t.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Attribute)
+        and n.value.func.attr == "with_name"
+        and isinstance(n.value.args[0], ast.Constant)
+        and str(n.value.args[0].value).endswith(".css")
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+
+
 def test_no_raw_html_in_the_page():
-    # st.html and unsafe_allow_html would render markup; the page uses neither, so
-    # nothing a student types or puts in a URL can become HTML. The components are the
-    # chart element (relulab_app/chart.py), whose data is JSON that relulab.wire encodes
-    # from the figures, and the reconnection element (relulab_app/reconnect.py), whose
-    # data is two fixed sentences; the code and style of both are files shipped with the
-    # package.
+    # st.html and unsafe_allow_html would render markup; the page never gives them any,
+    # so nothing a student types or puts in a URL can become HTML. st.html only ever
+    # takes a style sheet shipped beside the module (present.css, classroom.css), which
+    # Streamlit puts in a <style> that takes no room. The components are the chart
+    # element (relulab_app/chart.py), whose data is JSON that relulab.wire encodes from
+    # the figures, the reconnection element (relulab_app/reconnect.py), whose data is
+    # two fixed sentences, and the cookies element (relulab_app/cookies.py), whose names
+    # and values are checked to be letters, digits, '-' and '_'; the code and style of
+    # each are files shipped with the package.
     for path in PAGE:
         tree = ast.parse(path.read_text())
+        css = _shipped_css(tree)
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "html":
+                (arg,) = n.args
+                assert isinstance(arg, ast.Name) and arg.id in css, (path, n.lineno)
         names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
-        assert "html" not in names, path
         assert "unsafe_allow_html" not in keywords and "html" not in keywords, path
-        if path.name not in ("chart.py", "reconnect.py"):
+        if path.name not in ("chart.py", "reconnect.py", "cookies.py"):
             assert "components" not in names, path
     source = (ROOT / "relulab_app" / "reconnect.py").read_text()
     assert 'js="reconnect.js", css="reconnect.css"' in source
     assert source.count("_RECONNECT(") == 1
     assert '_RECONNECT(data={"away": AWAY, "lost": LOST}' in source
-    script = (ROOT / "src" / "relulab" / "webchart" / "reconnect.js").read_text()
-    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+    assets = ROOT / "src" / "relulab" / "webchart"
+    for script in ("reconnect.js", "cookies.js"):
+        text = (assets / script).read_text()
+        assert "innerHTML" not in text and "insertAdjacentHTML" not in text
+
+
+def test_the_cookies_element_takes_only_safe_names_and_values():
+    import importlib
+
+    cookies = importlib.import_module("relulab_app.cookies")
+    for bad in [{"a": "b;c"}, {"a b": "c"}, {"a": "<x>"}, {"a": ""}, {"a": "x" * 65}]:
+        with pytest.raises(ValueError):
+            cookies.keep(bad)
 
 
 def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
