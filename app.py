@@ -3,6 +3,12 @@ widgets only live there; every number comes from relulab."""
 
 from __future__ import annotations
 
+# First, before the slow imports below: a move made just after the page reconnects to a
+# restarted server, whose first run is still importing, would otherwise be dropped.
+from relulab_app.reconnect import run_unknown_fragments_whole
+
+run_unknown_fragments_whole()
+
 # Imported here, fully, before any chart: plotly's array check looks pandas up in
 # sys.modules without importing it, so while one session's first run is importing pandas
 # another session's chart could see it half-initialised and fail (AttributeError). A

@@ -14,6 +14,7 @@ class code. The store keeps no text a student typed: numbers, or one of the choi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -31,6 +32,7 @@ from relulab_app import common, cookies, quiz_view, share
 _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
 _ERROR = "_class_error"  # a message for the next run of the panel
+_SENT_NOW = "_class_sent_now"  # the question whose Send callback ran before this run
 # Seconds between refreshes. The teacher's chart must show an answer within 2 s of it
 # arriving, and a refresh also takes its run time and its wait behind a class's reruns,
 # so it refreshes every second (one session); the students' question every 2 s.
@@ -182,8 +184,16 @@ def seed(url: urlstate.Link) -> None:
             url.check("teacher", urlstate.Repair(None, classroom.TOKEN_NOTICE))
         if status == "ended":
             s.ended = True
-        elif s.token is None:
+            return
+        if s.token is None:
             store.join(code, s.session)
+        # The class's question, posed now, before any widget: a page that reconnects
+        # after a server restart shows it in its first run, without a rerun that
+        # would drop what the student pressed meanwhile.
+        if (poll := store.current(code)) is not None:
+            s.seen_seq = poll.seq
+            quiz_view.set_class_question(_question(poll), poll.revealed)
+            quiz_view.apply_pending()
     except classroom.Full:
         s.code = None
         _fail(FULL.format(n=classroom.MAX_STUDENTS))
@@ -686,9 +696,16 @@ def _shown(q: quiz.Question, poll: classroom.Poll, mine) -> str | None:
     return mine if poll.prompt else q.choices[int(mine) - 1]
 
 
-def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> None:
-    """The answer box and Send. A number is typed in a form, so Enter sends it; a
-    choice is picked, then sent. A page that (re)joins shows what the store holds."""
+def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
+    """The answer box and Send; whether Send was pressed (the answer is then sent). A
+    number is typed in a form, so Enter sends it; a choice is picked, then sent. A page
+    that (re)joins shows what the store holds.
+
+    Send runs its callback before the run (so a Send on a question the teacher has just
+    replaced is answered before the page takes the new one), and else from the
+    button's value: a page that reconnects to a restarted server may press it before
+    this new session has drawn the button, when Streamlit knows no callback for it but
+    the run still gets its value."""
     key = f"class_in_{poll.seq}"
     stored = _shown(q, poll, mine)
     if key not in st.session_state and stored is not None:
@@ -697,20 +714,29 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> None:
     if q.answer_type == quiz.NUMBER:
         form = box.form(f"class_form_{poll.seq}", border=False, enter_to_submit=True)
         form.text_input("Your answer", key=key, max_chars=200, disabled=closed)
-        form.form_submit_button(
-            "Send", on_click=_answer, args=(q, poll), type="primary", disabled=closed
+        sent = form.form_submit_button(
+            "Send", on_click=_send, args=(q, poll), type="primary", disabled=closed
         )
-        return
-    box.radio(
-        "Your answer",
-        q.choices,
-        index=None,
-        key=key,
-        disabled=closed,
-        format_func=_choice_label(q),
-        horizontal=all(len(c) <= 30 for c in q.choices),
-    )
-    box.button("Send", on_click=_answer, args=(q, poll), type="primary", disabled=closed)
+    else:
+        box.radio(
+            "Your answer",
+            q.choices,
+            index=None,
+            key=key,
+            disabled=closed,
+            format_func=_choice_label(q),
+            horizontal=all(len(c) <= 30 for c in q.choices),
+        )
+        sent = box.button("Send", on_click=_send, args=(q, poll), type="primary", disabled=closed)
+    if sent and st.session_state.pop(_SENT_NOW, None) != poll.seq:
+        _answer(q, poll)  # no callback ran (see above)
+    st.session_state.pop(_SENT_NOW, None)
+    return sent
+
+
+def _send(q: quiz.Question, poll: classroom.Poll) -> None:
+    st.session_state[_SENT_NOW] = poll.seq
+    _answer(q, poll)
 
 
 @st.fragment(run_every=REFRESH)
@@ -750,7 +776,9 @@ def _student_live() -> None:
     box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
     _prompt(box, q)
     _clock(box, poll)
-    _answer_box(box, q, poll, mine)
+    if _answer_box(box, q, poll, mine):
+        with contextlib.suppress(classroom.ClassroomError):
+            mine = _store().my_answer(s.code, s.session)  # what the Send stored
     seq, sent_note = st.session_state.get(_SENT_NOTE, (None, None))
     typed = st.session_state.get(f"class_in_{poll.seq}")
     stored = _shown(q, poll, mine)

@@ -2,9 +2,8 @@
 // its server is away, and just after it is back. It draws nothing in the page's flow.
 //
 // Streamlit 1.67 tells a component nothing about the connection; its app root says it
-// in two attributes, which this element follows:
+// in an attribute, which this element follows:
 //   data-test-connection-state   CONNECTED, or PINGING_SERVER / CONNECTING while away
-//   data-test-script-state       notRunning once a run has finished
 //
 // While away: a plain banner (role="status", so a screen reader says it) instead of
 // Streamlit's "Connection error" dialog, whose text is written for the developer
@@ -13,18 +12,14 @@
 // closed until the next reconnection: no focus trapped in it, no page hidden from a
 // screen reader behind it.
 //
-// Just after: a restarted server knows a page's fragments only once the run that the
-// reconnection starts has reached them, and until then it drops a fragment's rerun (a
-// slider move in the explorer). If the student touched the page during that run, this
-// element reruns the whole page when the run has finished: the run carries every
-// widget's value as the page shows it, so the move is answered.
+// (Just after, a restarted server would drop a move in a fragment it does not know yet:
+// relulab_app/reconnect.py runs the whole page for it instead.)
 //
 // Payload (JSON): {away, lost}: the banner's text while Streamlit tries to reconnect, and
 // once it has given up.
 
 const APP = '[data-testid="stApp"]';
 const CONNECTION = "data-test-connection-state";
-const SCRIPT = "data-test-script-state";
 
 let watcher = null; // one per page: the element may be mounted anew
 
@@ -39,8 +34,7 @@ function closeConnectionDialog() {
 }
 
 function watch(app) {
-  const w = { app, text: {}, trigger: null, away: false, catchingUp: false, ran: false,
-              touched: false };
+  const w = { app, text: {}, away: false };
   w.banner = document.createElement("div");
   w.banner.className = "rl-away";
   w.banner.setAttribute("role", "status"); // polite: said when the text changes
@@ -66,15 +60,8 @@ function watch(app) {
       } else if (w.away) {
         w.banner.textContent = "";
         dialogs.disconnect();
-        Object.assign(w, { catchingUp: true, ran: false, touched: false });
       }
       w.away = away;
-    } else if (w.catchingUp) {
-      if (value !== "notRunning") w.ran = true;
-      else if (w.ran) {
-        w.catchingUp = false;
-        if (w.touched && w.trigger) w.trigger("rerun", Date.now());
-      }
     }
   };
   new MutationObserver((records) => {
@@ -82,10 +69,7 @@ function watch(app) {
       const later = records.slice(i + 1).find((s) => s.attributeName === r.attributeName);
       step(r.attributeName, later ? later.oldValue : app.getAttribute(r.attributeName));
     });
-  }).observe(app, { attributes: true, attributeOldValue: true, attributeFilter: [CONNECTION, SCRIPT] });
-  for (const type of ["keydown", "pointerup", "change"]) {
-    document.addEventListener(type, () => { if (w.catchingUp) w.touched = true; }, true);
-  }
+  }).observe(app, { attributes: true, attributeOldValue: true, attributeFilter: [CONNECTION] });
   step(CONNECTION, app.getAttribute(CONNECTION));
   return w;
 }
@@ -97,12 +81,11 @@ function decode(data) {
   return typeof data === "string" ? JSON.parse(data) : data;
 }
 
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data, parentElement }) {
   const app = document.querySelector(APP);
   if (!app) return () => {};
   if (!watcher || watcher.app !== app) watcher = watch(app);
   watcher.text = decode(data);
-  watcher.trigger = setTriggerValue;
   // The banner sits outside the element (which takes no room): it takes the theme's
   // colours, which Streamlit sets on the element, inverted for contrast in either theme.
   const style = getComputedStyle(parentElement);
