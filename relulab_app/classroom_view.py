@@ -131,11 +131,11 @@ def _poll_title(poll: classroom.Poll) -> str:
     return poll.prompt or quiz.from_id(poll.question_id).prompt
 
 
-def _prompt(where, q: quiz.Question) -> None:
+def _prompt(where, q: quiz.Question, key: str) -> None:
     """The question's text: the quiz's is the page's own Markdown; a teacher's is shown
     as plain text, never as markup."""
     if q.kind == WRITTEN:
-        where.text(q.prompt)
+        where.container(key=key).text(q.prompt)
     else:
         where.markdown(q.prompt)
 
@@ -578,7 +578,7 @@ def _teacher_live() -> None:
         return
     q = _question(poll)
     st.markdown(f"**Question {poll.seq}: {_title(q)}**")
-    _prompt(st, q)
+    _prompt(st, q, "class_prompt_teacher")
     if q.answer_type == quiz.CHOICE:
         st.markdown(
             "  \n".join(f"**{i + 1}.** {_choice_label(q)(c)}" for i, c in enumerate(q.choices))
@@ -774,7 +774,7 @@ def _student_live() -> None:
     q = _question(poll)
     box = st.container(border=True)
     box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
-    _prompt(box, q)
+    _prompt(box, q, "class_prompt_student")
     _clock(box, poll)
     if _answer_box(box, q, poll, mine):
         with contextlib.suppress(classroom.ClassroomError):

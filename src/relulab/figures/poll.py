@@ -87,7 +87,8 @@ def _number_data(tally: Tally, revealed: bool) -> tuple[list, dict]:
         ]  # fmt: skip
         annotations = [
             {
-                "x": a, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
+                "x": a, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top",
+                "xanchor": "left", "bgcolor": "rgba(127,127,127,0.15)",
                 "text": f"answer {a:.6g}" + (f" ± {tol:.3g}" if tol else ""),
                 "showarrow": False, "font": {"color": POINT_COLOR},
             }
