@@ -112,3 +112,38 @@ def test_a_lesson_carries_on_across_a_server_restart(browser, store_env):
         for page in (teacher, *students):
             assert page.locator('[data-testid="stException"]').count() == 0
             page.context.close()
+
+
+def test_the_join_screen_and_the_question_screen_read_from_the_back_of_a_room(
+    browser, tmp_path, monkeypatch
+):
+    # A 1024x768 projector in present mode: the code at >= 64 px and the QR code at
+    # >= 300 px; then, the join screen hidden, a revealed question's answer, its tally
+    # and the tally's labels all above the fold.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    with serve(ROOT / "app.py") as (url, _pid):
+        teacher = _open(browser, f"{url}/?present=1")
+        teacher.get_by_role("button", name="Class").click()
+        teacher.get_by_role("button", name="Open a class (for the teacher)").click()
+        teacher.wait_for_function("location.search.includes('class=')", timeout=30_000)
+        teacher.keyboard.press("Escape")
+        code = teacher.locator(".st-key-class_join_code p").first
+        code.wait_for(timeout=30_000)
+        assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 64
+        qr = teacher.locator('[data-testid="stImage"] img').first
+        box = qr.bounding_box()
+        assert box["width"] >= 300 and box["height"] >= 300
+        teacher.get_by_role("button", name="Hide the join screen").click()
+        _teacher_writes(teacher, "f′(−2) at leak 0.1?", "0.1", "0")
+        teacher.get_by_role("button", name="Reveal to the class").click()
+        _wait_text(teacher, "The answer: 0\\.1")
+        teacher.wait_for_selector(READY, timeout=30_000)
+        answer = teacher.get_by_text("The answer: 0.1").first.bounding_box()
+        tally = teacher.locator('[data-testid="stPlotlyChart"]').first
+        chart = tally.bounding_box()
+        ticks = tally.locator(".xtick text").all()
+        assert answer["y"] + answer["height"] <= 768
+        assert chart["y"] + chart["height"] <= 768, chart
+        assert ticks and all(t.bounding_box()["y"] < 768 for t in ticks)
+        teacher.context.close()
