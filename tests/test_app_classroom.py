@@ -387,3 +387,23 @@ def test_the_results_download_is_anonymous_csv(backend):
     ).splitlines()
     assert rows[1].startswith("1,'=cmd") and ",'-1," in rows[1]
     assert student.session_state["_class_state"].session not in "\n".join(rows)
+
+
+def test_the_teacher_ends_the_class_and_keeps_its_results(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="One?", type="A number", answer="1")
+    student = _page({"class": code})
+    _send(student, "1")
+    teacher.session_state["class_menu"] = True
+    teacher.run()
+    _click(teacher, "End the class")
+    assert not teacher.exception
+    assert any("ended" in m.value for m in teacher.markdown)
+    teacher.session_state["class_results"] = True
+    teacher.run()
+    (table,) = teacher.dataframe
+    assert list(table.value["right"]) == ["1 of 1"]
+    student.run()
+    assert any("has ended" in w.value for w in student.warning)
+    student.run()  # the next run leaves the class: its code leaves the address bar
+    assert "class" not in student.query_params and not student.exception
