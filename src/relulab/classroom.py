@@ -1084,19 +1084,28 @@ class _RedisTxn(_Txn):
             self.writes.append(lambda p: p.zrem(registry, code))  # no longer counts
             self.ended = True
 
+    # Each write gives its key the idle time too: touch() renews the others only now
+    # and then, and a key must never be left without one.
     def put_poll(self, poll):
-        text = _dump_poll(poll)
-        self.writes.append(lambda p: p.hset(self.k["polls"], str(poll.seq), text))
+        key, text, ttl = self.k["polls"], _dump_poll(poll), self.store.ttl_ms
+        self.writes.append(lambda p: p.hset(key, str(poll.seq), text).pexpire(key, ttl))
 
     def add_student(self, session_id):
-        self.writes.append(lambda p: p.sadd(self.k["students"], session_id))
+        key, ttl = self.k["students"], self.store.ttl_ms
+        self.writes.append(lambda p: p.sadd(key, session_id).pexpire(key, ttl))
 
     def put_answer(self, seq, session_id, value):
         key, text = self.store._answers_key(self.code, seq), json.dumps(value)
-        self.writes.append(lambda p: p.hset(key, session_id, text))
+        ttl = self.store.ttl_ms
+        self.writes.append(lambda p: p.hset(key, session_id, text).pexpire(key, ttl))
 
     def touch(self, seq):
+        # Renewed when a tenth of the idle time (at most a minute) has passed since the
+        # last renewal: a PEXPIRE counts as a change to a WATCHed key, and renewing on
+        # every answer would make a class's burst of answers retry each other.
         ttl, store, code = self.store.ttl_ms, self.store, self.code
+        if self.r.pttl(self.k["meta"]) > ttl - min(60_000, ttl // 10) and seq == self._seq():
+            return
         keys = [self.k["meta"], self.k["polls"], self.k["students"]]
         keys += [store._answers_key(code, s) for s in range(1, seq + 1)]
         expires = self.now * 1000 + ttl
@@ -1110,6 +1119,10 @@ class _RedisTxn(_Txn):
                 p.pexpire(store._registry, ttl)
 
         self.writes.append(renew)
+
+    def _seq(self) -> int:
+        """The question count as stored (before this transaction's writes)."""
+        return int(self.r.hget(self.k["meta"], "seq") or 0)
 
 
 class RedisStore(Store):
