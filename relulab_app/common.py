@@ -96,7 +96,9 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     hover = content["hover"]
     if quiz_view.hidden("kink_dot"):
         d = specs[1]
-        specs[1] = {**d, "data": [t for t in d["data"] if t.get("meta") != "kink"]}
+        # The dots, and the derivative close-up's copies of them (legendgroup "kink").
+        dots = [t for t in d["data"] if "kink" in (t.get("meta"), t.get("legendgroup"))]
+        specs[1] = {**d, "data": [t for t in d["data"] if t not in dots]}
         hover = []  # it would read f′ at exactly 0
     if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
         marked = ("article examples", "your values")
@@ -112,7 +114,7 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     point = quiz_view.answer_point()
     if point is not None:
         i, x, y = point
-        specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y)]}
+        specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y, specs[i])]}
     content = chart.payload(specs, hover, revision=revision(x_range), present=present())
     chart.chart_pair(chart.pair_data(content), key="charts")
     return False
