@@ -387,6 +387,11 @@ def test_unreadable_text_gets_the_parsers_message():
         "Type one number, e.g. 0.5."
     )
     assert quiz.check(q, "1, 2").message == "Type exactly one number; that is 2."
+    # A decimal comma is not an answer, and the message says how it was read.
+    assert quiz.check(q, "0,5").message == (
+        "Type exactly one number; that is 2. `0,5` was read as two numbers, 0 and 5: a "
+        "comma separates numbers. For a decimal, type a point: 0.5."
+    )
     assert quiz.check(q, "nan").message.startswith("Type a finite number")
     assert quiz.check(q, "").message == "No answer yet: type one number."
     assert quiz.check(q, None).message == "No answer yet: type one number."

@@ -51,7 +51,7 @@ import numpy as np
 from relulab import frameworks, lab
 from relulab.activations import relu, relu_dash
 from relulab.examples import EXAMPLES
-from relulab.parse import ParseError, parse_values, results_table
+from relulab.parse import ParseError, comma_note, parse_values, results_table
 from relulab.registry import REGISTRY
 
 __all__ = [
@@ -826,7 +826,12 @@ def check(q: Question, raw: str | None) -> Result:
     except ParseError as error:
         return Result(False, f"Could not read that: {error}. Type one number, e.g. 0.5.", None)
     if values.size != 1:
-        return Result(False, f"Type exactly one number; that is {values.size:,}.", None)
+        note = comma_note(text)
+        return Result(
+            False,
+            f"Type exactly one number; that is {values.size:,}." + (f" {note}" if note else ""),
+            None,
+        )
     value = float(values[0])
     if not math.isfinite(value):
         return Result(False, "Type a finite number: nan and inf are not answers here.", None)
