@@ -181,3 +181,25 @@ def test_a_leak_of_001_stands_apart_from_relu_on_the_derivative_chart(browser, a
         assert min(relu) - max(leaky) >= 12, (leaky, relu)
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("size", SIZES[:2], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_compares_chips_all_show_clear_of_the_fade(browser, app_server, size):
+    # Streamlit fades out the last 17 px of the chips' row: a chip under it looks
+    # disabled. The default four fit beside each other on a desktop and a projector.
+    ctx, pg = _open(browser, f"{app_server}/?act=compare", size)
+    try:
+        row, chips = pg.evaluate(
+            """() => {
+              const row = document.querySelector('[data-testid="stMultiSelectTagsContainer"]');
+              const chips = [...row.querySelectorAll('span')].filter(
+                (s) => s.querySelector(':scope > button'));
+              return [row.getBoundingClientRect().right,
+                      chips.map((c) => [c.textContent, c.getBoundingClientRect().right])];
+            }"""
+        )
+        assert len(chips) == 4
+        for text, right in chips:
+            assert right <= row - 17, (text, right, row)
+    finally:
+        ctx.close()
