@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import figures, frameworks, urlstate
-from relulab_app import chart, quiz_view
+from relulab_app import chart, link, quiz_view
 
 log = logging.getLogger("relulab.app")
 # The lab keeps st.plotly_chart (its figures change only when it retrains).
@@ -164,6 +164,11 @@ def x_range_slider(where) -> tuple[float, float]:
     ends (a phone's thumbs sit too close for a finger). The popover's boxes exist only
     while it is open: every element here is re-sent on each slider move, and eight of
     them for two boxes cost the browser as much as a chart's redraw."""
+    url = link.current()
+    if url.unread:
+        raw = url.values("x_range")
+        repair = urlstate.check_x_range(raw, urlstate.X_DEFAULT)
+        link.repair_address("x_range", repair, urlstate.X_DEFAULT)
     box = where.container(gap=None)
     # The row is placed first and filled after the slider: the boxes show the slider's
     # value, known only once the slider is drawn (it may come from the URL).

@@ -203,3 +203,14 @@ def test_compares_chips_all_show_clear_of_the_fade(browser, app_server, size):
             assert right <= row - 17, (text, right, row)
     finally:
         ctx.close()
+
+
+def test_a_reversed_x_range_is_repaired_in_the_address_bar(browser, app_server):
+    # The page repairs it (with a notice); the address bar must not keep the reversed
+    # range, or the link shared from it carries the error on.
+    ctx, pg = _open(browser, f"{app_server}/?leak=0.123&x_range=9&x_range=-3", (1024, 768))
+    try:
+        pg.wait_for_function("location.search.includes('x_range=-3')", timeout=10_000)
+        assert pg.evaluate("location.search") == "?leak=0.12&x_range=-3&x_range=9"
+    finally:
+        ctx.close()
