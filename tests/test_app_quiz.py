@@ -42,8 +42,10 @@ def _check_hidden(at, q: quiz.Question) -> None:
         for name, i in (("function_chart", 0), ("derivative_chart", 1)):
             if name in q.hides:
                 assert charts[i]["data"] == [], name
-        if "kink_dot" in q.hides:
-            assert not [t for t in charts[1]["data"] if t.get("meta") == "kink"]
+        if "kink_dot" in q.hides:  # the dots, and their copies in the f′ close-up
+            assert not [
+                t for t in charts[1]["data"] if "kink" in (t.get("meta"), t.get("legendgroup"))
+            ]
         if {"function_chart", "derivative_chart", "kink_dot"} & q.hides:
             assert payloads[0]["hover"] == []
         if "curve_names" in q.hides:
