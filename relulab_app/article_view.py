@@ -35,6 +35,10 @@ def show(convention: str) -> float:
     # text that never changes sits outside the fragment. Columns: side by side on a
     # wide screen, stacked at full width on a phone.
     left, right = st.columns(2, gap="medium")
+    url = link.current()
+    if url.unread:
+        leak_repair = urlstate.check_leak(url.values("leak"), urlstate.LEAK_DEFAULT)
+        link.repair_address("leak", leak_repair, urlstate.LEAK_DEFAULT)
     leak = left.slider(
         "leak (slope for x ≤ 0)",
         *urlstate.LEAK_BOUNDS,
@@ -46,7 +50,6 @@ def show(convention: str) -> float:
         on_change=_leak_moved,
     )
     x_range = common.x_range_slider(right)
-    url = link.current()
     url.check("leak", urlstate.check_leak(url.values("leak"), leak))
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("relu", leak, tuple(x_range), convention))

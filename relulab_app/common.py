@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import figures, frameworks, urlstate
-from relulab_app import chart, quiz_view
+from relulab_app import chart, link, quiz_view
 
 log = logging.getLogger("relulab.app")
 # The lab keeps st.plotly_chart (its figures change only when it retrains).
@@ -96,7 +96,9 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     hover = content["hover"]
     if quiz_view.hidden("kink_dot"):
         d = specs[1]
-        specs[1] = {**d, "data": [t for t in d["data"] if t.get("meta") != "kink"]}
+        # The dots, and the derivative close-up's copies of them (legendgroup "kink").
+        dots = [t for t in d["data"] if "kink" in (t.get("meta"), t.get("legendgroup"))]
+        specs[1] = {**d, "data": [t for t in d["data"] if t not in dots]}
         hover = []  # it would read f′ at exactly 0
     if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
         marked = ("article examples", "your values")
@@ -112,7 +114,7 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     point = quiz_view.answer_point()
     if point is not None:
         i, x, y = point
-        specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y)]}
+        specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y, specs[i])]}
     content = chart.payload(specs, hover, revision=revision(x_range), present=present())
     chart.chart_pair(chart.pair_data(content), key="charts")
     return False
@@ -162,6 +164,11 @@ def x_range_slider(where) -> tuple[float, float]:
     ends (a phone's thumbs sit too close for a finger). The popover's boxes exist only
     while it is open: every element here is re-sent on each slider move, and eight of
     them for two boxes cost the browser as much as a chart's redraw."""
+    url = link.current()
+    if url.unread:
+        raw = url.values("x_range")
+        repair = urlstate.check_x_range(raw, urlstate.X_DEFAULT)
+        link.repair_address("x_range", repair, urlstate.X_DEFAULT)
     box = where.container(gap=None)
     # The row is placed first and filled after the slider: the boxes show the slider's
     # value, known only once the slider is drawn (it may come from the URL).

@@ -13,7 +13,9 @@ DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 def show(convention: str) -> None:
     url = link.current()
     quiz_curves = quiz_view.compare_entries()
-    pick, right = st.columns(2)
+    # The picker gets the wider column: four chips side by side, none under the fade
+    # Streamlit draws over chips that overflow it (which reads as disabled).
+    pick, right = st.columns([3, 2])
     if quiz_curves is not None:  # a question's own curves: no picker naming them
         keys = []
     else:
@@ -21,9 +23,9 @@ def show(convention: str) -> None:
             "Activations to overlay (each at its default parameters)",
             list(registry.REGISTRY),
             None if "show" in st.session_state else DEFAULT,  # seeded from the link
-            format_func=lambda k: figures.entry_label(
-                registry.REGISTRY[k], registry.REGISTRY[k].defaults()
-            ),
+            # The name alone: the label says the parameters are the defaults, and the
+            # legend gives their values.
+            format_func=lambda k: registry.REGISTRY[k].name,
             key="show",
         )
         common.sync_url("show", keys, DEFAULT)

@@ -25,9 +25,11 @@ CONVENTION_NAMES = {
     frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
     frameworks.JAX: "JAX",
 }
-# While a question asks for a framework's f′(0), the switch shows neither which side it
-# takes nor which is chosen: both options read the same and it is disabled.
-NEUTRAL_CONVENTION_NAMES = {frameworks.LEFT: "hidden", frameworks.JAX: "hidden"}
+# While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
+# shows neither which side each option takes nor which is chosen. Not the switch with
+# its labels blanked: two equal labels are one value to Streamlit, which would read the
+# chosen side back as the last option's (JAX) and lose the selection at the reveal.
+HIDDEN_CONVENTION = "hidden until you answer"
 # Present mode's style sheet: sent only while present mode is on (it says what it does).
 PRESENT_CSS = Path(__file__).with_name("present.css")
 
@@ -73,21 +75,23 @@ def view_controls() -> tuple[str, str]:
     width = 400 if st.session_state["present"] else 300
     view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=width)
     # A question about the frameworks' value at 0 must not find it in these labels.
-    neutral = quiz_view.hidden("framework_facts")
-    names = NEUTRAL_CONVENTION_NAMES if neutral else CONVENTION_NAMES
-    convention = row.radio(
-        "Derivative at exactly x = 0",
-        list(CONVENTION_NAMES),
-        format_func=names.get,
-        key="kink",
-        horizontal=True,
-        width="content",
-        disabled=neutral,
-        help=None
-        if neutral
-        else "Where f′ jumps at 0 it has no single value there. The article, PyTorch and "
-        "TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
-    )
+    label = "Derivative at exactly x = 0"
+    if quiz_view.hidden("framework_facts"):
+        row.radio(label, [HIDDEN_CONVENTION], index=None, disabled=True, key="kink_hidden")
+        convention = st.session_state.get("kink", frameworks.LEFT)  # the question's
+    else:
+        convention = row.radio(
+            label,
+            list(CONVENTION_NAMES),
+            format_func=CONVENTION_NAMES.get,
+            key="kink",
+            horizontal=True,
+            width="content",
+            # Kept while the stand-in shows, so the reveal shows the question's side.
+            persist_state="page",
+            help="Where f′ jumps at 0 it has no single value there. The article, PyTorch "
+            "and TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
+        )
     url.check("act", urlstate.check_choice("act", url.values("act"), VIEWS, VIEW_NAMES[view]))
     url.check(
         "kink",

@@ -48,3 +48,23 @@ def settle(state: tuple) -> None:
         st.rerun()
     for notice in link.notices_at(state):
         st.warning(notice, icon=":material/link:")
+
+
+def repair_address(key: str, repair: urlstate.Repair | None, default) -> None:
+    """On a session's first run, before the widget bound to ``key`` exists: the address
+    bar takes ``repair``'s value at once (none at all for ``default``, or a value that
+    cannot be repaired), so that it shows what the page shows.
+
+    Streamlit writes a bound widget's value into the address only when the student moves
+    it, not when a run sets it before any run has finished (the repair's rerun), so a
+    repaired link (``x_range=5&x_range=-5``) would otherwise stay wrong there; and once
+    the widget exists the address is its binding's, which the page may not write."""
+    if repair is None or key not in st.query_params:
+        return
+    value = repair.value
+    if value is None or value == default:
+        del st.query_params[key]
+    elif isinstance(value, tuple):
+        st.query_params[key] = [f"{v:g}" for v in value]
+    else:
+        st.query_params[key] = f"{value:g}"

@@ -25,10 +25,13 @@ def _clear() -> None:
 
 
 def _preset(example: int) -> None:
-    x = examples.EXAMPLES[example].x
+    """The article's example: its array, and the leak slider at the article's leak for
+    it, so the results are the article's (the table's headers say the leak)."""
+    ex = examples.EXAMPLES[example]
     st.session_state[_TEXT] = st.session_state["values"] = (
-        "[" + ", ".join(f"[{v:g}]" for v in x[:, 0]) + "]"
+        "[" + ", ".join(f"[{v:g}]" for v in ex.x[:, 0]) + "]"
     )
+    st.session_state["leak"] = ex.leak
 
 
 def parsed() -> tuple:
@@ -61,8 +64,13 @@ def box(leak: float, convention: str, values, error, drawn: int) -> None:
     if "values" not in st.session_state:  # reopened: the text area starts from the kept text
         st.session_state["values"] = st.session_state.get(_TEXT, "")
     buttons = box.container(horizontal=True)
-    buttons.button("Example 1 (the article's first array)", on_click=_preset, args=(0,))
-    buttons.button("Example 2 (the article's second array)", on_click=_preset, args=(1,))
+    for i, ex in enumerate(examples.EXAMPLES):
+        buttons.button(
+            f"Example {i + 1} (the article's array, leak {ex.leak:g})",
+            on_click=_preset,
+            args=(i,),
+            help="Sets the leak slider to the article's leak for this array.",
+        )
     buttons.button("Clear", on_click=_clear, icon=":material/backspace:")
     box.text_area(
         "Numbers",
@@ -85,6 +93,8 @@ def box(leak: float, convention: str, values, error, drawn: int) -> None:
         box.info("The results are hidden until you answer the question above.")
         return
     cols = parse.results_table(values, leak, convention)
+    if note := parse.comma_note(st.session_state.get(_TEXT, "")):
+        box.info(note, icon=":material/info:")
     n = len(values)
     box.caption(
         f"{n:,} value{'' if n == 1 else 's'}; {drawn:,} of them drawn on the graphs (finite "

@@ -29,6 +29,7 @@ class _Session:
     revealed: bool = False
     in_class: bool = False  # the question is a class poll's (relulab_app/classroom_view.py)
     pose_pending: bool = False  # set from a fragment: posed at the top of the next run
+    reveal_pending: bool = False  # likewise its reveal
 
 
 def _session() -> _Session:
@@ -94,7 +95,18 @@ def _check() -> None:
 def _reveal() -> None:
     s = _session()
     s.revealed = True
-    leak = (s.question.reveal if s.question else {}).get("leak")
+    _set_for_answer(s.question)
+
+
+def _set_for_answer(q: quiz.Question | None) -> None:
+    """What a reveal sets (before the widgets): the question's convention at 0, so that
+    the switch, the dots, the hover and the tables all show the value the answer marks
+    (the student may have switched it meanwhile), and the leak the answer is at."""
+    if q is None:
+        return
+    if "kink" in q.show:
+        st.session_state["kink"] = q.show["kink"]
+    leak = q.reveal.get("leak")
     if leak is not None:
         st.session_state["leak"] = float(leak)
 
@@ -135,16 +147,22 @@ def set_class_question(q: quiz.Question, revealed: bool) -> None:
     """A student's page: the class's question, posed (from a fragment, before the
     page reruns)."""
     s = _session()
-    s.pose_pending = s.question != q  # widgets exist now: pose it before they do next run
+    # Widgets exist now: pose it, and set what its reveal sets, before they do next run.
+    s.reveal_pending = revealed and not (s.revealed and s.question == q)
+    s.pose_pending = s.question != q
     s.question, s.in_class, s.revealed, s.result = q, True, revealed, None
 
 
 def apply_pending() -> None:
-    """At the top of a run, before any widget: pose a question set from a fragment."""
+    """At the top of a run, before any widget: pose (or reveal) a question set from a
+    fragment."""
     s = _session()
     if s.pose_pending and s.question is not None:
         s.pose_pending = False
         _pose(s.question)
+    if s.reveal_pending:
+        s.reveal_pending = False
+        _set_for_answer(s.question)
 
 
 def reveal_class_question() -> None:

@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import APP
+from conftest import APP, chart_payloads
 from streamlit.testing.v1 import AppTest
 
 from relulab import classroom, quiz
@@ -238,6 +238,41 @@ def test_a_sends_message_stays_with_its_question(backend):
     student.run()
     assert not student.exception and _question(student) == _question(teacher) != q
     assert not [w for w in student.warning if "answers are closed" in w.value]
+
+
+def test_a_framework_questions_reveal_keeps_its_convention_on_every_page(monkeypatch, tmp_path):
+    # Both the teacher's and a student's page: the switch, the dots at 0 and the star
+    # show PyTorch's value, not JAX's (one store suffices: this is the page's part).
+    from relulab import frameworks
+    from relulab.figures import LEAKY_COLOR
+
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    teacher, code, _ = _open_class()
+    _click(teacher, "Ask the next question")
+    while _question(teacher).kind != "kink_pytorch":
+        _click(teacher, "Ask the next question")
+    student = _page({"class": code})
+    q = _question(student)
+    assert q == _question(teacher)
+    _click(teacher, "Reveal to the class")
+    student.run()
+    student.run()  # the first run takes the reveal, the next one draws it
+    for page in (teacher, student):
+        assert not page.exception
+        assert page.radio(key="kink").value == frameworks.LEFT
+        assert "kink" not in page.query_params
+        (payload,) = chart_payloads(page)
+        df = payload["charts"][1]["data"]
+        taken = [
+            t["y"]
+            for t in df
+            if t.get("meta") == "kink"
+            and t["marker"]["symbol"] == "circle"
+            and t["marker"]["color"] == LEAKY_COLOR
+        ]
+        star = [t["y"] for t in df if t.get("name") == "the answer"]
+        assert taken == star == [[q.answer]]
 
 
 # -- the teacher leads ----------------------------------------------------------------

@@ -26,9 +26,22 @@ def test_presets_are_the_article_examples(opened):
     assert at.text_area(key="values").value == "[[0.11], [-2.2], [0], [50.2], [33.5], [-0.6]]"
     table = at.dataframe[0].value
     assert table["x"].tolist() == [0.11, -2.2, 0, 50.2, 33.5, -0.6]
-    assert table["f(x)"].tolist() == relu(table["x"].to_numpy(), 0.1).tolist()  # slider's 0.1
+    # At the article's leak for it (0, not the slider's 0.1 before), and the header says so.
+    assert at.slider(key="leak").value == 0.0
+    assert table["f(x) at leak 0"].tolist() == relu(table["x"].to_numpy(), 0.0).tolist()
     at.button[1].click().run()
     assert at.text_area(key="values").value == "[[-0.5], [0], [1], [2], [3], [4.5]]"
+    assert at.slider(key="leak").value == 0.1
+    assert list(at.dataframe[0].value)[1:3] == ["f(x) at leak 0.1", "f′(x) at leak 0.1"]
+
+
+def test_a_decimal_comma_is_read_as_two_numbers_and_the_page_says_so(opened):
+    at = opened
+    at.text_area(key="values").set_value("3,5").run()
+    assert at.dataframe[0].value["x"].tolist() == [3.0, 5.0]
+    assert any("`3,5` was read as two numbers" in i.value for i in at.info)
+    at.text_area(key="values").set_value("3, 5").run()  # plainly two: no note
+    assert not any("read as two numbers" in i.value for i in at.info)
 
 
 def test_typed_values_are_tabled_and_marked_on_both_graphs(opened):
@@ -36,7 +49,7 @@ def test_typed_values_are_tabled_and_marked_on_both_graphs(opened):
     at.text_area(key="values").set_value("-3; 0\n2, nan, 99").run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    assert table["f′(x)"].tolist()[:3] == [0.1, 0.1, 1.0]
+    assert table["f′(x) at leak 0.1"].tolist()[:3] == [0.1, 0.1, 1.0]
     assert table["branch"].tolist()[:3] == ["x <= 0: leak * x", "x <= 0: leak * x", "x > 0: x"]
     f, df = chart_specs(at)
     assert list(trace(f, "your values")["x"]) == [-3.0, 0.0, 2.0]  # 99 and nan are not drawn
@@ -72,7 +85,7 @@ def test_convention_reaches_the_table(opened):
     at = opened
     at.text_area(key="values").set_value("0").run()
     at.radio(key="kink").set_value("jax").run()
-    assert at.dataframe[0].value["f′(x)"].tolist() == [1.0]
+    assert at.dataframe[0].value["JAX f′(x) at leak 0.1"].tolist() == [1.0]
 
 
 def test_csv_download_offered(opened):

@@ -218,3 +218,23 @@ def test_back_to_the_articles_view_restores_every_default(app, query):
     assert at.slider(key="leak").value == pytest.approx(0.1)
     assert at.slider(key="x_range").value == (-5.0, 5.0)
     assert at.toggle(key="present").value is False
+
+
+@pytest.mark.parametrize(
+    "query, address",
+    [
+        ({"x_range": ["5", "-5"]}, {}),  # the default once repaired: gone
+        ({"x_range": ["9", "-3"]}, {"x_range": ["-3", "9"]}),
+        ({"x_range": ["2"]}, {}),  # not repairable: the page shows the default
+        ({"leak": "0.123"}, {"leak": "0.12"}),
+        ({"leak": "abc"}, {}),
+        ({"act": "elu", "x_range": ["4", "-4"]}, {"act": "elu", "x_range": ["-4", "4"]}),
+    ],
+)
+def test_a_repaired_link_is_repaired_in_the_address_bar_too(app, query, address):
+    for key, value in query.items():
+        app.query_params[key] = value
+    at = app.run()
+    assert not at.exception and at.warning  # the notice, as before
+    shown = {k: at.query_params.get(k) for k in at.query_params}
+    assert shown == address

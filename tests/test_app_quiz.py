@@ -42,8 +42,10 @@ def _check_hidden(at, q: quiz.Question) -> None:
         for name, i in (("function_chart", 0), ("derivative_chart", 1)):
             if name in q.hides:
                 assert charts[i]["data"] == [], name
-        if "kink_dot" in q.hides:
-            assert not [t for t in charts[1]["data"] if t.get("meta") == "kink"]
+        if "kink_dot" in q.hides:  # the dots, and their copies in the f′ close-up
+            assert not [
+                t for t in charts[1]["data"] if "kink" in (t.get("meta"), t.get("legendgroup"))
+            ]
         if {"function_chart", "derivative_chart", "kink_dot"} & q.hides:
             assert payloads[0]["hover"] == []
         if "curve_names" in q.hides:
@@ -149,10 +151,60 @@ def _until(at, kind: str):
 
 def test_a_framework_question_finds_no_answer_in_the_convention_switch(app):
     at = _until(_open_quiz(app), "kink_pytorch")
-    switch = at.radio(key="kink")
-    assert switch.disabled and len(set(switch.options)) == 1  # neither side nor choice shows
+    assert not [r for r in at.radio if r.key == "kink"]
+    (stand_in,) = [r for r in at.radio if r.label == "Derivative at exactly x = 0"]
+    assert stand_in.disabled and stand_in.value is None  # neither side nor choice shows
+    assert not any("PyTorch" in o or "JAX" in o for o in stand_in.options)
     _answer(at, _question(at))
     assert any("PyTorch" in o for o in at.radio(key="kink").options)  # back once revealed
+
+
+def _shows_the_questions_convention(at, q: quiz.Question) -> None:
+    """The switch (with a selection), the address, the filled dot and the hover at 0,
+    the tables and the answer's star all show the convention the question asks about."""
+    from relulab import frameworks
+    from relulab.figures import LEAKY_COLOR
+
+    kink = q.show["kink"]
+    assert at.radio(key="kink").value == kink and at.radio(key="kink").index is not None
+    assert at.query_params.get("kink") == ("jax" if kink == frameworks.JAX else None), kink
+    (payload,) = chart_payloads(at)
+    df = payload["charts"][1]["data"]
+    (taken,) = [
+        t
+        for t in df
+        if t.get("meta") == "kink"
+        and t["marker"]["symbol"] == "circle"
+        and t["marker"]["color"] == LEAKY_COLOR
+    ]
+    leaky = next(h for h in payload["hover"] if h["name"].startswith("Leaky"))
+    (star,) = [t for t in df if t.get("name") == "the answer"]
+    at0 = frameworks.kink_value("leaky_relu", {"leak": q.show["leak"]}, kink)
+    assert taken["y"] == [at0] and leaky["at0"] == at0 and star["y"] == [q.answer]
+    assert ("JAX f′" in _texts(at)) == (kink == frameworks.JAX)
+
+
+def _reveal(at):
+    next(b for b in at.button if b.label == "Reveal").click()
+    return at.run()
+
+
+@pytest.mark.parametrize("kind", ["kink_pytorch", "kink_jax", "df_at_x", "article_array"])
+def test_a_reveal_shows_the_asked_conventions_value_everywhere(app, kind):
+    from relulab import frameworks
+
+    at = _open_quiz(app)
+    while _question(at).kind != kind or _question(at).reveal["chart"] != "derivative":
+        next(b for b in at.button if b.label == "Another question").click()
+        at.run()
+        asked = _question(at).show.get("kink")
+        if asked and [r for r in at.radio if r.key == "kink" and not r.disabled]:
+            # the student switches meanwhile
+            other = {frameworks.LEFT: frameworks.JAX, frameworks.JAX: frameworks.LEFT}
+            at.radio(key="kink").set_value(other[asked]).run()
+    at = _reveal(at)
+    assert not at.exception
+    _shows_the_questions_convention(at, _question(at))
 
 
 def test_own_values_cannot_answer_an_open_question(app):

@@ -334,7 +334,7 @@ def test_accessibility_of_the_compare_view(open_page):
 def test_own_values_box_in_the_browser(open_page):
     p = open_page()
     p.page.get_by_text("Your own values").click()
-    p.page.get_by_role("button", name="Example 2 (the article's second array)").click()
+    p.page.get_by_role("button", name="Example 2 (the article's array, leak 0.1)").click()
     p.page.wait_for_function(
         f"{CHARTS}[0]._fullData.some(t => t.name === 'your values')", timeout=30_000
     )

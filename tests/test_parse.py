@@ -204,13 +204,13 @@ def test_a_doubled_separator_is_pointed_at(values, data, first, second, space):
 
 def test_results_table_and_csv():
     cols = results_table(np.array([-2.0, 0.0, 3.0, np.nan]), 0.1)
-    assert cols["f(x)"][:3] == [-0.2, 0.0, 3.0]
-    assert cols["f′(x)"][:3] == [0.1, 0.1, 1.0]
+    assert cols["f(x) at leak 0.1"][:3] == [-0.2, 0.0, 3.0]
+    assert cols["f′(x) at leak 0.1"][:3] == [0.1, 0.1, 1.0]
     assert cols["branch"][3].startswith("nan")
     jax = results_table(np.array([0.0]), 0.1, "jax")
-    assert jax["f′(x)"] == [1.0]
+    assert jax["JAX f′(x) at leak 0.1"] == [1.0]
     csv = to_csv(cols)
-    assert csv.splitlines()[0] == "x,f(x),f′(x),branch"
+    assert csv.splitlines()[0] == "x,f(x) at leak 0.1,f′(x) at leak 0.1,branch"
     assert csv.splitlines()[1] == "-2.0,-0.2,0.1,x <= 0: leak * x"
 
 

@@ -156,18 +156,51 @@ def parse_values(text: str) -> np.ndarray:
     return np.array(values, dtype=np.float64)
 
 
-def results_table(x: np.ndarray, leak: float, convention: str = "left") -> dict[str, list]:
-    """Columns for the page: x, f(x), f′(x) and which branch of ``np.where`` applied.
+# Digits, a comma, digits, with no space: "3,5" is two numbers here, and a decimal
+# comma (three and a half, in much of Europe) would be read wrong without a word.
+_COMMA_BETWEEN_DIGITS = re.compile(r"(?<![\w.])(\d+),(\d+)(?![\w.])")
 
-    >>> results_table(np.array([-2.0, 0.0, 3.0]), 0.1)["branch"]
+
+def comma_note(text: str) -> str | None:
+    """How the first comma between two runs of digits was read (two numbers), for a
+    student who meant a decimal comma; None if there is none.
+
+    >>> comma_note("3,5").endswith("read as two numbers, 3 and 5: a comma separates "
+    ...     "numbers. For a decimal, type a point: 3.5.")
+    True
+    >>> comma_note("3, 5") is None, comma_note("1e3,5") is None, comma_note("2.5,3") is None
+    (True, True, True)
+    """
+    m = _COMMA_BETWEEN_DIGITS.search(text) if isinstance(text, str) else None
+    if m is None:
+        return None
+    a, b = m.groups()
+    return (
+        f"`{m.group()}` was read as two numbers, {a} and {b}: a comma separates numbers. "
+        f"For a decimal, type a point: {a}.{b}."
+    )
+
+
+def results_table(x: np.ndarray, leak: float, convention: str = "left") -> dict[str, list]:
+    """Columns for the page: x, f(x), f′(x) (their headers say at which leak, and JAX's
+    f′ under its convention) and which branch of ``np.where`` applied.
+
+    >>> cols = results_table(np.array([-2.0, 0.0, 3.0]), 0.1)
+    >>> list(cols)
+    ['x', 'f(x) at leak 0.1', 'f′(x) at leak 0.1', 'branch']
+    >>> cols["branch"]
     ['x <= 0: leak * x', 'x <= 0: leak * x', 'x > 0: x']
+    >>> list(results_table(np.array([0.0]), 0.0, "jax"))[2]
+    'JAX f′(x) at leak 0'
     """
     branch = np.where(x <= 0, "x <= 0: leak * x", "x > 0: x")
     branch = np.where(np.isnan(x), "nan: neither (nan in, nan out)", branch)
     return {
         "x": x.tolist(),
-        "f(x)": relu(x, leak).tolist(),
-        "f′(x)": relu_dash_under(x, leak, convention).tolist(),
+        f"f(x) at leak {leak:g}": relu(x, leak).tolist(),
+        f"{'JAX ' if convention == 'jax' else ''}f′(x) at leak {leak:g}": relu_dash_under(
+            x, leak, convention
+        ).tolist(),
         "branch": branch.tolist(),
     }
 

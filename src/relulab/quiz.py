@@ -51,11 +51,12 @@ import numpy as np
 from relulab import frameworks, lab
 from relulab.activations import relu, relu_dash
 from relulab.examples import EXAMPLES
-from relulab.parse import ParseError, parse_values, results_table
+from relulab.parse import ParseError, comma_note, parse_values, results_table
 from relulab.registry import REGISTRY
 
 __all__ = [
     "CHOICE",
+    "DEAD_BANDS",
     "HIDES",
     "KINDS",
     "KIND_TITLES",
@@ -111,7 +112,6 @@ X_GRID: tuple[float, ...] = tuple(k / 2 for k in range(-10, 11))
 _X_NONZERO = tuple(x for x in X_GRID if x != 0)
 _X_FAR_NEGATIVE = tuple(x for x in X_GRID if x <= -1)  # where the curves differ plainly
 NUMBER_TOLERANCE = 5e-4  # half a unit in the 3rd decimal: exact answers, any typing
-PERCENT_TOLERANCE = 10.0  # percentage points: a prediction, not a computation
 
 # The lab's presets by the short names its URL uses (relulab_app/lab_view.py's
 # PRESET_SLUGS, in the same order; a test checks they agree).
@@ -191,8 +191,8 @@ class Question:
     def answer_text(self) -> str:
         """The answer as the page shows it.
 
-        >>> make("dead_units", 1).answer_text
-        '51.5625%'
+        >>> make("f_at_x", 6).answer_text, make("dead_units", 1).answer_text
+        ('-0.45', '40% to under 60%')
         """
         if self.answer_type == CHOICE:
             return str(self.answer)
@@ -267,12 +267,7 @@ def _activation(leak: float) -> str:
     return f"Leaky ReLU with leak = {_g(leak)}, that is `relu(x, leak={_g(leak)})`"
 
 
-def _how(tolerance: float, unit: str = "") -> str:
-    if unit == "%":
-        return (
-            "Type a number from 0 to 100 (a % sign is fine); answers within "
-            f"{_g(tolerance)} percentage points count."
-        )
+def _how(tolerance: float) -> str:
     return f"Type one number; answers within {_g(tolerance)} count."
 
 
@@ -640,25 +635,35 @@ def _dead_relu_percent(slug: str) -> float:
     return 100.0 * lab.train(setting, 0.0, X, y).dead[-1]
 
 
+# The dead units' share as ranges to pick from: the exact share comes out of a training
+# run, which a student can predict roughly from the preset's settings but not compute.
+DEAD_BANDS: tuple[tuple[float, float, str], ...] = (
+    (0.0, 20.0, "fewer than 20%"),
+    (20.0, 40.0, "20% to under 40%"),
+    (40.0, 60.0, "40% to under 60%"),
+    (60.0, 80.0, "60% to under 80%"),
+    (80.0, math.inf, "80% or more"),
+)
+
+
 def _dead_units(seed: int, rng: np.random.Generator) -> Question:
     slug = _pick(rng, tuple(PRESET_SLUGS))
     name = PRESET_SLUGS[slug]
     setting = lab.PRESETS[name]
     percent = _dead_relu_percent(slug)
     units = 2 * setting.width  # two hidden layers
+    band = next(label for lo, hi, label in DEAD_BANDS if lo <= percent < hi)
     return Question(
         kind="dead_units",
         seed=seed,
         prompt=f"The lab trains a small network with ReLU ({units} hidden units in two "
         f"layers) on the two-moons data. With the preset “{name}” (hidden biases start "
         f"at {_g(setting.bias_shift)}, learning rate {_g(setting.learning_rate)}), what "
-        f"percentage of its hidden units will be dead after {setting.epochs} epochs? "
-        + _how(PERCENT_TOLERANCE, "%"),
-        answer_type=NUMBER,
-        answer=percent,
-        tolerance=PERCENT_TOLERANCE,
-        unit="%",
-        explanation=f"Running the lab leaves {_g(percent)}% dead "
+        f"share of its hidden units will be dead after {setting.epochs} epochs?",
+        answer_type=CHOICE,
+        answer=band,
+        choices=tuple(label for _, _, label in DEAD_BANDS),
+        explanation=f"Running the lab leaves {_g4(percent)}% dead "
         f"({round(percent * units / 100)} of {units} units): their input is ≤ 0 for every "
         "training point, so under ReLU their gradient is 0 and nothing can revive them.",
         hides=frozenset({"lab_result"}),
@@ -798,8 +803,8 @@ def check(q: Question, raw: str | None) -> Result:
     why (the parser's, which quotes at most 20 characters, control characters spelled
     out) and ``value=None``; a readable answer gets the right answer and the reason.
 
-    >>> q = make("dead_units", 0)
-    >>> check(q, "75%").correct, check(q, "  90 ").correct, check(q, "70").correct
+    >>> q = make("f_at_x", 6)
+    >>> check(q, "-0.45").correct, check(q, "  -0.4502 ").correct, check(q, "-0.46").correct
     (True, True, False)
     >>> check(q, "1, 2")
     Result(correct=False, message='Type exactly one number; that is 2.', value=None)
@@ -826,7 +831,12 @@ def check(q: Question, raw: str | None) -> Result:
     except ParseError as error:
         return Result(False, f"Could not read that: {error}. Type one number, e.g. 0.5.", None)
     if values.size != 1:
-        return Result(False, f"Type exactly one number; that is {values.size:,}.", None)
+        note = comma_note(text)
+        return Result(
+            False,
+            f"Type exactly one number; that is {values.size:,}." + (f" {note}" if note else ""),
+            None,
+        )
     value = float(values[0])
     if not math.isfinite(value):
         return Result(False, "Type a finite number: nan and inf are not answers here.", None)

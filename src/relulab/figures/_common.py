@@ -51,6 +51,10 @@ def _base_layout(
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.01 * font_size - 0.02, "x": 0},
         "hovermode": "closest",
         "xaxis": {
+            # automargin: the bottom margin grows to hold the tick labels and the title at
+            # its standoff; without it a chart with no legend below (one curve) put the
+            # title on the ticks and past the chart's bottom edge.
+            "automargin": True,
             "title": {"text": "x", "standoff": 4},
             "range": [lo - pad, hi + pad],
             "zeroline": True,
@@ -117,8 +121,10 @@ def hidden_figure(title: str, x_range: tuple[float, float], font_size: int = FON
     return {"data": [], "layout": layout}
 
 
-def answer_trace(x: float, y: float) -> dict:
-    """The quiz's answer, marked on the chart once revealed."""
+def answer_trace(x: float, y: float, spec: dict | None = None) -> dict:
+    """The quiz's answer, marked on the chart ``spec`` (a figure's JSON) once revealed,
+    its label placed where the chart draws nothing else (see :func:`answer_label_side`).
+    """
     return {
         "type": "scatter",
         "mode": "markers+text",
@@ -126,10 +132,50 @@ def answer_trace(x: float, y: float) -> dict:
         "x": [x],
         "y": [y],
         "text": [f"({x:g}, {y:.4g})"],
-        "textposition": "top center",
+        "textposition": answer_label_side(x, y, spec or {}),
         "marker": {"color": "#E69F00", "size": 22, "symbol": "star", "line": {"width": 2}},
         "hovertemplate": "the answer: x = %{x:.4g}, y = %{y:.4g}<extra></extra>",
     }
+
+
+LEAK_NOTE = "leak note"  # the derivative chart's "f′ = leak" annotation, by this name
+
+
+def answer_label_side(x: float, y: float, spec: dict) -> str:
+    """Where the answer's label goes beside its star (a Plotly ``textposition``).
+
+    Never above a point in the top half (the plot area clips it), never on the side of
+    the derivative's "f′ = leak" note, never across x = 0 where the dots are, and
+    inward near either end of the x-axis. On the function chart the lines rise to the
+    right, so a label goes left of a point, above one at or below 0.
+
+    >>> from relulab.figures import derivative_figure, function_figure
+    >>> from relulab.figures.transport import spec
+    >>> d = spec(derivative_figure(0.05, (-5, 5)))
+    >>> answer_label_side(4, 1, d), answer_label_side(0, 0.05, d), answer_label_side(-2, 0.05, d)
+    ('bottom left', 'middle right', 'bottom center')
+    >>> f = spec(function_figure(0.1, (-5, 5)))
+    >>> answer_label_side(3, 3, f), answer_label_side(-2.2, -0.22, f)
+    ('middle left', 'top center')
+    """
+    layout = spec.get("layout", {})
+    lo, hi = layout.get("xaxis", {}).get("range", (x - 1, x + 1))
+    edge = 0.2 * (hi - lo)
+    if x > hi - edge or -edge / 2 < x < 0:  # the right end, or just left of the dots at 0
+        across = "left"
+    elif x < lo + edge or x >= 0:
+        across = "right"
+    else:
+        across = "center"
+    note = next((a for a in layout.get("annotations", []) if a.get("name") == LEAK_NOTE), None)
+    if note is None:  # the function chart (or no negative side): it rises to the right
+        return "middle left" if x > 0 else f"top {across}"
+    ylo, yhi = layout.get("yaxis", {}).get("range", (y - 1, y + 1))
+    if x == 0:  # right of the dots, level with the star unless the line at 1 is there
+        return "middle right" if y < (ylo + yhi) / 2 else "bottom right"
+    if x > 0 or note.get("yshift", 0) > 0:  # the line at 1 above, or the note above
+        return f"bottom {across}"
+    return f"top {across}"
 
 
 def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str = "") -> list:

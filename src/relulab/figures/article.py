@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from relulab.activations import relu, relu_dash
 from relulab.figures._common import (
     FONT_SIZE,
+    LEAK_NOTE,
     LEAKY_COLOR,
     RELU_COLOR,
     _base_layout,
@@ -131,39 +132,13 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
         "tickformat": ".2~g",
     }
     zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
-    layout["annotations"] = [
-        {
-            "name": "inset",
-            # Two lines: on one, it ran past the panel onto the main plot (at 1024 px
-            # wide, and on a phone), as the panel's width is half the plot's.
-            "text": f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}",
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.01,
-            "y": 0.995,
-            "xanchor": "left",
-            "yanchor": "top",
-            "align": "left",
-            "showarrow": False,
-            "font": {"size": small},
-        }
-    ]
-    # A faint panel behind the inset, readable on light and dark themes.
-    layout["shapes"] = [
-        {
-            "name": "inset",
-            "type": "rect",
-            "xref": "paper",
-            "yref": "paper",
-            "x0": 0.0,
-            "x1": 0.53,
-            "y0": 0.38,
-            "y1": 1.0,
-            "fillcolor": "rgba(128,128,128,0.10)",
-            "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
-            "layer": "below",
-        }
-    ]
+    # With no x > 0 in range, ReLU's 0 is the top of the chart: the panel stops below
+    # it and the caption goes under the close-up, off the line. Two lines: on one, it ran
+    # past the panel onto the main plot (at 1024 px wide, and on a phone).
+    panel = (0.38, 1.0) if hi > 0 else (0.3, 0.92)
+    _inset_frame(
+        layout, f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}", panel, 0.53, hi > 0, small
+    )
     return [
         {
             "type": "scatter",
@@ -192,6 +167,122 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
             "hoverinfo": "skip",
         },
     ]
+
+
+def _inset_frame(
+    layout: dict, caption: str, panel: tuple[float, float], right: float, on_top: bool, size: int
+) -> None:
+    """An inset's faint panel (readable on light and dark themes) spanning ``panel``
+    (bottom, top) and 0 … ``right`` of the chart (paper units), and its caption at the
+    panel's top or bottom; both named "inset", which the chart element hides on zoom."""
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        {
+            "name": "inset",
+            "text": caption,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.01,
+            "y": panel[1] - 0.005 if on_top else panel[0] + 0.01,
+            "xanchor": "left",
+            "yanchor": "top" if on_top else "bottom",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": size},
+        },
+    ]
+    layout["shapes"] = [
+        {
+            "name": "inset",
+            "type": "rect",
+            "xref": "paper",
+            "yref": "paper",
+            "x0": 0.0,
+            "x1": right,
+            "y0": panel[0],
+            "y1": panel[1],
+            "fillcolor": "rgba(128,128,128,0.10)",
+            "line": {"color": "rgba(128,128,128,0.5)", "width": 1},
+            "layer": "below",
+        }
+    ]
+
+
+# Below this leak the derivative's leak line and ReLU′'s 0 line (and their dots at 0)
+# are fewer pixels apart than the lines are wide, on a phone's chart of ~220 px for
+# the y-axis's 1.3: a close-up of x ≤ 0 then shows them apart.
+DERIVATIVE_INSET_BELOW = 0.05
+
+
+def _derivative_inset(
+    layout: dict, leak: float, lo: float, hi: float, convention: str, font_size: int
+) -> list[dict]:
+    """The close-up of f′ for x ≤ 0 at a small leak: adds its axes, panel and caption to
+    ``layout``, returns its traces (the two lines, and the dots at 0 within its range,
+    which carry ``legendgroup: "kink"`` so that a question hiding the dots hides them).
+
+    Placed where f′ draws nothing: over x < 0 above the leak line, and over x > 0 below
+    the line at 1, so wherever 0 falls in the x-range the panel covers no line."""
+    end = min(hi, 0.0)
+    span = 2.2 * leak
+    small = font_size - 2
+    y_range = [-0.6 * leak, 1.6 * leak]
+    layout["xaxis2"] = {
+        "domain": [0.14, 0.55],
+        "anchor": "y2",
+        # A little past 0 when 0 is in range, so the dots there show whole.
+        "range": [lo, end + (0.08 * (end - lo) if hi > 0 else 0.0)],
+        "showgrid": False,
+        "nticks": 4,
+        "tickfont": {"size": small},
+    }
+    layout["yaxis2"] = {
+        "domain": [0.42, 0.68],
+        "anchor": "x2",
+        "range": y_range,
+        "showgrid": False,
+        "nticks": 3,
+        "tickfont": {"size": small},
+        "tickformat": ".2~g",
+    }
+    main_span = float(np.ptp(layout["yaxis"]["range"]))
+    _inset_frame(
+        layout,
+        f"close-up of x ≤ 0: y ×{main_span / span:.3g}",
+        (0.3, 0.8),
+        0.6,
+        True,
+        small,
+    )
+    xs = [lo, end]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "meta": "inset",
+            "x": xs,
+            "y": [float(relu_dash(lo, slope))] * 2,
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "line": line,
+            "hoverinfo": "skip",
+        }
+        for name, slope, line in (
+            ("close-up: " + _labels(leak)[0], leak, {"color": LEAKY_COLOR, "width": 4}),
+            ("close-up: ReLU", 0.0, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
+        )
+    ]
+    if hi > 0:
+        for dot in _dot_traces(0.0, RELU_COLOR, 16, convention) + _dot_traces(
+            leak, LEAKY_COLOR, 10, convention
+        ):
+            if y_range[0] <= dot["y"][0] <= y_range[1]:
+                traces.append(
+                    {**dot, "meta": "inset", "legendgroup": "kink", "xaxis": "x2", "yaxis": "y2"}
+                )
+    return traces
 
 
 def article_hover(leak: float, x_range: tuple[float, float], convention: str = LEFT) -> list:
@@ -278,6 +369,7 @@ def derivative_figure(
         left = float(relu_dash(lo, leak))
         layout["annotations"] = [
             {
+                "name": LEAK_NOTE,
                 "text": f"f′ = leak = {left:g} for x {'<' if convention == 'jax' else '≤'} 0",
                 "x": (lo + min(hi, 0.0)) / 2,
                 "y": left,
@@ -286,4 +378,6 @@ def derivative_figure(
                 "font": {"size": note_size(font_size)},  # the theme's text colour: 4.5:1
             }
         ]
+        if 0 < leak < DERIVATIVE_INSET_BELOW:
+            traces += _derivative_inset(layout, leak, lo, hi, convention, font_size)
     return _figure(traces, layout, plain=True)
