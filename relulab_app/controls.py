@@ -22,7 +22,8 @@ VIEW_NAMES = {
 }
 VIEWS = list(VIEW_NAMES)
 CONVENTION_NAMES = {
-    frameworks.LEFT: "x ≤ 0 side (article, PyTorch, TF)",
+    frameworks.LEFT: "x ≤ 0 side (article, PyTorch)",
+    frameworks.TENSORFLOW: "TensorFlow",
     frameworks.JAX: "JAX",
 }
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
@@ -89,8 +90,9 @@ def view_controls() -> tuple[str, str]:
             width="content",
             # Kept while the stand-in shows, so the reveal shows the question's side.
             persist_state="page",
-            help="Where f′ jumps at 0 it has no single value there. The article, PyTorch "
-            "and TensorFlow take the x ≤ 0 branch; JAX's leaky_relu takes the x > 0 one.",
+            help="Where f′ jumps at 0 it has no single value there. The article and "
+            "PyTorch take the x ≤ 0 branch; TensorFlow does too, except its PReLU layer "
+            "(0 at 0) and SELU (λ); JAX's leaky_relu takes the x > 0 one.",
         )
     url.check("act", urlstate.check_choice("act", url.values("act"), VIEWS, VIEW_NAMES[view]))
     url.check(

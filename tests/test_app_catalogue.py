@@ -185,3 +185,24 @@ def test_copy_as_code_shows_the_records_lines(app, key):
     act = registry.REGISTRY[key]
     want = list(frameworks.code_lines(key, act.defaults()).values())
     assert [c.value for c in at.code if c.value in want] == want
+
+
+def test_the_switch_offers_tensorflow_whose_prelu_takes_0_at_0():
+    # TensorFlow's (and Keras') PReLU layer gives 0 at 0 for every a; PyTorch gives a.
+    from conftest import APP, chart_payloads
+    from streamlit.testing.v1 import AppTest
+
+    def filled_dot(kink: str) -> list:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params["act"], at.query_params["kink"] = "prelu", kink
+        at.run()
+        assert not at.exception and at.radio(key="kink").value == kink
+        (payload,) = chart_payloads(at)
+        return [
+            t["y"]
+            for t in payload["charts"][1]["data"]
+            if t.get("meta") == "kink" and t["marker"]["symbol"] == "circle"
+        ]
+
+    assert filled_dot("tensorflow") == [[0.0]]
+    assert filled_dot("left") != [[0.0]]
