@@ -26,6 +26,18 @@ CONVENTION_NAMES = {
     frameworks.TENSORFLOW: "TensorFlow",
     frameworks.JAX: "JAX",
 }
+# Where TensorFlow takes the x ≤ 0 side too (every activation on show but its PReLU
+# layer and SELU), the switch has no TensorFlow option and that side names it: a third
+# option would say nothing new and push the charts down a line on a phone.
+LEFT_WITH_TF = "x ≤ 0 side (article, PyTorch, TF)"
+
+
+def _tensorflow_differs(view: str) -> bool:
+    """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
+    keys = st.session_state.get("show", []) if view == "compare" else [view]
+    return any("TensorFlow" in registry.REGISTRY[k].kink_by for k in keys if k in registry.REGISTRY)
+
+
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
 # shows neither which side each option takes nor which is chosen. Not the switch with
 # its labels blanked: two equal labels are one value to Streamlit, which would read the
@@ -81,10 +93,16 @@ def view_controls() -> tuple[str, str]:
         row.radio(label, [HIDDEN_CONVENTION], index=None, disabled=True, key="kink_hidden")
         convention = st.session_state.get("kink", frameworks.LEFT)  # the question's
     else:
+        names = dict(CONVENTION_NAMES)
+        if not _tensorflow_differs(view):
+            del names[frameworks.TENSORFLOW]
+            names[frameworks.LEFT] = LEFT_WITH_TF
+            if st.session_state.get("kink") == frameworks.TENSORFLOW:
+                st.session_state["kink"] = frameworks.LEFT  # the same values here
         convention = row.radio(
             label,
-            list(CONVENTION_NAMES),
-            format_func=CONVENTION_NAMES.get,
+            list(names),
+            format_func=names.get,
             key="kink",
             horizontal=True,
             width="content",

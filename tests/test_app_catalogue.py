@@ -206,3 +206,17 @@ def test_the_switch_offers_tensorflow_whose_prelu_takes_0_at_0():
 
     assert filled_dot("tensorflow") == [[0.0]]
     assert filled_dot("left") != [[0.0]]
+
+
+def test_where_tensorflow_takes_the_x_le_0_side_the_switch_names_it_there():
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["kink"] = "tensorflow"  # the article's pair: the same values as x <= 0
+    at.run()
+    switch = at.radio(key="kink")
+    assert not at.exception and switch.value == "left" and "kink" not in at.query_params
+    assert switch.options == ["x ≤ 0 side (article, PyTorch, TF)", "JAX"]
+    at.selectbox(key="act").set_value("selu").run()
+    assert at.radio(key="kink").options == ["x ≤ 0 side (article, PyTorch)", "TensorFlow", "JAX"]

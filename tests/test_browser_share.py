@@ -85,7 +85,7 @@ def test_the_teachers_projected_view_follows_the_answers(browser, server):
     try:
         teacher.get_by_role("button", name="Class").click()
         teacher.get_by_role("button", name="Open a class (for the teacher)").click()
-        teacher.wait_for_function("location.search.includes('teacher=')", timeout=20_000)
+        teacher.wait_for_function("location.search.includes('class=')", timeout=20_000)
         code = teacher.evaluate("new URLSearchParams(location.search).get('class')")
         teacher.keyboard.press("Escape")
         teacher.get_by_role("button", name="Ask the next question").click()
@@ -97,13 +97,13 @@ def test_the_teachers_projected_view_follows_the_answers(browser, server):
         box = student.get_by_role("textbox", name="Your answer")
         if box.count():
             box.fill("0.5")
-            box.press("Enter")
+            box.press("Enter")  # Enter sends a number
         else:
             student.get_by_role("radiogroup", name="Your answer").get_by_role("radio").first.check(
                 force=True
             )
-        student.get_by_role("button", name="Send").click()
-        student.get_by_text("Sent.").wait_for(timeout=20_000)
+            student.get_by_role("button", name="Send").click()
+        student.get_by_text("Sent: ").wait_for(timeout=20_000)
         # The teacher's chart refreshes every second: it shows the answer without a click.
         teacher.get_by_text("1 of 1 answered").wait_for(timeout=10_000)
         # Readable projected: tick labels and the axis title at >= 14 px, in the page's
