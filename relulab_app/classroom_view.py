@@ -50,9 +50,11 @@ NO_SUCH = (
     "There is no class with the code {code}. Check the code with your teacher, or open "
     "the link they shared."
 )
+EXPIRED = "This class has expired: 4 hours went by without a question or an answer."
 UNAVAILABLE = "The class store cannot be reached just now; the rest of the page works."
 FULL = "This class is full ({n} students)."
 WRITTEN = "written"  # quiz.Question.kind of a question the teacher wrote
+OWN = "own-"  # the id's start of a question the teacher wrote
 ANY_KIND = "any"
 
 CSS = Path(__file__).with_name("classroom.css")
@@ -69,8 +71,10 @@ class _Class:
     question: quiz.Question | None = None  # the poll's, made once, not on every refresh
     question_key: tuple | None = None  # (seq, revealed) of ``question``
     shown: classroom.Poll | None = None  # the poll the student's panel shows
+    shown_mine: float | str | None = None  # and this student's answer to it
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
     show_join: bool = True  # the teacher's join screen
+    seconds: int = 0  # the countdown for the next questions (0: none)
     candidate: quiz.Question | None = None  # the teacher's next question from the bank
 
 
@@ -117,7 +121,8 @@ def _question(poll: classroom.Poll) -> quiz.Question:
     s = _state()
     key = (poll.seq, poll.question_id, poll.revealed, poll.answer is not None)
     if s.question is None or s.question_key != key:
-        s.question = _written(poll) if poll.prompt else quiz.from_id(poll.question_id)
+        own = poll.question_id.startswith(OWN)
+        s.question = _written(poll) if own else quiz.from_id(poll.question_id)
         s.question_key = key
     return s.question
 
@@ -128,7 +133,16 @@ def _title(q: quiz.Question) -> str:
 
 def _poll_title(poll: classroom.Poll) -> str:
     """A question's text for the results: the teacher's, or the quiz's prompt."""
-    return poll.prompt or quiz.from_id(poll.question_id).prompt
+    if poll.question_id.startswith(OWN):
+        return poll.prompt
+    return quiz.from_id(poll.question_id).prompt
+
+
+def _choice_text(poll: classroom.Poll, choice: str) -> str:
+    """A choice as the question shows it: the quiz's travel as their numbers."""
+    if poll.question_id.startswith(OWN):
+        return choice
+    return quiz.from_id(poll.question_id).choices[int(choice) - 1]
 
 
 def _prompt(where, q: quiz.Question, key: str) -> None:
@@ -146,7 +160,7 @@ def _choice_label(q: quiz.Question):
 
 
 def _escape_markdown(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in text)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:&" else c for c in text)
 
 
 # --- who is who: the link, and the browser's cookies -----------------------------------
@@ -194,6 +208,10 @@ def seed(url: urlstate.Link) -> None:
             s.seen_seq = poll.seq
             quiz_view.set_class_question(_question(poll), poll.revealed)
             quiz_view.apply_pending()
+    except classroom.Ended:
+        s.ended = True
+    except classroom.NoSuchClass:  # expired between the two reads
+        s.code, s.missing = None, code
     except classroom.Full:
         s.code = None
         _fail(FULL.format(n=classroom.MAX_STUDENTS))
@@ -243,6 +261,8 @@ def _join() -> None:
             return
         store.join(code, s.session)
         s.code, s.token, s.ended, s.seen_seq, s.missing = code, None, False, 0, None
+    except classroom.Ended:
+        _fail(ENDED)
     except classroom.NoSuchClass:
         _fail(NO_SUCH.format(code=code))
     except classroom.Full:
@@ -263,7 +283,7 @@ def _end() -> None:
     try:
         _store().close(s.code, s.token)
         s.ended = True
-    except classroom.Ended:
+    except classroom.NoSuchClass:  # ended already, or expired
         s.ended = True
     except classroom.ClassroomError:
         _fail(UNAVAILABLE)
@@ -300,8 +320,12 @@ def _show_join(on: bool) -> None:
 
 
 def _seconds() -> int | None:
-    seconds = int(st.session_state.get("class_seconds") or 0)
-    return seconds or None
+    return _state().seconds or None
+
+
+def _keep_seconds() -> None:
+    # Kept in the class's state: the box exists only while its popover is open.
+    _state().seconds = int(st.session_state.get("class_seconds") or 0)
 
 
 def _put(q: quiz.Question, question_id: str, prompt: str = "") -> None:
@@ -375,6 +399,8 @@ def _ask_written() -> None:
     get = st.session_state.get
     prompt = str(get("class_own_text") or "")
     try:
+        if not prompt.strip():
+            raise ValueError("Type the question first")
         if get("class_own_type") == "A number":
             answer = _read_number(str(get("class_own_answer") or ""), "The right number")
             tolerance = _read_number(str(get("class_own_tolerance") or "0"), "The tolerance")
@@ -399,7 +425,7 @@ def _ask_written() -> None:
     except ValueError as err:
         _fail(str(err).rstrip(".") + ".")
         return
-    _put(q, f"own-{secrets.randbelow(10**9)}", prompt)
+    _put(q, f"{OWN}{secrets.randbelow(10**9)}", prompt)
 
 
 def _ask_menu(where) -> None:
@@ -410,8 +436,10 @@ def _ask_menu(where) -> None:
     )  # fmt: skip
     if not box.open:
         return
+    st.session_state["class_seconds"] = _state().seconds
     box.number_input(
-        "Countdown in seconds (0: none)", 0, classroom.MAX_SECONDS, 0, 15, key="class_seconds",
+        "Countdown in seconds (0: none)", 0, classroom.MAX_SECONDS, None, 15,
+        key="class_seconds", on_change=_keep_seconds,
         help=f"{classroom.MIN_SECONDS} to {classroom.MAX_SECONDS} s; answers close when it ends.",
     )  # fmt: skip
     bank, own = box.tabs(["From the quiz", "Write your own"])
@@ -493,7 +521,12 @@ def _read(call):
         s.ended = True
         if s.token is None:
             quiz_view.stop_class_question()
-        st.warning(ENDED if isinstance(err, classroom.Ended) else NO_SUCH.format(code=s.code))
+        if isinstance(err, classroom.Ended):
+            st.warning(ENDED)
+        elif s.token:
+            st.warning(EXPIRED)
+        else:
+            st.warning(NO_SUCH.format(code=s.code))
     except classroom.ClassroomError:
         st.warning(UNAVAILABLE, icon=":material/cloud_off:")
     return _FAILED
@@ -542,7 +575,9 @@ def _results(where, s: _Class) -> None:
     for t in results:
         q = t.poll
         dist = (
-            ", ".join(f"{c}: {n}" for c, n in zip(q.choices, t.counts, strict=True))
+            ", ".join(
+                f"{_choice_text(q, c)}: {n}" for c, n in zip(q.choices, t.counts, strict=True)
+            )
             if q.kind == "choice"
             else ", ".join(f"{v:g}" for v in t.values)
         )
@@ -557,7 +592,7 @@ def _results(where, s: _Class) -> None:
     box.dataframe(rows, hide_index=True)
     box.download_button(
         "Download the results (CSV, anonymous)",
-        classroom.results_csv(results, _poll_title),
+        classroom.results_csv(results, _poll_title, _choice_text),
         file_name=f"class-{s.code}-results.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -612,7 +647,8 @@ def _teacher_panel() -> None:
         )
         _ask_menu(head)
         open_question = poll is not None and not poll.revealed
-        if poll is not None and poll.locked and not poll.revealed:
+        # Locked, or out of time: reopening is what the teacher can do.
+        if open_question and poll.closed_why(time.time()):
             head.button(
                 "Reopen answers", on_click=_lock, args=(False,), icon=":material/lock_open:"
             )
@@ -698,8 +734,8 @@ def _shown(q: quiz.Question, poll: classroom.Poll, mine) -> str | None:
 
 def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
     """The answer box and Send; whether Send was pressed (the answer is then sent). A
-    number is typed in a form, so Enter sends it; a choice is picked, then sent. A page
-    that (re)joins shows what the store holds.
+    number is typed in a form, so Enter sends it; a choice is picked, then sent. A new
+    session's box starts from what the store holds.
 
     Send runs its callback before the run (so a Send on a question the teacher has just
     replaced is answered before the page takes the new one), and else from the
@@ -707,13 +743,13 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
     this new session has drawn the button, when Streamlit knows no callback for it but
     the run still gets its value."""
     key = f"class_in_{poll.seq}"
+    # What the store holds is the box's default, not written into session state: a
+    # page that reconnects after a restart sends what the box shows, which must win.
     stored = _shown(q, poll, mine)
-    if key not in st.session_state and stored is not None:
-        st.session_state[key] = stored  # a reconnected page: the answer it had sent
     closed = poll.closed_why(time.time()) is not None
     if q.answer_type == quiz.NUMBER:
         form = box.form(f"class_form_{poll.seq}", border=False, enter_to_submit=True)
-        form.text_input("Your answer", key=key, max_chars=200, disabled=closed)
+        form.text_input("Your answer", stored or "", key=key, max_chars=200, disabled=closed)
         sent = form.form_submit_button(
             "Send", on_click=_send, args=(q, poll), type="primary", disabled=closed
         )
@@ -721,7 +757,7 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
         box.radio(
             "Your answer",
             q.choices,
-            index=None,
+            index=None if stored is None else q.choices.index(stored),
             key=key,
             disabled=closed,
             format_func=_choice_label(q),
@@ -760,8 +796,7 @@ def _student_live() -> None:
             # page takes it at once: it is drawing everything anyway.)
             s.deferred = news
             if s.shown is None or s.shown.seq != poll.seq:
-                poll = s.shown
-                mine = None
+                poll, mine = s.shown, s.shown_mine
             if poll is None:
                 st.info(f"You are in class {s.code}. The teacher's question will appear here.")
                 return
@@ -770,7 +805,6 @@ def _student_live() -> None:
             s.seen_seq, s.deferred = poll.seq, None
             quiz_view.set_class_question(_question(poll), poll.revealed)
             st.rerun(scope="app")
-    s.shown = poll
     q = _question(poll)
     box = st.container(border=True)
     box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
@@ -779,17 +813,22 @@ def _student_live() -> None:
     if _answer_box(box, q, poll, mine):
         with contextlib.suppress(classroom.ClassroomError):
             mine = _store().my_answer(s.code, s.session)  # what the Send stored
+    s.shown, s.shown_mine = poll, mine
     seq, sent_note = st.session_state.get(_SENT_NOTE, (None, None))
     typed = st.session_state.get(f"class_in_{poll.seq}")
     stored = _shown(q, poll, mine)
+    closed = poll.closed_why(time.time()) is not None
     if seq == poll.seq:
         box.warning(sent_note, icon=":material/edit:")
     elif stored is not None and not poll.revealed:
-        if q.answer_type == quiz.CHOICE and typed != stored:
-            box.warning(f"Not sent yet: press Send. (Sent so far: {stored}.)")
+        label = _choice_label(q)
+        if q.answer_type == quiz.CHOICE and typed != stored and not closed:
+            box.warning(f"Not sent yet: press Send. (Sent so far: {label(stored)}.)")
+        elif closed:
+            box.success(f"Sent: {label(stored)}.")
         else:
-            box.success(f"Sent: {stored}. You can change it until the answers close.")
-    elif q.answer_type == quiz.CHOICE and typed is not None and not poll.revealed:
+            box.success(f"Sent: {label(stored)}. You can change it until the answers close.")
+    elif q.answer_type == quiz.CHOICE and typed is not None and not poll.revealed and not closed:
         box.warning("Not sent yet: press Send.")
     if poll.revealed:
         box.info(_verdict(q, poll, mine, stored))

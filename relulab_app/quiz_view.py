@@ -177,7 +177,8 @@ def class_revealed() -> bool:
 def stop_class_question() -> None:
     s = _session()
     s.in_class = False
-    if not st.session_state.get("quiz"):
+    # A question the teacher wrote is no quiz question: it never stays.
+    if not st.session_state.get("quiz") or (s.question and s.question.kind not in quiz.KINDS):
         s.question = None
 
 

@@ -370,7 +370,9 @@ def test_lock_reopen_and_a_countdown(backend):
     _send(student, "1")
     assert student.success[0].value.startswith("Sent: 1.")
     # A countdown: the store closes answers at its deadline; the page says how long.
-    teacher.session_state["class_seconds"] = 30
+    _menu(teacher).number_input(key="class_seconds").set_value(30).run()
+    teacher.session_state["class_next"] = False  # closed: the countdown is kept anyway
+    teacher.run()
     _write(teacher, text="Quick!", type="A number", answer="2")
     student.run()
     assert re.search(r"⏱ (29|30) s left", " ".join(m.value for m in student.markdown))

@@ -20,10 +20,10 @@ The rules live once, in :class:`Store`; two backends keep the data:
 - :class:`RedisStore`: Redis, for app replicas on several machines behind a load
   balancer. :func:`store_from_env` picks it when ``RELULAB_REDIS_URL`` is set.
 
-Both run each operation as one transaction that reads, checks the rules in Python and
-writes (SQLite: ``BEGIN IMMEDIATE``; Redis: ``WATCH``/``MULTI``, retried when another
-writer got in between), so caps hold and no answer lands on a question that was locked,
-revealed or replaced in between.
+Both run each write as one transaction that reads, checks the rules in Python and writes
+(SQLite: ``BEGIN IMMEDIATE``; Redis: ``WATCH``/``MULTI``, retried when another writer got
+in between), so caps hold and no answer lands on a question that was locked, revealed or
+replaced in between. (Redis's reads are plain reads, one round trip each.)
 
 The API (every ``code`` is a canonical class code, every ``token`` a teacher token,
 every ``session_id`` a :func:`new_session_id` value)::
@@ -60,7 +60,8 @@ classes per store, :data:`MAX_STUDENTS` per class, one answer per student per qu
 :data:`MAX_QUESTIONS` questions per class, :data:`MAX_PROMPT_CHARS` characters of a
 written question and :data:`MAX_CHOICES` choices of :data:`MAX_CHOICE_CHARS`. A class
 expires after :data:`IDLE_TTL` seconds (4 hours) without a write; every write starts
-that time again. An ended class keeps its results until it expires. Answers are numbers
+that time again (Redis: at most once a minute). An ended class keeps its results, and
+its place under the cap, until it expires. Answers are numbers
 or one of the teacher's choices: no text a student typed is ever stored.
 
 >>> store = SqliteStore(":memory:")
@@ -390,7 +391,8 @@ class _Txn:
         raise NotImplementedError
 
     def open_classes(self) -> int:
-        """Live classes that have not ended (the cap counts these)."""
+        """Classes that have not expired, ended ones included (they keep their results
+        until then, so the cap on storage counts them)."""
         raise NotImplementedError
 
     def create(self, token_hash: str) -> None:
@@ -409,7 +411,8 @@ class _Txn:
         raise NotImplementedError
 
     def touch(self, seq: int) -> None:
-        """Every write renews the class's idle time (``seq``: its latest question)."""
+        """A write renews the class's idle time (``seq``: its latest question); Redis
+        renews it at most once a minute (see RedisStore)."""
         raise NotImplementedError
 
 
@@ -612,7 +615,10 @@ class Store:
         self.max_classes, self.max_students = max_classes, max_students
         self.max_questions = max_questions
 
-    def _run(self, code: str, fn: Callable[[_Txn], Any], *, write: bool) -> Any:
+    def _run(
+        self, code: str, fn: Callable[[_Txn], Any], *, write: bool, opening: bool = False
+    ) -> Any:
+        """``fn(transaction)`` as one transaction; ``opening``: it counts open classes."""
         raise NotImplementedError
 
     # -- helpers for the rules: ``t`` is the transaction
@@ -658,7 +664,7 @@ class Store:
 
         for _ in range(20):  # 20 codes in use in a row means something is off
             code = _new_code()
-            if self._run(code, create, write=True):
+            if self._run(code, create, write=True, opening=True):
                 return code, token
         raise RuntimeError("no free class code found")
 
@@ -913,7 +919,7 @@ class _SqliteTxn(_Txn):
         return None if row is None else json.loads(row[0])
 
     def open_classes(self):
-        sql = "SELECT count(*) FROM classes WHERE expires > ? AND NOT ended"
+        sql = "SELECT count(*) FROM classes WHERE expires > ?"
         return self.db.execute(sql, (self.now,)).fetchone()[0]
 
     def create(self, token_hash):
@@ -1004,7 +1010,9 @@ class SqliteStore(Store):
             raise StoreUnavailable("the class store (SQLite) cannot be opened") from e
         self._db = db
 
-    def _run(self, code: str, fn: Callable[[_Txn], Any], *, write: bool) -> Any:
+    def _run(
+        self, code: str, fn: Callable[[_Txn], Any], *, write: bool, opening: bool = False
+    ) -> Any:
         with self._lock:
             db = self._db
             try:
@@ -1071,18 +1079,18 @@ class _RedisTxn(_Txn):
         return int(self.r.zcount(self.store._registry, f"({self.now * 1000:.0f}", "+inf"))
 
     def create(self, token_hash):
-        k = self.k
+        k, registry, now_ms = self.k, self.store._registry, self.now * 1000
+        # Classes that expired leave the registry here (their keys expire by themselves).
+        self.writes.append(lambda p: p.zremrangebyscore(registry, "-inf", now_ms))
         self.writes.append(lambda p: p.delete(k["students"], k["polls"]))
         self.writes.append(lambda p: p.hset(k["meta"], mapping={"token": token_hash, "seq": 0}))
 
     def set_meta(self, *, seq=None, ended=None):
-        k, registry, code = self.k, self.store._registry, self.code
+        k = self.k
         if seq is not None:
             self.writes.append(lambda p: p.hset(k["meta"], "seq", seq))
         if ended:
             self.writes.append(lambda p: p.hset(k["meta"], "ended", "1"))
-            self.writes.append(lambda p: p.zrem(registry, code))  # no longer counts
-            self.ended = True
 
     # Each write gives its key the idle time too: touch() renews the others only now
     # and then, and a key must never be left without one.
@@ -1109,14 +1117,12 @@ class _RedisTxn(_Txn):
         keys = [self.k["meta"], self.k["polls"], self.k["students"]]
         keys += [store._answers_key(code, s) for s in range(1, seq + 1)]
         expires = self.now * 1000 + ttl
-        ended = getattr(self, "ended", False)
 
         def renew(p: Any) -> None:
             for key in keys:
                 p.pexpire(key, ttl)
-            if not ended:
-                p.zadd(store._registry, {code: expires})
-                p.pexpire(store._registry, ttl)
+            p.zadd(store._registry, {code: expires})
+            p.pexpire(store._registry, ttl)
 
         self.writes.append(renew)
 
@@ -1172,11 +1178,15 @@ class RedisStore(Store):
     def _answers_key(self, code: str, seq: int) -> str:
         return f"{self.prefix}class:{code}:answers:{seq}"
 
-    def _run(self, code: str, fn: Callable[[_Txn], Any], *, write: bool) -> Any:
+    def _run(
+        self, code: str, fn: Callable[[_Txn], Any], *, write: bool, opening: bool = False
+    ) -> Any:
         try:
             if not write:
                 return fn(_RedisTxn(self, self.client, code, self.clock()))
-            keys = [*self._keys(code).values(), self._registry]
+            keys = list(self._keys(code).values())
+            if opening:  # the cap on open classes: only opening reads the registry
+                keys.append(self._registry)
             for _ in range(100):  # a retry per concurrent change; 100 would be a storm
                 with self.client.pipeline() as pipe:
                     pipe.watch(*keys)
@@ -1217,10 +1227,16 @@ def _g(v: float) -> str:
     return f"{v + 0.0:.10g}"  # + 0.0: never "-0"
 
 
-def results_csv(results: list[Tally], title: Callable[[Poll], str]) -> str:
+def results_csv(
+    results: list[Tally],
+    title: Callable[[Poll], str],
+    choice: Callable[[Poll, str], str] = lambda poll, c: c,
+) -> str:
     """The class's results as CSV, one row per question, anonymous: its number, its
     text (``title(poll)``), the right answer, how many answered and were right, and
     the distribution (each choice's count, or every number given with its count).
+    ``choice(poll, c)`` is a stored choice's text (the page stores the quiz's choices
+    as their numbers).
 
     >>> t = Tally(Poll(1, "own-1", "number", (), True, -0.5, 0.1), values=(-0.5, -0.5, 2.0),
     ...           n_answers=3, n_students=4, n_correct=2)
@@ -1247,8 +1263,10 @@ def results_csv(results: list[Tally], title: Callable[[Poll], str]) -> str:
             dist = "; ".join(f"{_g(v)} ×{n}" for v, n in counts.items())
             answer, tol = _g(float(p.answer)), _g(float(p.tolerance or 0))  # type: ignore[arg-type]
         else:
-            dist = "; ".join(f"{c}: {n}" for c, n in zip(p.choices, t.counts, strict=True))
-            answer, tol = str(p.answer), ""
+            dist = "; ".join(
+                f"{choice(p, c)}: {n}" for c, n in zip(p.choices, t.counts, strict=True)
+            )
+            answer, tol = choice(p, str(p.answer)), ""
         row = [p.seq, title(p), p.kind, answer, tol, t.n_answers, t.n_correct, t.n_students]
         w.writerow([_cell(c) for c in [*row, dist]])
     return out.getvalue()
