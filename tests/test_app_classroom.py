@@ -356,6 +356,13 @@ def test_a_written_question_beyond_the_limits_says_why(backend, fields, message)
     assert classroom.store_from_env().current(code) is None  # nothing was asked
 
 
+def test_a_written_question_needs_its_text(backend):
+    teacher, code, _token = _open_class()
+    _write(teacher, text="   ", type="A number", answer="1")
+    assert any("Type the question first" in w.value for w in teacher.warning)
+    assert classroom.store_from_env().current(code) is None
+
+
 def test_lock_reopen_and_a_countdown(backend):
     teacher, code, _token = _open_class()
     _write(teacher, text="A number?", type="A number", answer="1")

@@ -104,10 +104,12 @@ def test_a_lesson_carries_on_across_a_server_restart(browser, store_env):
         _wait_text(teacher, r"3 of 3 answered")  # the rejoined are not new students
         _wait_text(students[0], r"Sent: -0\.2\.")
         assert students[0].get_by_label("Your answer").input_value() == "-0.2"
+        _send_with_enter(students[0], "-0.25")  # a changed answer replaces the stored one
         teacher.get_by_role("button", name="Reveal to the class").click()
-        _wait_text(teacher, r"3 of 3 answered; 2 right")
+        _wait_text(teacher, r"3 of 3 answered; 1 right")
         _wait_text(students[1], r"Not quite: you sent 5; the answer is -0\.2")
-        _wait_text(students[0], r"Right: -0\.2")
+        _wait_text(students[0], r"Not quite: you sent -0\.25")
+        _wait_text(students[2], r"Right: -0\.2")
         assert "teacher=" not in teacher.url
         for page in (teacher, *students):
             assert page.locator('[data-testid="stException"]').count() == 0
