@@ -30,9 +30,9 @@ def watch() -> None:
 
 
 def run_unknown_fragments_whole() -> None:
-    """Once per process, before anything else: a student's rerun of a fragment this
-    server does not know (yet) runs the whole page, with the same widget values and
-    the same button or form trigger, instead of being dropped.
+    """Once per process, before anything else: any session's rerun of a fragment this
+    server does not know (yet), made by a person, runs the whole page, with the same
+    widget values and the same button or form trigger, instead of being dropped.
 
     Only for a person's rerun: a fragment's timed rerun (``is_auto_rerun``) of a
     fragment that a run removed is still dropped, as Streamlit does. A whole run is
