@@ -101,7 +101,7 @@ def _initial_state(kind: str, el) -> WidgetState | None:
     elif kind in ("selectbox", "radio"):
         if el.set_value and el.raw_value:
             s.string_value = el.raw_value
-        elif el.default >= 0 and len(el.options) > el.default:
+        elif (kind != "radio" or el.HasField("default")) and 0 <= el.default < len(el.options):
             s.string_value = el.options[el.default]
         elif kind == "radio":
             return s  # nothing chosen (index=None): Chromium sends the id with no value

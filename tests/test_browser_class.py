@@ -39,6 +39,17 @@ def _wait_text(page, pattern: str, timeout: float = 30_000) -> None:
     )
 
 
+def _open_class(page) -> str:
+    """Class → Open a class, as a teacher does; the class code."""
+    page.get_by_role("button", name="Class").click()
+    page.wait_for_selector(READY, timeout=30_000)  # the menu's own rerun has finished
+    page.get_by_role("button", name="Open a class (for the teacher)").click()
+    page.wait_for_function("location.search.includes('class=')", timeout=30_000)
+    page.wait_for_selector(READY, timeout=30_000)
+    page.keyboard.press("Escape")
+    return re.search(r"class=([A-Z2-9]{6})", page.url)[1]
+
+
 def _teacher_writes(page, text: str, answer: str, tolerance: str) -> None:
     page.get_by_role("button", name="Choose or write a question").click()
     page.get_by_role("tab", name="Write your own").click()
@@ -77,13 +88,8 @@ def test_a_lesson_carries_on_across_a_server_restart(browser, store_env):
     port = free_port()
     with serve(ROOT / "app.py", port=port) as (url, _pid):
         teacher = _open(browser, f"{url}/?present=1")
-        teacher.get_by_role("button", name="Class").click()
-        teacher.get_by_role("button", name="Open a class (for the teacher)").click()
-        teacher.wait_for_selector(READY, timeout=30_000)
-        teacher.keyboard.press("Escape")
-        teacher.wait_for_function("location.search.includes('class=')", timeout=30_000)
+        code = _open_class(teacher)
         assert "teacher=" not in teacher.url  # the projected address bar holds no token
-        code = re.search(r"class=([A-Z2-9]{6})", teacher.url)[1]
         assert teacher.locator(".st-key-class_join_code").inner_text().strip() == code
         students = [_open(browser, f"{url}/?class={code}", phone=True) for _ in range(3)]
         _wait_text(teacher, r"\b3\s+students joined")
@@ -126,10 +132,7 @@ def test_the_join_screen_and_the_question_screen_read_from_the_back_of_a_room(
     monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
     with serve(ROOT / "app.py") as (url, _pid):
         teacher = _open(browser, f"{url}/?present=1")
-        teacher.get_by_role("button", name="Class").click()
-        teacher.get_by_role("button", name="Open a class (for the teacher)").click()
-        teacher.wait_for_function("location.search.includes('class=')", timeout=30_000)
-        teacher.keyboard.press("Escape")
+        _open_class(teacher)
         code = teacher.locator(".st-key-class_join_code p").first
         code.wait_for(timeout=30_000)
         assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 64
