@@ -359,7 +359,8 @@ def _put(q: quiz.Question, question_id: str, prompt: str = "") -> None:
         return
     s.seen_seq = poll.seq
     s.candidate = None
-    quiz_view.pose_for_class(q)
+    quiz_view.set_class_question(q, revealed=False)
+    quiz_view.apply_pending()  # from a callback: before the widgets
 
 
 def _new_candidate() -> None:

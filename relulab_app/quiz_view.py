@@ -135,14 +135,6 @@ def current() -> quiz.Question | None:
 # --- a class poll's question (the class panel shows it; this page hides and reveals) ---
 
 
-def pose_for_class(q: quiz.Question) -> None:
-    """The teacher's page: the question just put to the class, posed here too (from a
-    callback)."""
-    s = _session()
-    s.question, s.result, s.revealed, s.in_class = q, None, False, True
-    _pose(q)
-
-
 def set_class_question(q: quiz.Question, revealed: bool) -> None:
     """A student's page: the class's question, posed (from a fragment, before the
     page reruns)."""

@@ -230,6 +230,23 @@ def redis_server():
     server.stop()
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def class_store(request, monkeypatch, tmp_path) -> str:
+    """The class poll's store for the page, and for the servers a test starts (they
+    inherit the environment): a fresh SQLite file, or the session's real redis-server,
+    flushed. Its name: "sqlite" or "redis"."""
+    if request.param == "redis":
+        import redis
+
+        url = request.getfixturevalue("redis_server")
+        redis.Redis.from_url(url).flushdb()
+        monkeypatch.setenv("RELULAB_REDIS_URL", url)
+    else:
+        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+        monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    return request.param
+
+
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Tiny blocks and a tiny parallel threshold, so small arrays take every path of

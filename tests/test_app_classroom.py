@@ -14,19 +14,10 @@ from streamlit.testing.v1 import AppTest
 from relulab import classroom, quiz
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def backend(request, monkeypatch, tmp_path):
-    """The page's store: a fresh SQLite file, or a real redis-server."""
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_server")
-        import redis
-
-        redis.Redis.from_url(url).flushdb()
-        monkeypatch.setenv("RELULAB_REDIS_URL", url)
-    else:
-        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
-        monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
-    return request.param
+@pytest.fixture
+def backend(class_store):
+    """The page's store (conftest.class_store): a SQLite file, or a real redis-server."""
+    return class_store
 
 
 def _page(query: dict | None = None) -> AppTest:

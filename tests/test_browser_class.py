@@ -69,22 +69,7 @@ def _send_with_enter(page, value: str) -> None:
     _wait_text(page, f"Sent: {re.escape(value)}\\.")
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def store_env(request, tmp_path, monkeypatch):
-    """The server's class store: a SQLite file, or a real redis-server."""
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_server")
-        import redis
-
-        redis.Redis.from_url(url).flushdb()
-        monkeypatch.setenv("RELULAB_REDIS_URL", url)
-    else:
-        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
-        monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
-    return request.param
-
-
-def test_a_lesson_carries_on_across_a_server_restart(browser, store_env):
+def test_a_lesson_carries_on_across_a_server_restart(browser, class_store):
     port = free_port()
     with serve(ROOT / "app.py", port=port) as (url, _pid):
         teacher = _open(browser, f"{url}/?present=1")

@@ -503,25 +503,16 @@ def _answer_both(call, page, frames, student: SimSession, seq: int, done: set[st
     return kind
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_a_small_class_poll_runs_without_an_error(backend, request, monkeypatch, tmp_path):
+def test_a_small_class_poll_runs_without_an_error(class_store, tmp_path):
     # A cold server, 5 students arriving within 1 s, 2 questions: every page, answer and
     # refresh right, and the teacher's chart shows all 5 answers to each question.
-    if backend == "redis":
-        import redis
-
-        redis_url = request.getfixturevalue("redis_server")
-        redis.Redis.from_url(redis_url).flushdb()
-        monkeypatch.setenv("RELULAB_REDIS_URL", redis_url)
-    else:
-        monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
     log = tmp_path / "server.log"
     # 12 s apart, as in bench/load.py: a student who joins before the first question
     # may get it up to two refreshes later (4 s), then takes up to 4 s to answer, and
     # the teacher's chart must show that answer before the next question clears it.
     plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 12.0])
     with serve(ROOT / "app.py", log=log) as (url, pid):
-        res = _in_thread(load.run_class, backend, url, pid, plan)
+        res = _in_thread(load.run_class, class_store, url, pid, plan)
     assert res.established == 5 and res.n_errors == 0, res.errors
     assert res.answers == 10 and len(res.sends) == 10
     assert {(q, n) for q, n, _ in res.tallies} >= {(1, 5), (2, 5)}

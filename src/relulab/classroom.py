@@ -1047,12 +1047,14 @@ class _RedisTxn(_Txn):
         self.store, self.r, self.code, self.now = store, conn, code, now
         self.k = store._keys(code)
         self.writes: list[Callable[[Any], Any]] = []
+        self.stored_seq = -1  # the question count meta() read; -1: none read, renew
 
     def meta(self):
         m = self.r.hgetall(self.k["meta"])
         if not m:
             return None
-        return m["token"], int(m["seq"]), m.get("ended") == "1"
+        self.stored_seq = int(m["seq"])  # as stored: touch() compares it
+        return m["token"], self.stored_seq, m.get("ended") == "1"
 
     def poll(self, seq):
         text = self.r.hget(self.k["polls"], str(seq))
@@ -1112,7 +1114,7 @@ class _RedisTxn(_Txn):
         # last renewal: a PEXPIRE counts as a change to a WATCHed key, and renewing on
         # every answer would make a class's burst of answers retry each other.
         ttl, store, code = self.store.ttl_ms, self.store, self.code
-        if self.r.pttl(self.k["meta"]) > ttl - min(60_000, ttl // 10) and seq == self._seq():
+        if seq == self.stored_seq and self.r.pttl(self.k["meta"]) > ttl - min(60_000, ttl // 10):
             return
         keys = [self.k["meta"], self.k["polls"], self.k["students"]]
         keys += [store._answers_key(code, s) for s in range(1, seq + 1)]
@@ -1125,10 +1127,6 @@ class _RedisTxn(_Txn):
             p.pexpire(store._registry, ttl)
 
         self.writes.append(renew)
-
-    def _seq(self) -> int:
-        """The question count as stored (before this transaction's writes)."""
-        return int(self.r.hget(self.k["meta"], "seq") or 0)
 
 
 class RedisStore(Store):

@@ -225,7 +225,7 @@ def _derivative_inset(
     the line at 1, so wherever 0 falls in the x-range the panel covers no line."""
     end = min(hi, 0.0)
     span = 2.2 * leak
-    small = font_size - 2
+    small = note_size(font_size)  # as the function's close-up: >= 20 px when presenting
     y_range = [-0.6 * leak, 1.6 * leak]
     layout["xaxis2"] = {
         "domain": [0.14, 0.55],
