@@ -16,7 +16,6 @@ run_unknown_fragments_whole()
 import pandas  # noqa: F401
 import streamlit as st
 
-from relulab import serving
 from relulab_app import (
     article_view,
     classroom_view,
@@ -28,6 +27,7 @@ from relulab_app import (
     quiz_view,
     reconnect,
     reference,
+    serving,
 )
 
 # Once per server process, after the imports: the heap of plotly, pandas and Streamlit
@@ -35,7 +35,7 @@ from relulab_app import (
 # session for ~100 ms mid-lesson (bench/load.py: rerun p95 under a class 81 -> 58 ms).
 serving.freeze_startup_heap()
 # Likewise once: the server's sockets send each small websocket message at once instead
-# of waiting up to 40 ms for the browser's ACK (relulab/serving.py says why).
+# of waiting up to 40 ms for the browser's ACK (relulab_app/serving.py says why).
 serving.disable_nagle()
 
 st.set_page_config(page_title="ReLU Lab — ReLU and Leaky ReLU", page_icon="📈", layout="wide")

@@ -136,7 +136,7 @@ def bench_catalogue(n: int, dtypes: list[type], repeat: int) -> list[str]:
 
 def bench_lab() -> str:
     """CPU seconds for the dying-ReLU lab's default run: both networks and their grids."""
-    from relulab import lab
+    from relulab_app import lab
 
     X, y = lab.two_moons()
     setting = next(iter(lab.PRESETS.values()))

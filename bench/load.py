@@ -77,7 +77,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 PAGES = {"app": ROOT / "app.py", "floor": ROOT / "bench" / "floor_app.py"}
 TARGETS = {"errors": 0, "p95 ratio": 3.0, "peak RSS MB": 500.0}
 TICK = os.sysconf("SC_CLK_TCK")
-PLOTLY_JS = "/_stcore/bidi-components/relulab.chart/plotly-basic.min.js.gz"
+PLOTLY_JS = "/_stcore/bidi-components/relulab_app.chart/plotly-basic.min.js.gz"
 THINK = (1.0, 4.0)  # seconds a student looks at the chart before the next move
 # Seconds from answering a class question to the Send click: a typed number is committed
 # when the pointer goes down on Send and the click comes as it goes up (~0.1 s later); a

@@ -12,8 +12,18 @@ import threading
 import numpy as np
 import streamlit as st
 
-from relulab import examples, figures, registry, urlstate, wire
-from relulab_app import chart, common, link, own_values, quiz_view
+from relulab import registry
+from relulab_app import (
+    chart,
+    common,
+    examples,
+    figures,
+    link,
+    own_values,
+    quiz_view,
+    urlstate,
+    wire,
+)
 
 # The leak steps (below) carry the student's own points at all 101 leaks: past this
 # many points they would outweigh the page, and the charts take the server's way.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from relulab import figures, registry, urlstate
-from relulab_app import common, link, quiz_view
+from relulab import registry
+from relulab_app import common, figures, link, quiz_view, urlstate
 
 
 def _param_sliders(act, columns, url: urlstate.Link) -> dict[str, float]:

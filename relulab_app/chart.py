@@ -4,10 +4,10 @@
 move would mount a new chart: plotly draws it from scratch and the student's zoom is
 lost. This element keeps its identity (a fixed ``key``) and its two plots live in the
 browser; each move sends the new figures and ``Plotly.react`` redraws only what
-changed, keeping any zoom or pan (see ``relulab/webchart/chart.js``).
+changed, keeping any zoom or pan (see ``relulab_app/webchart/chart.js``).
 
 What reaches the browser is numbers and labels the server computed (figures from
-:mod:`relulab.figures`, encoded by :mod:`relulab.wire`); nothing a student types or
+:mod:`relulab_app.figures`, encoded by :mod:`relulab_app.wire`); nothing a student types or
 puts in a URL goes into the payload except as numbers the library produced.
 """
 
@@ -17,12 +17,12 @@ import gzip
 
 import streamlit as st
 
-from relulab import wire
+from relulab_app import wire
 
-# "relulab.chart": Streamlit finds the assets (chart.js, chart.css and the vendored
-# plotly.js) through the manifest src/relulab/pyproject.toml, under the project's name.
+# "relulab_app.chart": Streamlit finds the assets (chart.js, chart.css and the vendored
+# plotly.js) through the manifest relulab_app/pyproject.toml, under its project name.
 _CHART = st.components.v2.component(
-    "relulab.chart", js="chart.js", css="chart.css", isolate_styles=False
+    "relulab_app.chart", js="chart.js", css="chart.css", isolate_styles=False
 )
 
 
@@ -57,7 +57,7 @@ def chart_pair(data: bytes, *, key: str) -> None:
 
 def pack_steps(steps: dict) -> bytes:
     """The leak steps (``{"id", "leaks", "base", "patches"}``) as :func:`leak_steps`
-    sends them: JSON from ``relulab.wire``, gzipped (134 -> 12 KB; the browser's
+    sends them: JSON from ``relulab_app.wire``, gzipped (134 -> 12 KB; the browser's
     DecompressionStream reads it). An arriving class would otherwise have the server
     compress 134 KB per student for the websocket, and every run hashes the element's
     bytes to know that they are unchanged."""

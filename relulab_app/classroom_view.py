@@ -5,7 +5,7 @@ preview) or writes one, may lock answers or run a countdown, sees the answers ar
 (every number as a dot, or a bar per choice), reveals the right one, and downloads every
 question's results as CSV.
 
-The store is :mod:`relulab.classroom` (a SQLite file, or Redis when
+The store is :mod:`relulab_app.classroom` (a SQLite file, or Redis when
 ``RELULAB_REDIS_URL`` is set), so a server restart loses nothing. Who is who lives in
 the browser, not in the address bar: the teacher's token and a student's id are kept in
 cookies (relulab_app/cookies.py), so a reload or a reconnection after a restart is
@@ -26,8 +26,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from relulab import classroom, figures, parse, quiz, urlstate
-from relulab_app import common, cookies, quiz_view, share
+from relulab_app import classroom, common, cookies, figures, parse, quiz, quiz_view, share, urlstate
 
 _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met

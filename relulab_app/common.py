@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from relulab import figures, frameworks, urlstate
-from relulab_app import chart, link, quiz_view
+from relulab import frameworks
+from relulab_app import chart, figures, link, quiz_view, urlstate
 
 log = logging.getLogger("relulab.app")
 # The lab keeps st.plotly_chart (its figures change only when it retrains).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from relulab import figures, registry, urlstate
-from relulab_app import common, link, quiz_view
+from relulab import registry
+from relulab_app import common, figures, link, quiz_view, urlstate
 
 DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from relulab import frameworks, registry, urlstate
-from relulab_app import classroom_view, common, link, quiz_view, share
+from relulab import frameworks, registry
+from relulab_app import classroom_view, common, link, quiz_view, share, urlstate
 
 # The article's pair is one view; every other registry entry is a view of its own.
 VIEW_NAMES = {

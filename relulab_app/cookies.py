@@ -1,5 +1,5 @@
 """Who this browser is in a class, kept across reloads and server restarts: cookies the
-browser writes (``relulab/webchart/cookies.js``; a server cannot set one over
+browser writes (``relulab_app/webchart/cookies.js``; a server cannot set one over
 Streamlit's websocket) and sends with every websocket handshake, where
 ``st.context.cookies`` reads them on a session's first run."""
 
@@ -16,10 +16,10 @@ _SAFE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # cookie-safe names and values, noth
 
 @functools.cache
 def _element():
-    # "relulab.cookies": its script sits beside the chart element's
-    # (src/relulab/pyproject.toml). Made on first use, so the checks below can be
+    # "relulab_app.cookies": its script sits beside the chart element's
+    # (relulab_app/pyproject.toml). Made on first use, so the checks below can be
     # tested without a Streamlit server.
-    return st.components.v2.component("relulab.cookies", js="cookies.js")
+    return st.components.v2.component("relulab_app.cookies", js="cookies.js")
 
 
 def read(name: str) -> str | None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from relulab import figures, lab, urlstate
-from relulab_app import common, quiz_view
+from relulab_app import common, figures, lab, quiz_view, urlstate
 
 LEARNING_RATES = [0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0]
 # Short URL names for the presets; the page shows the long ones.

@@ -1,11 +1,11 @@
-"""The shared link's trip through a session (see :class:`relulab.urlstate.Link`): read on
+"""The shared link's trip through a session (see :class:`relulab_app.urlstate.Link`): read on
 the first run, checked by the views, repaired with a notice, never a traceback."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from relulab import urlstate
+from relulab_app import urlstate
 
 KEY = "_link"
 

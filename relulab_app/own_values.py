@@ -1,4 +1,4 @@
-"""Your own values: numbers a student types or pastes, read by relulab.parse (never
+"""Your own values: numbers a student types or pastes, read by relulab_app.parse (never
 evaluated), with f, f′ and the np.where branch for each, on the charts and as CSV."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ import functools
 
 import streamlit as st
 
-from relulab import examples, figures, parse
-from relulab_app import quiz_view
+from relulab_app import examples, figures, parse, quiz_view
 
 # The text lives under its own key, not only the text area's: the box renders its
 # widgets only while open, and Streamlit forgets the state of a widget that is not

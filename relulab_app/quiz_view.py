@@ -1,6 +1,6 @@
 """Predict, then reveal: a question mode (URL ``quiz=1``, or the *Quiz* switch).
 
-Questions come from :mod:`relulab.quiz`, seeded per session so neighbours get other
+Questions come from :mod:`relulab_app.quiz`, seeded per session so neighbours get other
 values. While a question is open the page shows what the question sets (the view, the
 leak, the x-range, ...) and hides what it names (a chart, the dot at 0, the tables, the
 definitions, curve names, the lab's result); answering (or *Reveal*) unhides them, marks
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from relulab import quiz, registry, urlstate
+from relulab import registry
+from relulab_app import quiz, urlstate
 
 _STATE = "_quiz_state"
 _LAB_OPENED = "_quiz_opened_lab"  # the lab is open because a question opened it
@@ -175,7 +176,7 @@ def stop_class_question() -> None:
 
 
 def hidden(name: str) -> bool:
-    """Whether the open question hides ``name`` (a key of :data:`relulab.quiz.HIDES`)."""
+    """Whether the open question hides ``name`` (a key of :data:`relulab_app.quiz.HIDES`)."""
     q = current()
     return q is not None and not _session().revealed and name in q.hides
 

@@ -1,5 +1,5 @@
 """The page across a server restart: a plain "reconnecting" banner while the server is
-away (``relulab/webchart/reconnect.js``), and no move lost just after it is back.
+away (``relulab_app/webchart/reconnect.js``), and no move lost just after it is back.
 
 Streamlit offers no setting for either. Its connection dialog's text is fixed in its
 frontend and written for the developer, and the only switch that blocks it
@@ -18,9 +18,9 @@ from streamlit.runtime.app_session import AppSession
 AWAY = "Reconnecting to the server… Keep this page open: your settings and answers are kept."
 LOST = "The connection to the server is lost. Reload the page to carry on."
 
-# "relulab.reconnect": its assets sit beside the chart element's (src/relulab/pyproject.toml).
+# "relulab_app.reconnect": its assets sit beside the chart element's (relulab_app/pyproject.toml).
 _RECONNECT = st.components.v2.component(
-    "relulab.reconnect", js="reconnect.js", css="reconnect.css", isolate_styles=False
+    "relulab_app.reconnect", js="reconnect.js", css="reconnect.css", isolate_styles=False
 )
 
 

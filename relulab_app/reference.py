@@ -7,8 +7,8 @@ import inspect
 
 import streamlit as st
 
-from relulab import activations, article, examples, frameworks, registry
-from relulab_app import quiz_view
+from relulab import activations, article, frameworks, registry
+from relulab_app import examples, quiz_view
 
 TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
 

@@ -13,8 +13,8 @@ import segno
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from relulab import registry, urlstate
-from relulab_app import common, link, public_url
+from relulab import registry
+from relulab_app import common, link, public_url, urlstate
 
 # Never in a shared link: the teacher's token would make whoever scans it the teacher,
 # and a class is joined through its own join link (the Class menu).

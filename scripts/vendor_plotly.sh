@@ -5,7 +5,7 @@
 # so both speak the same figure JSON. Usage: scripts/vendor_plotly.sh [VERSION]
 set -euo pipefail
 version="${1:-4.1.1}"
-dest="$(cd "$(dirname "$0")/.." && pwd)/src/relulab/webchart"
+dest="$(cd "$(dirname "$0")/.." && pwd)/relulab_app/webchart"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "plotly.js-basic-dist-min@${version}" >/dev/null && tar xzf ./*.tgz)

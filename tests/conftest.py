@@ -57,7 +57,7 @@ def _chart_elements(at) -> list[dict]:
     gzipped, as the browser's DecompressionStream reads them)."""
     out = []
     for el in at.get("bidi_component"):
-        if el.proto.component_name == "relulab.chart":
+        if el.proto.component_name == "relulab_app.chart":
             data = el.proto.bytes
             out.append(json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
     return out
@@ -140,7 +140,7 @@ def zbarimg() -> str:
     return path
 
 
-# Redis fixtures (the class poll's shared store, relulab.classroom.RedisStore): a real
+# Redis fixtures (the class poll's shared store, relulab_app.classroom.RedisStore): a real
 # redis-server from PATH (Debian's package) on a free loopback port, stopped after.
 # Locally a missing redis-server skips the Redis tests; with RELULAB_REQUIRE_REDIS=1 (CI)
 # it fails them, so the Redis path cannot go untested there unnoticed.

@@ -11,7 +11,7 @@ import pytest
 from conftest import APP, chart_payloads
 from streamlit.testing.v1 import AppTest
 
-from relulab import classroom, quiz
+from relulab_app import classroom, quiz
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_a_framework_questions_reveal_keeps_its_convention_on_every_page(monkeyp
     # Both the teacher's and a student's page: the switch, the dots at 0 and the star
     # show PyTorch's value, not JAX's (one store suffices: this is the page's part).
     from relulab import frameworks
-    from relulab.figures import LEAKY_COLOR
+    from relulab_app.figures import LEAKY_COLOR
 
     monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
     monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))

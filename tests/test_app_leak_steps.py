@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import chart_payloads, leak_steps
 
-from relulab import urlstate, wire
+from relulab_app import urlstate, wire
 
 
 def _move(at, leak: float):
@@ -153,7 +153,7 @@ def _pair_bytes(at) -> bytes:
     (data,) = [
         el.proto.bytes
         for el in at.get("bidi_component")
-        if el.proto.component_name == "relulab.chart" and el.proto.bytes[:2] != b"\x1f\x8b"
+        if el.proto.component_name == "relulab_app.chart" and el.proto.bytes[:2] != b"\x1f\x8b"
     ]
     return data
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import chart_specs, n_charts, trace
 
-from relulab import parse, relu
+from relulab import relu
+from relulab_app import parse
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Predict, then reveal, through the page (AppTest): questions from relulab.quiz are
+"""Predict, then reveal, through the page (AppTest): questions from relulab_app.quiz are
 posed, hide what would give them away, are checked, and reveal their answer."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import chart_payloads
 
-from relulab import quiz
+from relulab_app import quiz
 
 
 def _open_quiz(app):
@@ -163,7 +163,7 @@ def _shows_the_questions_convention(at, q: quiz.Question) -> None:
     """The switch (with a selection), the address, the filled dot and the hover at 0,
     the tables and the answer's star all show the convention the question asks about."""
     from relulab import frameworks
-    from relulab.figures import LEAKY_COLOR
+    from relulab_app.figures import LEAKY_COLOR
 
     kink = q.show["kink"]
     assert at.radio(key="kink").value == kink and at.radio(key="kink").index is not None

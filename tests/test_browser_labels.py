@@ -23,7 +23,7 @@ ANSWER_PAGE = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from relulab import figures
+from relulab_app import figures
 from relulab_app import chart
 
 q = st.query_params

@@ -1,4 +1,4 @@
-"""The class poll's store (relulab.classroom): the same behavioural tests run against a
+"""The class poll's store (relulab_app.classroom): the same behavioural tests run against a
 real SQLite file and against a real redis-server (the ``store`` and ``backend`` fixtures
 are parametrized over both), so the Redis path is proven by what a class does, not by a
 unit test alone. Hypothesis fuzzes the class code, token and answer inputs (200 cases in
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relulab import classroom
-from relulab.classroom import (
+from relulab_app import classroom
+from relulab_app.classroom import (
     CODE_ALPHABET,
     BadAnswer,
     Closed,
@@ -655,7 +655,7 @@ def test_two_server_processes_share_a_class(tmp_path):
     code, token = store.open_class()
     store.ask(code, token, "q", "number", (), 1.0)
     script = (
-        "import sys; from relulab import classroom as c; s = c.SqliteStore(sys.argv[1]); "
+        "import sys; from relulab_app import classroom as c; s = c.SqliteStore(sys.argv[1]); "
         "[s.answer(sys.argv[2], c.new_session_id(), 'q', float(i)) for i in range(20)]"
     )
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), code]) for _ in range(3)]
@@ -744,7 +744,7 @@ def test_the_library_never_imports_streamlit_or_redis_for_sqlite(tmp_path):
     import sys
 
     code = (
-        "import sys; from relulab import classroom; "
+        "import sys; from relulab_app import classroom; "
         f"classroom.SqliteStore({str(tmp_path / 'c.db')!r}).open_class(); "
         "assert 'streamlit' not in sys.modules and 'redis' not in sys.modules"
     )

@@ -12,8 +12,8 @@ import pytest
 import redis
 from conftest import RedisServer, free_port, redis_server_path
 
-from relulab import classroom
-from relulab.classroom import (
+from relulab_app import classroom
+from relulab_app.classroom import (
     Closed,
     Full,
     NoSuchClass,

@@ -71,7 +71,7 @@ def test_no_raw_html_in_the_page():
     # so nothing a student types or puts in a URL can become HTML. st.html only ever
     # takes a style sheet shipped beside the module (present.css, classroom.css), which
     # Streamlit puts in a <style> that takes no room. The components are the chart
-    # element (relulab_app/chart.py), whose data is JSON that relulab.wire encodes from
+    # element (relulab_app/chart.py), whose data is JSON that relulab_app.wire encodes from
     # the figures, the reconnection element (relulab_app/reconnect.py), whose data is
     # two fixed sentences, and the cookies element (relulab_app/cookies.py), whose names
     # and values are checked to be letters, digits, '-' and '_'; the code and style of
@@ -92,7 +92,7 @@ def test_no_raw_html_in_the_page():
     assert 'js="reconnect.js", css="reconnect.css"' in source
     assert source.count("_RECONNECT(") == 1
     assert '_RECONNECT(data={"away": AWAY, "lost": LOST}' in source
-    assets = ROOT / "src" / "relulab" / "webchart"
+    assets = ROOT / "relulab_app" / "webchart"
     for script in ("reconnect.js", "cookies.js"):
         text = (assets / script).read_text()
         assert "innerHTML" not in text and "insertAdjacentHTML" not in text
@@ -111,7 +111,7 @@ def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
     source = (ROOT / "relulab_app" / "chart.py").read_text()
     assert 'js="chart.js", css="chart.css"' in source
     # the charts' payload (pair_data), and the leak steps (gzipped: pack_steps), both
-    # from relulab.wire; the element sends nothing else
+    # from relulab_app.wire; the element sends nothing else
     assert "return wire.encode(content)" in source
     assert "gzip.compress(wire.encode(" in source
     assert source.count("_CHART(") == 2  # chart_pair and leak_steps
@@ -122,7 +122,7 @@ def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
         assert calls == text.count("chart.chart_pair(chart.pair_data(") + text.count(
             "chart.chart_pair(ready,"
         ), view.name
-    assets = ROOT / "src" / "relulab" / "webchart"
+    assets = ROOT / "relulab_app" / "webchart"
     assert {p.name for p in assets.iterdir()} >= {
         "chart.js", "chart.css", "plotly-basic.min.js", "plotly-basic.min.js.gz",
     }  # fmt: skip
@@ -135,7 +135,7 @@ def test_the_gzipped_plotly_js_is_the_vendored_file():
     # The browser loads plotly-basic.min.js.gz (the server sends it as it is) and falls
     # back to the plain file: both must be the same plotly.js (scripts/vendor_plotly.sh
     # writes both).
-    assets = ROOT / "src" / "relulab" / "webchart"
+    assets = ROOT / "relulab_app" / "webchart"
     packed = (assets / "plotly-basic.min.js.gz").read_bytes()
     assert gzip.decompress(packed) == (assets / "plotly-basic.min.js").read_bytes()
 

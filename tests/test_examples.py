@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from relulab import examples, relu, relu_dash
+from relulab import relu, relu_dash
+from relulab_app import examples
 
 
 @pytest.mark.parametrize("convention", ["left", "jax"])

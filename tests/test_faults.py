@@ -11,7 +11,7 @@ import streamlit as st
 from conftest import n_charts
 from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
-from relulab import lab
+from relulab_app import lab
 
 LAB_MESSAGE = "The lab could not train this time."
 GRAPHS_MESSAGE = "The graphs could not be drawn this time."
@@ -55,7 +55,7 @@ def open_lab(app):
 
 
 def test_a_failing_lab_leaves_the_rest_of_the_page(app, no_cache, caplog):
-    with mock.patch("relulab.lab.train", side_effect=RuntimeError("boom")) as train:
+    with mock.patch("relulab_app.lab.train", side_effect=RuntimeError("boom")) as train:
         at = open_lab(app)
     assert train.called
     assert not at.exception
@@ -72,7 +72,7 @@ def test_a_failing_lab_leaves_the_rest_of_the_page(app, no_cache, caplog):
 
 
 def test_a_failing_lab_figure_is_caught_too(app, no_cache):
-    with mock.patch("relulab.figures.lab_regions_figure", side_effect=ValueError("boom")):
+    with mock.patch("relulab_app.figures.lab_regions_figure", side_effect=ValueError("boom")):
         at = open_lab(app)
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith(LAB_MESSAGE)
@@ -127,7 +127,7 @@ def test_a_slow_lab_holds_back_nothing_above_it(app, no_cache, monkeypatch):
 def test_failing_graphs_leave_the_rest_of_the_page(app, caplog, view, builder):
     at = app
     at.query_params["act"] = view
-    with mock.patch(f"relulab.figures.{builder}", side_effect=RuntimeError("boom")):
+    with mock.patch(f"relulab_app.figures.{builder}", side_effect=RuntimeError("boom")):
         at.run()
     assert not at.exception
     assert not n_charts(at)

@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from relulab import figures, registry, relu, relu_dash
+from relulab import registry, relu, relu_dash
+from relulab_app import figures
 
 LEAKS = [0.0, 0.01, 0.1, 0.5, 1.0]
 
@@ -187,7 +188,7 @@ def test_serialized_figures_stay_small(x_range):
 
 
 def test_figures_module_never_imports_streamlit():
-    code = "import relulab.figures, sys; print('streamlit' in sys.modules)"
+    code = "import relulab_app.figures, sys; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -343,7 +344,7 @@ X_LABELS_PX = 44  # what an x axis's tick labels and title need below its plot
 
 
 def _lab_figures(leak: float = 0.1) -> tuple:
-    from relulab import lab
+    from relulab_app import lab
 
     relu_h = lab.History(loss=[0.7, 0.5, 0.4], dead=[0.2, 0.5, 0.8])
     leaky_h = lab.History(loss=[0.7, 0.3, 0.1], dead=[0.2, 0.1, 0.1])
@@ -516,7 +517,7 @@ def test_quiz_figures_pass_plotlys_validation():
 
 @pytest.mark.parametrize("kind", ["number", "choice"])
 def test_the_class_tally_figure_passes_plotlys_validation(kind):
-    from relulab import classroom, quiz
+    from relulab_app import classroom, quiz
 
     q = next(quiz.make(k, 1) for k in quiz.KINDS if quiz.make(k, 1).answer_type == kind)
     choices = tuple(str(i + 1) for i in range(len(q.choices)))
@@ -538,7 +539,7 @@ def test_catalogue_samples_are_shared_only_as_read_only_and_equal_fresh_ones():
     # within seconds); an equal record that is not the registry's is sampled afresh.
     import dataclasses
 
-    from relulab.figures import catalogue
+    from relulab_app.figures import catalogue
 
     gelu = registry.REGISTRY["gelu"]
     copy = dataclasses.replace(gelu)

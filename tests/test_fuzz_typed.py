@@ -22,7 +22,7 @@ from conftest import APP, n_charts
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from relulab import parse
+from relulab_app import parse
 
 EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "15"))
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from relulab import lab
+from relulab_app import lab
 
 
 @pytest.mark.parametrize("leak", [0.0, 0.1, 0.3])

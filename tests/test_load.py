@@ -292,7 +292,7 @@ def test_the_gzipped_plotly_js_is_sent_as_it_is():
     # Streamlit gzips a component's files on every request (~35 ms of server CPU for the
     # plain plotly.js); the page loads the .gz, which must go out as the file's own
     # bytes, not gzipped again (Starlette leaves application/gzip alone from 1.5 on).
-    packed = (ROOT / "src" / "relulab" / "webchart" / "plotly-basic.min.js.gz").read_bytes()
+    packed = (ROOT / "relulab_app" / "webchart" / "plotly-basic.min.js.gz").read_bytes()
     with serve(ROOT / "app.py") as (url, _pid):
         req = Request(url + load.PLOTLY_JS, headers={"Accept-Encoding": "gzip, br"})
         with urlopen(req, timeout=30) as r:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relulab.parse import MAX_CHARS, MAX_VALUES, ParseError, parse_values, results_table, to_csv
+from relulab_app.parse import MAX_CHARS, MAX_VALUES, ParseError, parse_values, results_table, to_csv
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The quiz's questions and their checking (relulab.quiz): every kind for many seeds, each
+"""The quiz's questions and their checking (relulab_app.quiz): every kind for many seeds, each
 answer against an independent reference, answers typed every honest way and every
 hostile way, and neighbours getting other values.
 
@@ -24,10 +24,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relulab import lab, quiz
-from relulab.examples import EXAMPLES
 from relulab.frameworks import JAX, LEFT
 from relulab.registry import REGISTRY
+from relulab_app import lab, quiz
+from relulab_app.examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = range(120)
@@ -516,7 +516,7 @@ def test_make_refuses_unknown_kinds_and_bad_seeds():
 
 def test_the_module_imports_neither_streamlit_nor_plotly():
     code = (
-        "import sys; from relulab import quiz; quiz.for_student(1, 20); "
+        "import sys; from relulab_app import quiz; quiz.for_student(1, 20); "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')]; "
         "print(bad); sys.exit(bool(bad))"
     )

@@ -3,7 +3,7 @@ true one at the chart's size, with tens of points, not thousands.
 
 The reference is the curve itself, evaluated densely, and the error is what a viewer
 sees: the distance in pixels from each true point to the drawn segment over it. It is
-measured here independently of :func:`relulab.sampling.pixel_deviation`.
+measured here independently of :func:`relulab_app.sampling.pixel_deviation`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import functools
 import numpy as np
 import pytest
 
-from relulab import figures, registry
-from relulab.sampling import MAX_POINTS, adaptive_x
+from relulab import registry
+from relulab_app import figures
+from relulab_app.sampling import MAX_POINTS, adaptive_x
 
 WIDTH, HEIGHT = 700.0, 470.0  # catalogue_figures' defaults
 TOL = 0.5

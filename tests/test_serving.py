@@ -11,7 +11,7 @@ import pytest
 def test_startup_heap_is_frozen_once():
     # In a fresh interpreter: freezing is process-wide, so not in the test process.
     code = (
-        "import gc; from relulab import serving;"
+        "import gc, relulab; from relulab_app import serving;"
         "before = gc.get_freeze_count();"
         "first = serving.freeze_startup_heap(); n = gc.get_freeze_count();"
         "[object() for _ in range(10)]; second = serving.freeze_startup_heap();"
@@ -27,7 +27,7 @@ def test_nagle_is_turned_off_on_the_server_sockets_once():
     # asyncio leaves Nagle on), one connection accepted before the call and one after.
     code = """
 import socket
-from relulab import serving
+from relulab_app import serving
 nd = lambda s: s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 lst.bind(("127.0.0.1", 0)); lst.listen()

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from relulab import wire
+from relulab_app import wire
 
 
 def _strict(data: bytes):

@@ -6,18 +6,18 @@ y value computed by :mod:`relulab.activations`. The derivative is a step: two
 horizontal pieces with a gap at 0 (no fake vertical segment), a closed dot on the value
 the library takes at exactly 0 and an open dot on the value it does not take.
 
-Hover along the lines is the chart element's (``relulab/webchart/chart.js``): it reads
+Hover along the lines is the chart element's (``relulab_app/webchart/chart.js``): it reads
 f and f′ at the cursor's x from these same vertices, named for it by :func:`hover_refs`.
 Marked points (the article's examples, the student's values) carry their own labels,
 rounded to 4 significant digits; full precision stays in the tables and the CSV.
 
-The builders live by concern: :mod:`relulab.figures.article`, :mod:`~.catalogue`,
+The builders live by concern: :mod:`relulab_app.figures.article`, :mod:`~.catalogue`,
 :mod:`~.lab`, :mod:`~.poll` (the class poll's chart), what they share in ``_common``, and
 how a figure reaches the browser in :mod:`~.transport`. Everything is importable from
 here.
 """
 
-from relulab.figures._common import (
+from relulab_app.figures._common import (
     FONT_SIZE,
     HEIGHT,
     LEAKY_COLOR,
@@ -30,14 +30,14 @@ from relulab.figures._common import (
     hidden_figure,
     own_points,
 )
-from relulab.figures.article import (
+from relulab_app.figures.article import (
     article_hover,
     derivative_figure,
     function_figure,
     kink_dots,
     vertices,
 )
-from relulab.figures.catalogue import (
+from relulab_app.figures.catalogue import (
     DASHES,
     PALETTE,
     SAMPLES,
@@ -48,9 +48,9 @@ from relulab.figures.catalogue import (
     overlay_line,
     sample_x,
 )
-from relulab.figures.lab import lab_curves_figure, lab_regions_figure
-from relulab.figures.poll import tally_figure
-from relulab.figures.transport import SpecFigure, _wire, hover_refs, spec
+from relulab_app.figures.lab import lab_curves_figure, lab_regions_figure
+from relulab_app.figures.poll import tally_figure
+from relulab_app.figures.transport import SpecFigure, _wire, hover_refs, spec
 
 __all__ = [
     "DASHES",

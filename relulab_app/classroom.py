@@ -85,7 +85,7 @@ or one of the teacher's choices: no text a student typed is ever stored.
 >>> store.answer(code, bob, "relu-dash-0", "leak")
 Traceback (most recent call last):
     ...
-relulab.classroom.Closed: the answer has been revealed
+relulab_app.classroom.Closed: the answer has been revealed
 >>> store.close(code, token)
 >>> store.status(code), store.status("K7MX3P")
 ('ended', None)

@@ -7,7 +7,7 @@
 // redraws in place and a student's zoom or pan survives it (layout.uirevision, set by
 // the server to the x-range: a new x-range starts a fresh view).
 //
-// Payload (JSON bytes, see relulab.wire):
+// Payload (JSON bytes, see relulab_app.wire):
 //   charts: [{data, layout, name}]   Plotly figures; the inset's traces carry
 //                                     meta "inset", its shapes and annotations name "inset"
 //   hover:  [{name, f: [chart, trace], df: [chart, trace], at0}]   which drawn lines
@@ -301,7 +301,7 @@ function keepSteps(steps) {
   for (const pair of document.querySelectorAll(".rl-pair")) pair.dataset.steps = steps.id;
 }
 
-// The server's changes (relulab.wire.diff) applied to a copy of its base payload.
+// The server's changes (relulab_app.wire.diff) applied to a copy of its base payload.
 function applySteps(base, changes) {
   let out = structuredClone(base);
   for (const [path, value] of changes) {

@@ -14,7 +14,7 @@ The page's part, in four calls:
   (e.g. ``secrets.randbits(32)``, kept in the session) so neighbours get other values;
 * while a question is open the page sets what :attr:`Question.show` says and hides
   everything :attr:`Question.hides` names (the vocabulary is :data:`HIDES`);
-* :func:`check` reads the student's typed text (with :func:`relulab.parse.parse_values`,
+* :func:`check` reads the student's typed text (with :func:`relulab_app.parse.parse_values`,
   never evaluated) or chosen choice and says right or wrong, the answer and why;
 * on reveal the page unhides, does what :attr:`Question.reveal` says (mark a point, set
   the leak, run the lab), and :func:`another` gives a fresh question of the same kind.
@@ -48,11 +48,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from relulab import frameworks, lab
+from relulab import frameworks
 from relulab.activations import relu, relu_dash
-from relulab.examples import EXAMPLES
-from relulab.parse import ParseError, comma_note, parse_values, results_table
 from relulab.registry import REGISTRY
+from relulab_app import lab
+from relulab_app.examples import EXAMPLES
+from relulab_app.parse import ParseError, comma_note, parse_values, results_table
 
 __all__ = [
     "CHOICE",
@@ -151,7 +152,7 @@ class Question:
         ``kink`` (``frameworks.LEFT`` or ``frameworks.JAX``), ``x_range`` (lo, hi),
         ``show`` (registry keys to overlay), ``lab`` (open it) and ``lab_preset``. The
         quiz's own: ``x`` (the x asked about), ``example`` (index into
-        :data:`relulab.examples.EXAMPLES`), ``curves`` (``(label, registry key,
+        :data:`relulab_app.examples.EXAMPLES`), ``curves`` (``(label, registry key,
         params)`` triples to draw with their labels, not their names).
     reveal : dict
         What the page does on reveal: ``chart`` (``"function"``, ``"derivative"`` or
@@ -797,7 +798,7 @@ def _within(q: Question) -> str:
 def check(q: Question, raw: str | None) -> Result:
     """Whether ``raw`` (the student's typed text, or the chosen choice) answers ``q``.
 
-    Numbers are read with :func:`relulab.parse.parse_values` (never evaluated): exactly
+    Numbers are read with :func:`relulab_app.parse.parse_values` (never evaluated): exactly
     one finite number, right when within ``q.tolerance`` of the answer. A choice must be
     one of ``q.choices``. Never raises: text that cannot be read gets a message saying
     why (the parser's, which quotes at most 20 characters, control characters spelled

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from relulab.figures._common import FONT_SIZE, LEAKY_COLOR, RELU_COLOR, note_size
-from relulab.figures.transport import _figure
+from relulab_app.figures._common import FONT_SIZE, LEAKY_COLOR, RELU_COLOR, note_size
+from relulab_app.figures.transport import _figure
 
 # Both lab figures are read on a phone (~350 px wide) as well as on a projector, and a
 # layout that only works wide is what made them unreadable there: subplots side by side

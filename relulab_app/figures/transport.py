@@ -1,5 +1,5 @@
 """How a figure reaches the browser: plain specs (the chart element encodes them with
-:mod:`relulab.wire`), and :class:`SpecFigure` for ``st.plotly_chart`` (the lab)."""
+:mod:`relulab_app.wire`), and :class:`SpecFigure` for ``st.plotly_chart`` (the lab)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _figure(traces: list[dict], layout: dict, plain: bool = False) -> go.Figure:
 
 def spec(fig: go.Figure) -> dict:
     """The plain ``{"data", "layout"}`` a builder made, without plotly's conversion (the
-    chart element encodes it itself, see :mod:`relulab.wire`)."""
+    chart element encodes it itself, see :mod:`relulab_app.wire`)."""
     raw = vars(fig).get("_spec")
     return raw if raw is not None else fig.to_dict()
 
@@ -94,7 +94,7 @@ def hover_refs(
     the function and the derivative figure: the chart element reads f and f′ at the
     cursor's x from them.
 
-    >>> from relulab.figures import derivative_figure, function_figure
+    >>> from relulab_app.figures import derivative_figure, function_figure
     >>> f, df = function_figure(0.1, (-5, 5)), derivative_figure(0.1, (-5, 5))
     >>> hover_refs(f, df, [("ReLU", 0.0)])
     [{'name': 'ReLU', 'f': [0, 1], 'df': [1, 1], 'at0': 0.0}]

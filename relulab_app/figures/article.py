@@ -7,7 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from relulab.activations import relu, relu_dash
-from relulab.figures._common import (
+from relulab.frameworks import LEFT, relu_dash_under
+from relulab_app.figures._common import (
     FONT_SIZE,
     LEAK_NOTE,
     LEAKY_COLOR,
@@ -17,8 +18,7 @@ from relulab.figures._common import (
     _points_trace,
     note_size,
 )
-from relulab.figures.transport import _figure
-from relulab.frameworks import LEFT, relu_dash_under
+from relulab_app.figures.transport import _figure
 
 
 def vertices(x_range: tuple[float, float]) -> np.ndarray:

@@ -149,8 +149,8 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     inward near either end of the x-axis. On the function chart the lines rise to the
     right, so a label goes left of a point, above one at or below 0.
 
-    >>> from relulab.figures import derivative_figure, function_figure
-    >>> from relulab.figures.transport import spec
+    >>> from relulab_app.figures import derivative_figure, function_figure
+    >>> from relulab_app.figures.transport import spec
     >>> d = spec(derivative_figure(0.05, (-5, 5)))
     >>> answer_label_side(4, 1, d), answer_label_side(0, 0.05, d), answer_label_side(-2, 0.05, d)
     ('bottom left', 'middle right', 'bottom center')

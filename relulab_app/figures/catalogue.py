@@ -8,10 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from relulab import registry
-from relulab.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair
-from relulab.figures.transport import _figure
 from relulab.frameworks import LEFT, kink_value
-from relulab.sampling import adaptive_x
+from relulab_app.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair
+from relulab_app.figures.transport import _figure
+from relulab_app.sampling import adaptive_x
 
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SAMPLES = 201  # sample_x's default: evenly spaced, for callers that want a fixed grid
@@ -61,7 +61,7 @@ def catalogue_figures(
 ) -> tuple[go.Figure, go.Figure]:
     """f and f′ of each (activation record, parameters), overlaid on two figures.
 
-    Curves are sampled by :func:`relulab.sampling.adaptive_x` for a chart of about
+    Curves are sampled by :func:`relulab_app.sampling.adaptive_x` for a chart of about
     ``width_px`` × ``height_px``: by default a 700 × 470 chart zoomed in 4× (a zoom
     survives slider moves, and hover reads values off the drawn line). A derivative
     that jumps at 0 is drawn as two pieces with a gap (no vertical segment), with a

@@ -23,11 +23,11 @@ Limits, checked before any work: at most :data:`MAX_CHARS` characters and
 >>> parse_values("1, 2..5")
 Traceback (most recent call last):
 ...
-relulab.parse.ParseError: `2..5` at position 4 is not a number
+relulab_app.parse.ParseError: `2..5` at position 4 is not a number
 >>> parse_values("1,,2")
 Traceback (most recent call last):
 ...
-relulab.parse.ParseError: `,` at position 3 has an empty value before it
+relulab_app.parse.ParseError: `,` at position 3 has an empty value before it
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from relulab.classroom import Tally, is_right
-from relulab.figures._common import FONT_SIZE, LEAKY_COLOR, POINT_COLOR, RELU_COLOR
-from relulab.quiz import CHOICE, Question
+from relulab_app.classroom import Tally, is_right
+from relulab_app.figures._common import FONT_SIZE, LEAKY_COLOR, POINT_COLOR, RELU_COLOR
+from relulab_app.quiz import CHOICE, Question
 
 WRONG_COLOR = LEAKY_COLOR  # after the reveal: right answers green, the others vermillion
 
@@ -49,7 +49,7 @@ def _number_data(tally: Tally, revealed: bool) -> tuple[list, dict]:
     """Every value answered as a dot, duplicates stacked (a dot plot), so three students
     who typed 0, 0.5 and 1 are three dots, never one bin. After the reveal the right
     value is a line, its tolerance a band, and each dot is green exactly when the store
-    counts it right (:func:`relulab.classroom.is_right`)."""
+    counts it right (:func:`relulab_app.classroom.is_right`)."""
     poll = tally.poll
     xs: list[float] = []
     ys: list[int] = []
