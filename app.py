@@ -17,7 +17,6 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from relulab_app import (
-    article_view,
     classroom_view,
     common,
     controls,
@@ -59,12 +58,13 @@ view, convention = controls.view_controls()
 classroom_view.panel()
 quiz_view.panel()
 explorer.explorer(view, convention)
+shown = explorer.VIEWS[view]
 
 if not common.present():
     with st.expander("What am I looking at?", key="about"):
         st.markdown(INTRO)
-        if view == "relu":
-            st.markdown(article_view.CAPTION)
+        if shown.caption:
+            st.markdown(shown.caption)
 
 st.header("Why Leaky ReLU exists: a dying-ReLU lab")
 if not common.present():
@@ -77,8 +77,8 @@ if not common.present():
 lab_view.show()
 
 if not common.present():
-    reference.definitions(view)
-    reference.code_tabs(view)
+    reference.definitions(shown)
+    reference.code_tabs(shown)
 
 
 @st.fragment(run_every="1h")

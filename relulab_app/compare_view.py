@@ -47,7 +47,7 @@ def show(convention: str) -> None:
         st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
-    common.chart_pair(
+    common.show_charts(
         *figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size()),
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
@@ -77,4 +77,4 @@ def _draw_labelled(curves: list, x_range, convention: str) -> None:
                 if name in str(trace.get("hovertemplate", "")):
                     trace["hovertemplate"] = trace["hovertemplate"].replace(name, label)
     labels = [(label, at0) for (_, _, label), (_, at0) in zip(curves, hover, strict=True)]
-    common.chart_pair(f, df, labels, x_range)
+    common.show_charts(f, df, labels, x_range)
