@@ -22,7 +22,7 @@ The page's part, in four calls:
 Prompts, choices and explanations are the module's own text, safe to render as Markdown
 (code in backticks, no ``$``, no HTML): nothing a student typed ever goes into them.
 
->>> from relulab import quiz
+>>> from relulab_app import quiz
 >>> q = quiz.make("f_at_x", 6)
 >>> q.id, q.answer_type
 ('f_at_x-6', 'number')

@@ -42,7 +42,7 @@ def definitions(view: View) -> None:
         )
     else:
         st.markdown("What the frameworks do by default and at the kink:")
-    # Two narrow tables, not one wide one: five columns ran off a phone's screen.
+    # Two narrow tables, not one wide one: five columns run off a phone's screen.
     st.markdown(
         "| | default Leaky ReLU slope |\n|---|---|\n"
         + "\n".join(f"| {f.name} | {f.leaky_default} |" for f in frameworks.FACTS)
