@@ -496,7 +496,8 @@ def _clock(where, poll: classroom.Poll) -> None:
 
 def _join_screen(code: str, n_students: int) -> None:
     """For the projector: the code large, the QR code, the link and who has joined."""
-    url = share.join_url(code)
+    link = share.join_link(code)
+    url = link.url
     row = st.container(horizontal=True, vertical_alignment="center", gap="large", key="class_join")
     row.image(_qr(url), caption=f"Scan to join class {code}", width="content")
     text = row.container()
@@ -504,7 +505,7 @@ def _join_screen(code: str, n_students: int) -> None:
     text.container(key="class_join_code").markdown(code)
     text.markdown("or open")
     text.container(key="class_join_link").code(url, language=None, wrap_lines=True)
-    share.join_note(text, code)  # which address the link uses, or why phones can't
+    share.join_note(text, link)  # which address the link uses, or why phones can't
     text.container(key="class_join_count").markdown(
         f"**{n_students}** {'student' if n_students == 1 else 'students'} joined"
     )
