@@ -1,59 +1,39 @@
 """A live class poll's store: classes, questions, anonymous answers and their tally.
 
-A teacher opens a class and gets a short class code (for the students' link,
-``?class=CODE``) and a separate, unguessable teacher token (kept by the teacher's own
-browser, never shown). The teacher puts one question at a time to the class: one of the
-quiz's (by its id) or one the teacher wrote. Every joined student sees it (:class:`Poll`)
-and answers it, changing the answer until the teacher locks answers, the optional
-countdown ends, or the teacher reveals the right one. The teacher sees the
-:class:`Tally` (counts per choice, or every number given, never who gave them) and at
-the end every question's results (:func:`results_csv`). A student is an opaque id their
-browser keeps, so a page that reconnects after a server restart is never counted twice.
+A teacher opens a class: a short code for the students' link (``?class=CODE``) and an
+unguessable teacher token that only the teacher's browser keeps. The teacher puts one
+question at a time, the quiz's (by its id) or one the teacher wrote; every joined
+student sees it (:class:`Poll`) and may change their answer until the teacher locks
+answers, a countdown ends or the answer is revealed. The teacher sees the :class:`Tally`
+(counts, never who answered) and every question's results (:func:`results_csv`). A
+student is an opaque id their browser keeps, so a reconnecting page never counts twice.
 
-The rules live once, in :class:`Store`; a backend offers a few reads and writes inside
-one transaction (:class:`_Txn`):
-
-- :class:`SqliteStore`, the default: one SQLite file (WAL) that a restart keeps and the
-  server processes of one machine share (``RELULAB_CLASS_DB``, else
-  :func:`default_db_path`).
-- :class:`RedisStore` when ``RELULAB_REDIS_URL`` is set: app replicas on several
-  machines behind a load balancer.
-
-A write reads, checks the rules and writes as one transaction (SQLite: ``BEGIN
-IMMEDIATE``; Redis: ``WATCH``/``MULTI``, retried when another writer got in between), so
-caps hold and no answer lands on a question that was locked, revealed or replaced in
-between. Errors are :class:`ClassroomError`s whose message is safe to show; arguments
-only the page's own code supplies (a session id, a ``kind``), and a teacher's question
-beyond the limits, raise ``ValueError``.
-
-Limits keep storage bounded whatever visitors send (the ``MAX_*`` constants); a class
-expires after :data:`IDLE_TTL` seconds without a write, and an ended class keeps its
-results, and its place under the cap, until then. Answers are numbers or one of the
-teacher's choices: no text a student typed is ever stored.
+The rules live once, in :class:`Store`, over a backend's few reads and writes in one
+transaction (:class:`_Txn`): :class:`SqliteStore` (the default; one file that a restart
+keeps, shared by the server processes of one machine) or :class:`RedisStore` (when
+``RELULAB_REDIS_URL`` is set: replicas on several machines). A write reads, checks and
+writes at once (SQLite ``BEGIN IMMEDIATE``; Redis ``WATCH``/``MULTI``, retried when
+another writer got in between), so caps hold and no answer lands on a question locked,
+revealed or replaced meanwhile. Errors are :class:`ClassroomError`s with a message safe
+to show; arguments only the page's code supplies, and a teacher's question beyond the
+limits, raise ``ValueError``. The ``MAX_*`` limits bound storage whatever visitors
+send, and a class expires :data:`IDLE_TTL` seconds after its last write (an ended one
+keeps its results, and its place under the cap, until then). No text a student typed
+is ever stored: answers are numbers or one of the teacher's choices.
 
 >>> store = SqliteStore(":memory:")
 >>> code, token = store.open_class()
->>> poll = store.ask(code, token, "relu-dash-0", "choice", ("0", "1", "leak"), "leak")
->>> poll.choices, poll.answer  # the answer stays hidden until revealed
-(('0', '1', 'leak'), None)
+>>> store.ask(code, token, "relu-dash-0", "choice", ("0", "1", "leak"), "leak").answer
 >>> ann, bob = new_session_id(), new_session_id()
->>> store.join(code, ann), store.join(code, bob), store.join(code, ann)
-(1, 2, 2)
->>> store.answer(code, ann, "relu-dash-0", "1")
->>> store.answer(code, ann, "relu-dash-0", "leak")  # changed her mind
->>> store.answer(code, bob, "relu-dash-0", "0")
->>> store.tally(code, token).counts, store.my_answer(code, ann)
-((1, 0, 1), 'leak')
+>>> store.answer(code, ann, "relu-dash-0", "leak"), store.answer(code, bob, "relu-dash-0", "0")
+(None, None)
+>>> store.tally(code, token).counts, store.my_answer(code, ann), store.join(code, ann)
+((1, 0, 1), 'leak', 2)
 >>> store.reveal(code, token)
 >>> store.answer(code, bob, "relu-dash-0", "leak")
 Traceback (most recent call last):
     ...
 relulab_app.classroom.Closed: the answer has been revealed
->>> store.close(code, token)
->>> store.status(code), store.status("K7MX3P")
-('ended', None)
->>> [(t.poll.seq, t.n_answers, t.n_correct) for t in store.results(code, token)]
-[(1, 2, 1)]
 """
 
 from __future__ import annotations
@@ -202,8 +182,8 @@ def read_token(raw: list[str]) -> tuple[str | None, str | None]:
     one well-formed token (whether it is the class's own is :meth:`Store.is_teacher`'s
     question). The notice never repeats the link's text.
 
-    >>> read_token([]), read_token(["nope"])
-    ((None, None), (None, 'That is not this class’s teacher link; opening as a student.'))
+    >>> read_token(["nope"])[1] == TOKEN_NOTICE
+    True
     """
     token = parse_token(raw[0]) if len(raw) == 1 else None
     return token, None if token or not raw else TOKEN_NOTICE
@@ -334,18 +314,9 @@ def _plain_text(text: object, what: str, limit: int) -> str:
     return text
 
 
-def _new_poll(
-    seq: int,
-    question_id: object,
-    kind: object,
-    choices: object,
-    answer: object,
-    tolerance: object,
-    prompt: object,
-    seconds: object,
-    now: float,
-) -> Poll:
-    """The teacher's question, checked, as the store keeps it (answer included)."""
+def _new_poll(seq: int, now: float, *args: Any) -> Poll:
+    """The teacher's question (``ask``'s arguments), checked, as the store keeps it."""
+    question_id, kind, choices, answer, tolerance, prompt, seconds = args
     if not isinstance(question_id, str) or not _QUESTION_RE.fullmatch(question_id):
         raise ValueError("question_id: 1-64 letters, digits, '_', '.', ':' or '-'")
     if kind not in KINDS:
@@ -400,9 +371,7 @@ def _checked_answer(poll: Poll | None, question_id: str, value: object, now: flo
     return value
 
 
-def _tally(poll: Poll | None, answers: list[float | str], n_students: int) -> Tally:
-    if poll is None:
-        return Tally(None, n_students=n_students)
+def _tally(poll: Poll, answers: list[float | str], n_students: int) -> Tally:
     if poll.kind == "number":
         values = tuple(sorted(answers))  # type: ignore[type-var]
         n_correct = sum(is_right(poll, v) for v in values)
@@ -586,7 +555,7 @@ class Store:
             seq = self._teacher(t, token)
             if seq >= self.max_questions:
                 raise Full(f"this class has had {self.max_questions} questions: open a new one")
-            poll = _new_poll(seq + 1, *args, t.now)
+            poll = _new_poll(seq + 1, t.now, *args)
             t.put_poll(poll)
             t.set_meta("seq", seq + 1)
             t.touch(seq + 1)
@@ -595,7 +564,7 @@ class Store:
         code = _valid_code(code)
         # Checked before the class is looked at: a bad question is a ValueError
         # whatever the class's state.
-        _new_poll(1, *args, 0.0)
+        _new_poll(1, 0.0, *args)
         return self._run(code, ask, write=True)
 
     def _change(self, code: str, token: object, change: Callable[[Poll], Poll]) -> Poll:
@@ -670,9 +639,10 @@ class Store:
         """Teacher: the open question's anonymous tally. :class:`NotTeacher`."""
 
         def tally(t: _Txn) -> Tally:
-            seq = self._teacher(t, token, ended_ok=True)
-            poll = t.poll(seq) if seq else None
-            return _tally(poll, t.answers(seq) if poll else [], t.n_students())
+            seq, n = self._teacher(t, token, ended_ok=True), t.n_students()
+            if not seq:
+                return Tally(None, n_students=n)
+            return _tally(t.poll(seq), t.answers(seq), n)  # type: ignore[arg-type]
 
         return self._on(code, tally)
 
@@ -1035,12 +1005,8 @@ def results_csv(
     """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        [
-            *("question", "text", "kind", "right answer", "tolerance"),
-            *("answered", "right", "students", "distribution"),
-        ]
-    )
+    header = "question,text,kind,right answer,tolerance,answered,right,students,distribution"
+    w.writerow(header.split(","))
     for t in results:
         if (p := t.poll) is None:
             continue

@@ -65,8 +65,6 @@ class _Class:
     seen_seq: int = 0  # the last question this page posed
     ended: bool = False
     missing: str | None = None  # a code that names no class
-    question: quiz.Question | None = None  # the poll's, made once, not on every refresh
-    question_key: tuple | None = None  # what ``question`` was made from
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     shown_mine: float | str | None = None  # and this student's answer to it
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
@@ -118,22 +116,16 @@ def _own(poll: classroom.Poll) -> bool:
     return poll.question_id.startswith(OWN)
 
 
-def _written(poll: classroom.Poll) -> quiz.Question:
-    """A question the teacher wrote, as the page poses and checks quiz questions. Its
-    answer is None on a student's page until the reveal."""
+@functools.lru_cache(maxsize=256)  # made once, not on every refresh of every page
+def _question(poll: classroom.Poll) -> quiz.Question:
+    """The poll as the page poses and checks a quiz question: the quiz's, made again from
+    its id, or the teacher's own (its answer None on a student's page until the reveal)."""
+    if not _own(poll):
+        return quiz.from_id(poll.question_id)
     kind, tol = quiz.NUMBER if poll.kind == "number" else quiz.CHOICE, poll.tolerance or 0.0
     return quiz.Question(
         WRITTEN, 0, poll.prompt, kind, poll.answer, "", frozenset(), poll.choices, tol
     )
-
-
-def _question(poll: classroom.Poll) -> quiz.Question:
-    s = _state()
-    key = (poll.seq, poll.question_id, poll.revealed, poll.answer is not None)
-    if s.question is None or s.question_key != key:
-        s.question = _written(poll) if _own(poll) else quiz.from_id(poll.question_id)
-        s.question_key = key
-    return s.question
 
 
 def _title(q: quiz.Question) -> str:
@@ -382,7 +374,7 @@ def _ask_written() -> None:
             tolerance = _read_number(str(get("class_own_tolerance") or "0"), "The tolerance")
             if tolerance < 0:
                 raise ValueError("The tolerance: 0 or more")
-            poll = classroom.Poll(0, WRITTEN, "number", (), True, answer, tolerance, prompt)
+            poll = classroom.Poll(0, OWN, "number", (), True, answer, tolerance, prompt)
         else:
             lines = str(get("class_own_choices") or "").splitlines()
             choices = tuple(c.strip() for c in lines if c.strip())
@@ -392,11 +384,11 @@ def _ask_written() -> None:
             if right > len(choices):
                 raise ValueError(f"The right choice: a line from 1 to {len(choices)}")
             answer = choices[right - 1]
-            poll = classroom.Poll(0, WRITTEN, "choice", choices, True, answer, 0.0, prompt)
+            poll = classroom.Poll(0, OWN, "choice", choices, True, answer, 0.0, prompt)
     except ValueError as err:
         _fail(str(err).rstrip(".") + ".")
         return
-    _put(_written(poll), f"{OWN}{secrets.randbelow(10**9)}", prompt)
+    _put(_question(poll), f"{OWN}{secrets.randbelow(10**9)}", prompt)
 
 
 def _ask_menu(where) -> None:
@@ -589,15 +581,11 @@ def _teacher_panel() -> None:
         _ask_menu(head)
         open_question = poll is not None and not poll.revealed
         # Locked, or out of time: reopening is what the teacher can do.
-        if open_question and poll.closed_why(time.time()):
-            head.button(
-                "Reopen answers", on_click=_lock, args=(False,), icon=":material/lock_open:"
-            )
-        else:
-            head.button(
-                "Lock answers", on_click=_lock, args=(True,), icon=":material/lock:",
-                disabled=not open_question,
-            )  # fmt: skip
+        reopen = bool(open_question and poll.closed_why(time.time()))
+        head.button(
+            "Reopen answers" if reopen else "Lock answers", on_click=_lock, args=(not reopen,),
+            icon=f":material/lock{'_open' if reopen else ''}:", disabled=not open_question,
+        )  # fmt: skip
         head.button(
             "Reveal to the class", on_click=_reveal_to_class, icon=":material/visibility:",
             disabled=poll is None or poll.revealed,
@@ -648,12 +636,8 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
                 s.deferred = (now.seq, now.revealed)
                 note("The teacher has moved on to the next question: here it is.", now.seq)
                 return
-        revealed = "revealed" in str(err)
-        note(
-            "The teacher has revealed this one: answers are closed."
-            if revealed
-            else f"Not sent: {err}."
-        )
+        revealed = "The teacher has revealed this one: answers are closed."
+        note(revealed if "revealed" in str(err) else f"Not sent: {err}.")
     except classroom.BadAnswer:
         note("That number is out of range: type one between ±1e9.")
     except classroom.NoSuchClass:

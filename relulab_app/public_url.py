@@ -14,6 +14,7 @@ computer's interfaces.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -58,13 +59,11 @@ class BadPublicURL(ValueError):
 
 
 def _host_ok(host: str) -> bool:
-    with_dots = host[:-1] if host.endswith(".") else host
-    try:
+    with contextlib.suppress(ValueError):
         ip = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:  # a browser opens neither a wildcard address nor one with an IPv6 zone
+        # A browser opens neither a wildcard address nor one with an IPv6 zone.
         return not ip.is_unspecified and not getattr(ip, "scope_id", None)
+    with_dots = host.removesuffix(".")
     labels = with_dots.split(".")
     # A browser reads a name whose last label is a number (``7``, ``1.2.3.999``,
     # ``0x7f``) as an IPv4 address, not as a name.
@@ -116,18 +115,14 @@ def check_public_url(value: str) -> SplitResult:
 def _is_local(host: str | None) -> bool:
     """Whether ``host`` names this computer only (loopback, the wildcard addresses,
     ``localhost`` and its subdomains): an address that, on a phone, is the phone."""
-    if not host:
-        return True
-    host = host.lower().rstrip(".")
+    host = (host or "localhost").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
+    with contextlib.suppress(ValueError):
         ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback or ip.is_unspecified
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        return ip.is_loopback or ip.is_unspecified
+    return False
 
 
 def best_lan_address(interfaces: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
