@@ -44,7 +44,6 @@ import hmac
 import io
 import itertools
 import json
-import math
 import os
 import re
 import secrets
@@ -292,11 +291,8 @@ def _number(value: object) -> float | None:
     """A finite float within ±MAX_NUMBER from a number (not a bool, not text), or None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        return None
-    return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+    # Compared before float(): an int too large for a float is refused, not an error.
+    return float(value) if abs(value) <= MAX_NUMBER else None  # NaN compares False
 
 
 def _plain_text(text: object, what: str, limit: int) -> str:

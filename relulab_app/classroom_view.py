@@ -465,10 +465,8 @@ def _read(call):
         s.ended = True
         if s.token is None:
             quiz_view.stop_class_question()
-        if isinstance(err, classroom.Ended):
-            st.warning(ENDED)
-        else:
-            st.warning(EXPIRED if s.token else NO_SUCH.format(code=s.code))
+        gone = EXPIRED if s.token else NO_SUCH.format(code=s.code)
+        st.warning(ENDED if isinstance(err, classroom.Ended) else gone)
     except classroom.ClassroomError:
         st.warning(UNAVAILABLE, icon=":material/cloud_off:")
     return _FAILED
