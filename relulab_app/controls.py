@@ -35,7 +35,8 @@ LEFT_WITH_TF = "x ≤ 0 side (article, PyTorch, TF)"
 def _tensorflow_differs(view: str) -> bool:
     """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
     keys = st.session_state.get("show", []) if view == "compare" else [view]
-    return any("TensorFlow" in registry.REGISTRY[k].kink_by for k in keys if k in registry.REGISTRY)
+    acts = [registry.REGISTRY[k] for k in keys if k in registry.REGISTRY]
+    return any("TensorFlow" in kink.by for act in acts for kink in act.kinks)
 
 
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
