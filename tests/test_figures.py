@@ -105,13 +105,21 @@ def test_hover_refs_name_each_curves_lines_and_its_value_at_zero(convention):
         assert f_line.name == df_line.name == r["name"] and f_line.mode == "lines"
         assert r["f"][0] == 0 and r["df"][0] == 1
     # f′(0) for hover is the value the filled dot shows under the convention.
-    assert refs[0]["at0"] == figures.kink_dots(leak, convention)[0]
-    assert refs[0]["at0"] == (1.0 if convention == "jax" else leak)
-    assert refs[1]["at0"] == 0.0
+    assert refs[0]["kinks"] == [[0.0, figures.kink_dots(leak, convention)[0]]]
+    assert refs[0]["kinks"] == [[0.0, 1.0 if convention == "jax" else leak]]
+    assert refs[1]["kinks"] == [[0.0, 0.0]]
 
 
 def test_hover_has_no_value_at_zero_when_zero_is_not_drawn():
-    assert [at0 for _, at0 in figures.article_hover(0.1, (1.0, 4.0))] == [None, None]
+    assert [kinks for _, kinks in figures.article_hover(0.1, (1.0, 4.0))] == [{}, {}]
+
+
+def test_catalogue_hover_gives_the_value_taken_at_each_kink_drawn():
+    # Hover snaps x to the axis' tick decimals, so a cursor near 3 reads x = 3: there
+    # f′ is the value taken (hard-swish's 1), not the end of the piece drawn up to it.
+    hs, relu6 = registry.REGISTRY["hardswish"], registry.REGISTRY["relu6"]
+    hover = figures.catalogue_hover([(hs, {}), (relu6, {})], (-5.0, 5.0))
+    assert hover == [("Hard-swish", {-3.0: 0.0, 3.0: 1.0}), ("ReLU6", {0.0: 0.0})]
 
 
 def test_marked_points_hover_rounds_to_four_significant_digits():

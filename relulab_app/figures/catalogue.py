@@ -178,11 +178,14 @@ def catalogue_hover(
     entries: list[tuple[object, dict[str, float]]],
     x_range: tuple[float, float],
     convention: str = LEFT,
-) -> list[tuple[str, float | None]]:
-    """Each entry's legend name and its f′ at exactly 0 under ``convention`` (None where
-    there is no kink, or 0 is outside the x-range: hover then reads the drawn line)."""
-    inside = x_range[0] < 0 < x_range[1]
+) -> list[tuple[str, dict[float, float]]]:
+    """Each entry's legend name and its f′ at each kink inside the x-range under
+    ``convention`` (elsewhere, hover reads the drawn line)."""
+    lo, hi = x_range
     return [
-        (entry_label(act, p), kink_value(act.key, p, convention) if inside else None)
+        (
+            entry_label(act, p),
+            {k.at: kink_value(act.key, p, convention, k.at) for k in act.kinks if lo < k.at < hi},
+        )
         for act, p in entries
     ]
