@@ -1,9 +1,11 @@
-"""Name -> activation record: everything the page, the frameworks panel, copy-as-code
-and the tests know about an activation, in one place.
+"""Name -> activation record: everything the page, the frameworks panel and copy-as-code
+know about an activation, in one place.
 
 Like Keras' ``activations`` registry: a new activation is one function pair in
 :mod:`relulab.catalogue` and one :class:`Activation` entry below; the page's picker,
-its sliders, the code lines and the tests all iterate :data:`REGISTRY`.
+its sliders, the sampler's vertices and the dots at its kinks, the code lines and the
+tests all iterate :data:`REGISTRY`. The tests' exact references live with the tests
+(tests/reference.py), as Keras keeps its reference functions in its tests.
 """
 
 from __future__ import annotations
