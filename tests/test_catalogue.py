@@ -513,7 +513,9 @@ def _torch_cases():
 
 def test_torch_reference_is_current():
     # The JSON holds each record's PyTorch line, evaluated by PyTorch at each parameter
-    # set: a new record, a new slider end or a changed line means regenerating it.
+    # set: a new record, a new slider end or a changed line means regenerating it. A
+    # case with a "source" was filled in from tests/reference.py where torch was not
+    # installed (scripts/make_torch_reference.py --exact-for-new).
     from relulab import frameworks
 
     _, cases = _torch_cases()
