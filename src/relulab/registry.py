@@ -123,7 +123,6 @@ LEAK = Param(
 )
 
 # ReLU's lines; Leaky ReLU's too at leak 0, where every library's relu says it plainer.
-_LAM = cat.SELU_LAMBDA
 RELU_CODE = {
     "PyTorch": "torch.nn.functional.relu(x)",
     "TensorFlow": "tf.nn.relu(x)",
@@ -298,7 +297,12 @@ REGISTRY: dict[str, Activation] = {
             },
             kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
             # TensorFlow's SeluGrad tests features < 0, so at 0 it takes the x > 0 side.
-            kinks=(Kink(0.0, by={"TensorFlow": lambda: _LAM, "Keras": lambda: _LAM}),),
+            kinks=(
+                Kink(
+                    0.0,
+                    by={"TensorFlow": lambda: cat.SELU_LAMBDA, "Keras": lambda: cat.SELU_LAMBDA},
+                ),
+            ),
         ),
         Activation(
             key="gelu",
