@@ -97,6 +97,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -1273,7 +1274,8 @@ def results_csv(
 # -- choosing a store -----------------------------------------------------------------
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
-_stores: dict[tuple[str, str], Store] = {}
+# One store per place, even for two sessions that ask first at the same moment
+# (functools.cache alone may build twice then, and each store is a connection).
 _choose = threading.Lock()
 
 
@@ -1294,24 +1296,25 @@ def store_from_env(environ: Mapping[str, str] = os.environ) -> Store:
     ValueError: RELULAB_REDIS_URL must start with redis://, rediss:// or unix://
     """
     url = environ.get("RELULAB_REDIS_URL", "").strip()
+    # The message never repeats the URL: it may hold a password.
+    if url and urllib.parse.urlsplit(url).scheme.lower() not in REDIS_SCHEMES:
+        raise ValueError("RELULAB_REDIS_URL must start with redis://, rediss:// or unix://")
+    chosen = environ.get("RELULAB_CLASS_DB", "").strip()
     with _choose:
         if url:
-            # The message never repeats the URL: it may hold a password.
-            if urllib.parse.urlsplit(url).scheme.lower() not in REDIS_SCHEMES:
-                raise ValueError("RELULAB_REDIS_URL must start with redis://, rediss:// or unix://")
-            key = ("redis", url)
-            if key not in _stores:
-                _stores[key] = RedisStore(url)
-            return _stores[key]
-        path = environ.get("RELULAB_CLASS_DB", "").strip() or str(default_db_path(environ))
-        key = ("sqlite", path)
-        if key not in _stores:
-            try:
-                _stores[key] = SqliteStore(path)
-            except StoreUnavailable:
-                if environ.get("RELULAB_CLASS_DB", "").strip():
-                    raise  # the path the operator chose: say so, do not hide it
-                # A read-only home folder (some hosts): the temporary folder instead.
-                fallback = Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3"
-                _stores[key] = SqliteStore(fallback)
-        return _stores[key]
+            return _redis_store(url)
+        return _sqlite_store(chosen or str(default_db_path(environ)), bool(chosen))
+
+
+_redis_store = functools.cache(RedisStore)
+
+
+@functools.cache
+def _sqlite_store(path: str, chosen: bool) -> Store:
+    try:
+        return SqliteStore(path)
+    except StoreUnavailable:
+        if chosen:
+            raise  # the path the operator chose: say so, do not hide it
+        # A read-only home folder (some hosts): the temporary folder instead.
+        return SqliteStore(Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3")
