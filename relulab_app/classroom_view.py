@@ -67,8 +67,6 @@ class _Class:
     seen_seq: int = 0  # the last question this page posed
     ended: bool = False
     missing: str | None = None  # a code that names no class
-    question: quiz.Question | None = None  # the poll's, made once, not on every refresh
-    question_key: tuple | None = None  # (seq, revealed) of ``question``
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     shown_mine: float | str | None = None  # and this student's answer to it
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
@@ -116,14 +114,12 @@ def _written(poll: classroom.Poll) -> quiz.Question:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _question(poll: classroom.Poll) -> quiz.Question:
-    s = _state()
-    key = (poll.seq, poll.question_id, poll.revealed, poll.answer is not None)
-    if s.question is None or s.question_key != key:
-        own = poll.question_id.startswith(OWN)
-        s.question = _written(poll) if own else quiz.from_id(poll.question_id)
-        s.question_key = key
-    return s.question
+    """The question ``poll`` poses: made once, not on every refresh of every page of
+    the class (it depends on the poll alone)."""
+    own = poll.question_id.startswith(OWN)
+    return _written(poll) if own else quiz.from_id(poll.question_id)
 
 
 def _title(q: quiz.Question) -> str:
