@@ -386,6 +386,8 @@ def test_lab_figures_pass_plotlys_validation_and_keep_the_house_style(i):
     built = _lab_figures()[i]
     _validated_equals_built(built)
     layout = built["layout"]
+    # st.plotly_chart would add plotly's default template (~7 KB, over the page's theme).
+    assert layout["template"] == {}
     # Explicit sizes: st.plotly_chart's theme sets 12.75 px ticks, legend and axis
     # titles, overriding what they would inherit from the layout's font.
     assert layout["font"]["size"] >= 14
@@ -405,12 +407,13 @@ def test_lab_figures_pass_plotlys_validation_and_keep_the_house_style(i):
 def _validated_equals_built(built: dict) -> None:
     import plotly.graph_objects as go
 
-    built = json.loads(go.Figure(built, _validate=False).to_json())
+    unchecked = json.loads(go.Figure(built, _validate=False).to_json())
     validated = json.loads(go.Figure(built).to_json())  # raises on any unknown attribute
-    # An empty template validates to a stub; the browser applies the page's theme.
-    assert built["layout"].pop("template", {}) == {}
-    validated["layout"].pop("template", None)
-    assert validated == built
+    # The template is plotly Python's (its default, or an empty one's stub): the chart
+    # element sends none, and the browser applies the page's theme.
+    unchecked["layout"].pop("template")
+    validated["layout"].pop("template")
+    assert validated == unchecked
 
 
 @pytest.mark.parametrize("key", list(registry.REGISTRY))
@@ -451,7 +454,9 @@ def test_the_class_tally_figure_passes_plotlys_validation(kind):
         n_correct=1,
     )
     for revealed in (False, True):
-        _validated_equals_built(figures.tally_figure(q, tally, revealed))
+        fig = figures.tally_figure(q, tally, revealed)
+        _validated_equals_built(fig)
+        assert fig["layout"]["template"] == {}  # drawn by st.plotly_chart, as the lab's
 
 
 def test_catalogue_samples_are_shared_only_as_read_only_and_equal_fresh_ones():

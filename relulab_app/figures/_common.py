@@ -34,9 +34,6 @@ def _base_layout(
     lo, hi = x_range
     pad = 0.02 * (hi - lo)
     return {
-        # No Python-side template (Plotly's default is ~7 KB of JSON per chart): the
-        # page's chart theme, light or dark, is applied in the browser.
-        "template": {},  # no plotly default: the page theme applies
         # Left-aligned: the modebar (top right) never covers it, even on a phone.
         "title": {
             "text": title,
