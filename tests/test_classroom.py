@@ -35,7 +35,7 @@ from relulab_app.classroom import (
     read_token,
 )
 
-EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
