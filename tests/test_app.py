@@ -6,8 +6,8 @@ import inspect
 import json
 
 import pytest
-from conftest import chart_specs, n_charts, trace
 
+from conftest import chart_specs, n_charts, trace
 from relulab import activations, registry, relu, relu_dash
 
 

@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from conftest import chart_specs, n_charts, trace
 
+from conftest import chart_specs, n_charts, trace
 from relulab import catalogue, frameworks, registry
 
 OTHERS = [k for k in registry.REGISTRY if k not in ("relu", "leaky_relu")]
@@ -189,8 +189,9 @@ def test_copy_as_code_shows_the_records_lines(app, key):
 
 def test_the_switch_offers_tensorflow_whose_prelu_takes_0_at_0():
     # TensorFlow's (and Keras') PReLU layer gives 0 at 0 for every a; PyTorch gives a.
-    from conftest import APP, chart_payloads
     from streamlit.testing.v1 import AppTest
+
+    from conftest import APP, chart_payloads
 
     def filled_dot(kink: str) -> list:
         at = AppTest.from_file(str(APP), default_timeout=60)
@@ -209,8 +210,9 @@ def test_the_switch_offers_tensorflow_whose_prelu_takes_0_at_0():
 
 
 def test_where_tensorflow_takes_the_x_le_0_side_the_switch_names_it_there():
-    from conftest import APP
     from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
 
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["kink"] = "tensorflow"  # the article's pair: the same values as x <= 0

@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
-from conftest import APP, chart_payloads
 from streamlit.testing.v1 import AppTest
 
+from conftest import APP, chart_payloads
 from relulab_app import classroom, quiz
 
 

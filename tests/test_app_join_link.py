@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import APP
 from streamlit.testing.v1 import AppTest
 
+from conftest import APP
 from relulab_app import public_url
 
 

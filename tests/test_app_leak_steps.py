@@ -6,8 +6,8 @@ while moving and another once the server answered."""
 from __future__ import annotations
 
 import pytest
-from conftest import chart_payloads, leak_steps
 
+from conftest import chart_payloads, leak_steps
 from relulab_app import urlstate, wire
 
 

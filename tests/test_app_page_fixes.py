@@ -7,8 +7,8 @@ import inspect
 import json
 
 import pytest
-from conftest import chart_payloads
 
+from conftest import chart_payloads
 from relulab import catalogue, registry
 
 

@@ -4,8 +4,8 @@ posed, hide what would give them away, are checked, and reveal their answer."""
 from __future__ import annotations
 
 import pytest
-from conftest import chart_payloads
 
+from conftest import chart_payloads
 from relulab_app import quiz
 
 
@@ -114,8 +114,9 @@ def test_unreadable_typing_is_not_an_attempt(app, typed):
 
 
 def test_neighbours_get_different_questions(app):
-    from conftest import APP
     from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
 
     prompts = set()
     for _ in range(8):  # random sessions: 4 gave 2 kinds about once in 50 runs

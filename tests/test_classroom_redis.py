@@ -10,8 +10,8 @@ import time
 
 import pytest
 import redis
-from conftest import RedisServer, free_port, redis_server_path
 
+from conftest import RedisServer, free_port, redis_server_path
 from relulab_app import classroom
 from relulab_app.classroom import (
     Closed,

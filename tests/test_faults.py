@@ -8,9 +8,9 @@ from unittest import mock
 
 import pytest
 import streamlit as st
-from conftest import n_charts
 from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
+from conftest import n_charts
 from relulab_app import lab
 
 LAB_MESSAGE = "The lab could not train this time."

@@ -18,10 +18,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import APP, n_charts
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import APP, n_charts
 from relulab_app import parse
 
 EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "15"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 
-from conftest import APP, n_charts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import APP, n_charts
 
 KEYS = ["leak", "x_range", "act", "kink", "show", "a", "alpha", "beta", "threshold",
         "present", "quiz", "class", "teacher", "lab", "lab_preset", "lab_lr", "lab_bias",
