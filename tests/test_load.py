@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import re
 import sys
@@ -354,18 +355,27 @@ def _record(page) -> list[tuple[str, bytes]]:
 
 
 def _reruns(frames: list[tuple[str, bytes]]) -> list[tuple[BackMsg, list[str]]]:
-    """Each rerun request the page sent, with the replies up to the next request."""
+    """Each rerun request the page sent, with the replies of the run it started. The
+    server runs the requests in order, each run's replies beginning with new_session: a
+    request sent while an earlier run still replies (a panel's timed refresh on a busy
+    machine) gets the replies from its own new_session on."""
     out: list[tuple[BackMsg, list[str]]] = []
+    waiting: collections.deque[tuple[BackMsg, list[str]]] = collections.deque()
+    replies: list[str] | None = None
     for way, data in frames:
         if way == "sent":
             bm = BackMsg()
             bm.ParseFromString(data)
             if bm.WhichOneof("type") == "rerun_script":
                 out.append((bm, []))
-        elif out:
+                waiting.append(out[-1])
+        else:
             fm = ForwardMsg()
             fm.ParseFromString(data)
-            out[-1][1].append(describe(fm))
+            if fm.WhichOneof("type") == "new_session" and waiting:
+                replies = waiting.popleft()[1]
+            if replies is not None:
+                replies.append(describe(fm))
     return out
 
 
