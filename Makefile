@@ -33,8 +33,13 @@ dev: $(VENV)/.runtime  # for editing the app: watches the source and reruns on s
 cluster: $(VENV)/.runtime
 	$(BIN)/python deploy/cluster.py --replicas $(N) --port $(PORT)
 
+# Two workers, one test file each at a time (a file's served app and Chromium are its
+# own): the browser and server tests mostly wait on pages and timers, so two overlap
+# well even on two cores. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 from serve import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,13 @@ APP = ROOT / "app.py"
 # and the servers they start (which inherit the environment), use one of their own.
 _CLASS_DB = tempfile.mkdtemp(prefix="relulab-classes-")
 os.environ["RELULAB_CLASS_DB"] = os.path.join(_CLASS_DB, "classes.sqlite3")
+
+
+# Every property runs 100 examples in `make test` (a test may ask for fewer, when each
+# example serves a page) and has no per-example deadline: on a busy machine a slow
+# example is not a failure. `make fuzz` sets RELULAB_FUZZ_EXAMPLES for the long runs.
+settings.register_profile("relulab", max_examples=100, deadline=None)
+settings.load_profile("relulab")
 
 
 def decode(value):

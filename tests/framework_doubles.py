@@ -2,10 +2,11 @@
 math and parameter names can be checked where PyTorch, TensorFlow, Keras or JAX is not
 installed (none is, in the project's environment).
 
-Each double has its framework's own signature (parameter names and defaults, from the
-framework's documentation and source: PyTorch 2.x, TensorFlow 2.16+, Keras 3, JAX
-0.4.27+) and computes the framework's documented formula with numpy and SciPy, never
-through relulab, which is what the lines are checked against. A line that passes a
+Each double has its framework's own signature (parameter names and defaults, as
+recorded from the frameworks' sources in tests/data/framework_signatures.json, which
+tests/test_framework_doubles.py holds every double to) and computes the framework's
+documented formula with numpy and SciPy, never through relulab, which is what the lines
+are checked against. A line that passes a
 parameter under a wrong name gets a TypeError from the double, as it would from the
 framework, and a name the framework lacks is an AttributeError. Where a framework is
 importable, :func:`runner` uses the real one instead, and
@@ -237,7 +238,7 @@ TF = NS(
         ),
         layers=NS(PReLU=_KerasPReLU),
     ),
-    constant_initializer=lambda value=0: _Initializer(value),
+    constant_initializer=lambda value=0, support_partition=False: _Initializer(value),
 )
 
 # --- Keras 3: keras.activations, keras.ops, keras.layers, keras.initializers -------------

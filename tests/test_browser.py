@@ -508,14 +508,21 @@ def test_while_the_server_is_away_the_page_says_so_in_plain_words(chromium, brow
         p = Page(browser, url)
         banner = p.page.get_by_role("status").filter(has_text="Reconnecting to the server")
         assert banner.count() == 0
-        # Each change of a status's text is read out: count them.
+        # Each change of a status's text is read out: count them. And note Streamlit's
+        # "Connection error" dialog when it comes (after ~3 s of failed pings).
         p.page.evaluate(
             """() => { window.saidTimes = 0; new MutationObserver(() => window.saidTimes++)
-                 .observe(document.querySelector('.rl-away'), {childList: true}); }"""
+                 .observe(document.querySelector('.rl-away'), {childList: true});
+               window.dialogCame = false; new MutationObserver((records) => {
+                 for (const r of records) for (const n of r.addedNodes)
+                   if (n.nodeType === 1 && n.textContent.includes('Connection error'))
+                     window.dialogCame = true;
+               }).observe(document.body, {childList: true, subtree: true}); }"""
         )
     p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
     banner.wait_for(timeout=10_000)
-    p.page.wait_for_timeout(6_000)  # twice the time Streamlit's dialog takes to come
+    p.page.wait_for_function("window.dialogCame", timeout=30_000)
+    p.page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)  # closed
     assert banner.is_visible()
     assert p.page.evaluate("window.saidTimes") == 1  # said once, not at every retry
     assert p.page.get_by_role("dialog").count() == 0

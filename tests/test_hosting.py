@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve import CHROMIUM_ARGS, READY, serve
+from serve import READY, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL_TIMEOUT = 900  # s; a cold cache downloads streamlit, scipy, pyarrow... from PyPI
@@ -152,27 +152,16 @@ def test_fresh_venv_has_the_chosen_python_and_the_pinned_streamlit(cloud_copy):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_first_render_as_served_on_cloud(cloud_copy, chromium, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_first_render_as_served_on_cloud(cloud_copy, browser, tmp_path):
     repo, python, _timings = cloud_copy
     log = tmp_path / "streamlit-stderr.log"
     errors: list[str] = []
     start = time.monotonic()
-    with (
-        serve(
-            repo / "app.py",
-            cwd=repo,
-            python=str(python),
-            args=CLOUD_OVERRIDES,
-            log=log,
-            timeout=120,
-        ) as (url, _pid),
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with serve(
+        repo / "app.py", cwd=repo, python=str(python), args=CLOUD_OVERRIDES, log=log, timeout=120
+    ) as (url, _pid):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
@@ -199,7 +188,7 @@ def test_first_render_as_served_on_cloud(cloud_copy, chromium, tmp_path):
             page.wait_for_selector(READY, timeout=90_000)
             page.get_by_text("rounded to the slider step").wait_for(timeout=30_000)
         finally:
-            browser.close()
+            page.close()
     stderr = log.read_text(errors="replace")
     for bad in ("Traceback", "Error", "Exception", "Uncaught", "WARNING", "Warning"):
         assert bad not in stderr, stderr[-4000:]

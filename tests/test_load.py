@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import re
 import sys
@@ -95,19 +96,14 @@ def _browser_move(
     page.on("websocket", watch)
     page.goto(f"{url}/?{query}")
     page.wait_for_selector(READY, timeout=60_000)
-    page.wait_for_timeout(1000)  # the first run's trailing messages
+    _wait_until(page, lambda: _settled(frames, 0))
     after_load()
     start = len(frames)
     thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
     thumb.focus()
     thumb.press("ArrowRight")  # 0.2 -> 0.21
-    deadline = time.monotonic() + 60
-    replies: list[str] = []
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-        replies = _described(frames, start)
-        if _finished(replies):
-            break
+    _wait_until(page, lambda: _finished(_described(frames, start)))
+    replies = _described(frames, start)
     sent = []
     for way, data in frames[start:]:
         if way == "sent":
@@ -147,6 +143,21 @@ def _finished(replies: list[str]) -> bool:
     """Whether the replies hold the request's last run: its script_finished (a run that
     stopped early for st.rerun is followed by the rerun)."""
     return any(r.startswith("script_finished") and r != EARLY for r in replies)
+
+
+def _settled(frames: list[tuple[str, bytes]], start: int) -> bool:
+    """Whether the run from frame `start` on has finished and the server has said so
+    (the session_status_changed that follows script_finished, its last message)."""
+    replies = _described(frames, start)
+    return _finished(replies) and replies[-1] == "session_status_changed"
+
+
+def _wait_until(page, condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Let the page run until `condition()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {timeout} s"
+        page.wait_for_timeout(50)
 
 
 def _until_finished(replies: list[str]) -> list[str]:
@@ -217,18 +228,15 @@ def _browser_series(browser, url: str, then: Callable[[int], object]) -> list[Ba
     frames = _record(page)
     page.goto(url)
     page.wait_for_selector(READY, timeout=60_000)
-    page.wait_for_timeout(1000)
+    _wait_until(page, lambda: _settled(frames, 0))
     sent = []
     for i, (key, press) in enumerate(SERIES):
         start = len(frames)
         thumb = page.locator(f'.st-key-{key} input[type="range"]').first
         thumb.focus()
         thumb.press(press)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _finished(_described(frames, start)):
-            page.wait_for_timeout(100)
+        _wait_until(page, lambda s=start: _settled(frames, s))
         page.wait_for_selector(READY, timeout=60_000)
-        page.wait_for_timeout(500)
         reruns = [m for m, _ in _reruns(frames[start:])]
         assert len(reruns) == 1, f"{len(reruns)} rerun requests for one {key} move"
         sent.append(reruns[0])
@@ -347,18 +355,27 @@ def _record(page) -> list[tuple[str, bytes]]:
 
 
 def _reruns(frames: list[tuple[str, bytes]]) -> list[tuple[BackMsg, list[str]]]:
-    """Each rerun request the page sent, with the replies up to the next request."""
+    """Each rerun request the page sent, with the replies of the run it started. The
+    server runs the requests in order, each run's replies beginning with new_session: a
+    request sent while an earlier run still replies (a panel's timed refresh on a busy
+    machine) gets the replies from its own new_session on."""
     out: list[tuple[BackMsg, list[str]]] = []
+    waiting: collections.deque[tuple[BackMsg, list[str]]] = collections.deque()
+    replies: list[str] | None = None
     for way, data in frames:
         if way == "sent":
             bm = BackMsg()
             bm.ParseFromString(data)
             if bm.WhichOneof("type") == "rerun_script":
                 out.append((bm, []))
-        elif out:
+                waiting.append(out[-1])
+        else:
             fm = ForwardMsg()
             fm.ParseFromString(data)
-            out[-1][1].append(describe(fm))
+            if fm.WhichOneof("type") == "new_session" and waiting:
+                replies = waiting.popleft()[1]
+            if replies is not None:
+                replies.append(describe(fm))
     return out
 
 
@@ -385,17 +402,19 @@ def test_a_simulated_teacher_opening_a_class_looks_like_a_real_browser(browser):
         frames = _record(page)
         page.goto(url)
         page.wait_for_selector(READY, timeout=60_000)
-        page.wait_for_timeout(1000)  # the first run's trailing messages
+        _wait_until(page, lambda: _settled(frames, 0))
         page.get_by_role("button", name="Class", exact=True).click()
         page.get_by_role("button", name=OPEN_CLASS).click()
         page.wait_for_url(re.compile(r"class="), timeout=30_000)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(200)
+
+        def first_refresh_finished() -> bool:
             runs = _reruns(frames)
-            auto = [i for i, (m, r) in enumerate(runs) if m.rerun_script.is_auto_rerun]
-            if auto and any(x.startswith("script_finished") for x in runs[auto[0]][1]):
-                break
+            auto = [r for m, r in runs if m.rerun_script.is_auto_rerun]
+            return bool(auto) and any(x.startswith("script_finished") for x in auto[0])
+
+        _wait_until(page, first_refresh_finished, timeout=30)
+        runs = _reruns(frames)
+        auto = [i for i, (m, _) in enumerate(runs) if m.rerun_script.is_auto_rerun]
         real_params = dict(p.split("=", 1) for p in page.url.split("?", 1)[1].split("&"))
         context.close()
 
@@ -485,7 +504,16 @@ def _answer_both(call, page, frames, student: SimSession, seq: int, done: set[st
         group = page.locator('[data-testid="stRadioGroup"][aria-label="Your answer"]')
         group.locator('[data-testid="stRadioOption"]').first.click(delay=120)
         value = box.options[0]  # the option's text as sent (the page renders <= as ≤)
-        page.wait_for_timeout(500)
+        # The pick's own rerun finishes before Send is clicked, as a person's would.
+        _wait_until(
+            page,
+            lambda: any(
+                not m.rerun_script.is_auto_rerun
+                and any(r.startswith("script_finished") for r in rs)
+                for m, rs in _reruns(frames[start:])
+            ),
+            timeout=20,
+        )
     page.get_by_role("button", name=load.SEND).click(delay=120)
     page.get_by_text("Sent: ", exact=False).first.wait_for(timeout=20_000)
     real = [_uncached(m) for m, _ in _reruns(frames[start:]) if not m.rerun_script.is_auto_rerun]

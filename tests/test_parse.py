@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from relulab_app.parse import MAX_CHARS, MAX_VALUES, ParseError, parse_values, results_table, to_csv
@@ -156,7 +156,6 @@ def test_not_text():
         parse_values(b"1, 2")  # type: ignore[arg-type]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_gives_numbers_or_a_parse_error(text):
     try:
@@ -171,14 +170,12 @@ def test_any_text_gives_numbers_or_a_parse_error(text):
 SEPS = st.sampled_from([",", ", ", " ", "\n", ";", "\t", " , "])
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30), SEPS)
 def test_round_trip_of_printed_floats(values, sep):
     text = "[" + sep.join(f"[{v!r}]" for v in values) + "]"
     assert np.array_equal(parse_values(text), np.array(values), equal_nan=True)
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.floats(), min_size=2, max_size=10),
     st.data(),

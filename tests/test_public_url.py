@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from relulab_app import public_url
 from relulab_app.public_url import BadPublicURL, best_lan_address, check_public_url, choose
 
-EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("RELULAB_FUZZ_EXAMPLES", "100"))
 QUERY = "class=K7MX3P"
 WIFI = [("lo", "127.0.0.1"), ("lo", "::1"), ("wlan0", "192.168.1.23")]
 
