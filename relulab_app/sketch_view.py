@@ -4,6 +4,7 @@ student draws on and sends, or the teacher's overlay of the class's sketches."""
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -26,7 +27,7 @@ def truth_polyline(
     cuts = sorted(k for k, a, b in kinks if axes.x[0] < k < axes.x[1] and a != b)
     edges = [axes.x[0], *cuts, axes.x[1]]
     out: list[list[float] | None] = []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         xs = np.linspace(lo, hi, 120)
         # The pieces are open at a jump: f′ there is a limit from each side.
         xs[0] = lo if lo == axes.x[0] else np.nextafter(lo, hi)
