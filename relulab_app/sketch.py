@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relulab import REGISTRY
+
 MAX_RAW_POINTS = 2_000  # a 20 s stroke at a phone's 100 events per second
 MAX_STROKES = 30
 KEEP = 64  # points stored per sketch: a smooth curve and a step look the same at this size
@@ -288,3 +290,66 @@ def most_typical(sketches: Sequence[Sketch], axes: Axes) -> int | None:
         both.any(axis=2), np.nansum(gaps, axis=2) / np.maximum(both.sum(axis=2), 1), np.inf
     )
     return int(np.argmin(mean.sum(axis=1)))
+
+
+RIGHT_SHARE = 0.9  # a sketch counts as right: 90 % of the x-range, and every jump right
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a sketch question asks for: f (``of="f"``) or f′ (``"df"``) of the registry's
+    activation ``act`` at ``params``, drawn on ``axes``. Kept with a class's question
+    (:meth:`dumps`), so any server process can score its sketches."""
+
+    act: str
+    params: tuple[tuple[str, float], ...]
+    of: str
+    axes: Axes
+
+    def __post_init__(self) -> None:
+        record = REGISTRY.get(self.act)
+        if record is None or self.of not in ("f", "df"):
+            raise ValueError("a sketch is of f or df of a registered activation")
+        if {n for n, _ in self.params} != {p.name for p in record.params}:
+            raise ValueError(f"{self.act} takes the parameters {[p.name for p in record.params]}")
+        if not all(_is_number(v) and math.isfinite(v) for _, v in self.params):
+            raise ValueError("parameters are finite numbers")
+
+    def truth(self, x: np.ndarray) -> np.ndarray:
+        record, params = REGISTRY[self.act], dict(self.params)
+        return record(x, **params) if self.of == "f" else record.derivative(x, **params)
+
+    def jumps(self) -> list[tuple[float, float, float]]:
+        """Each kink of the activation as (x, the curve just left of it, just right)."""
+        record = REGISTRY[self.act]
+        out = []
+        for k in (k.x for k in record.kinks):
+            eps = 1e-9 * max(1.0, abs(k))
+            left, right = self.truth(np.array([k - eps, k + eps]))
+            out.append((k, float(left), float(right)))
+        return out
+
+    def score(self, drawn: Sketch) -> Score:
+        return score(drawn, self.truth, self.axes, self.jumps())
+
+    def is_right(self, drawn: Sketch) -> bool:
+        s = self.score(drawn)
+        return s.share >= RIGHT_SHARE and all(j.ok for j in s.jumps)
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {"act": self.act, "params": dict(self.params), "of": self.of,
+             "x": list(self.axes.x), "y": list(self.axes.y)},
+            sort_keys=True,
+        )  # fmt: skip
+
+    @classmethod
+    def loads(cls, text: str) -> Spec:
+        """The spec :meth:`dumps` wrote; ``ValueError`` for anything else."""
+        try:
+            d = json.loads(text)
+            axes = Axes(tuple(map(float, d["x"])), tuple(map(float, d["y"])))
+            params = tuple(sorted((str(k), float(v)) for k, v in d["params"].items()))
+            return cls(str(d["act"]), params, str(d["of"]), axes)
+        except (TypeError, KeyError, AttributeError, json.JSONDecodeError) as e:
+            raise ValueError(f"not a sketch question: {e}") from None

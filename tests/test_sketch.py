@@ -168,3 +168,46 @@ def test_the_most_typical_sketch_is_the_shape_most_of_the_class_drew():
     sketches = odd + right + relu_shaped
     assert sketch.most_typical(sketches, AXES) in (2, 3, 4)
     assert sketch.most_typical([], AXES) is None
+
+
+# --- a sketch question in a class (relulab_app.classroom) -----------------------------
+
+from relulab_app import classroom  # noqa: E402
+
+SPEC = sketch.Spec("leaky_relu", (("leak", LEAK),), "df", AXES)
+
+
+def _step_json(at: float, left: float) -> str:
+    return json.dumps([[[-4, left], [at - 0.05, left], [at + 0.05, 1.0], [4, 1.0]]])
+
+
+def test_a_class_collects_sketches_scores_them_and_refuses_hostile_ones():
+    store = classroom.SqliteStore(":memory:")
+    code, token = store.open_class()
+    poll = store.ask(code, token, "sketch_df-1", "sketch", (), SPEC.dumps())
+    assert poll.answer is None  # the truth is the teacher's until the reveal
+    for who in ("a", "b", "c"):
+        store.join(code, who * 8)
+    hostile = ["[[[0, NaN], [1, 1]]]", "<b>hi</b>", json.dumps([[[0.0, 0.5]] * 5000]), 3.5]
+    for raw in hostile:
+        with pytest.raises(classroom.BadAnswer):
+            store.answer(code, "a" * 8, "sketch_df-1", raw)
+    assert store.tally(code, token).n_answers == 0  # nothing stored by a refusal
+    long = json.dumps([[[x, LEAK if x < 0 else 1.0] for x in np.linspace(-4, 4, 1500)]])
+    store.answer(code, "a" * 8, "sketch_df-1", long)  # stored short
+    store.answer(code, "b" * 8, "sketch_df-1", _step_json(0.0, 0.0))  # ReLU's f′
+    store.answer(code, "c" * 8, "sketch_df-1", _step_json(2.0, LEAK))  # the jump misplaced
+    tally = store.tally(code, token)
+    assert tally.n_answers == 3 and tally.n_correct == 1
+    assert all(len(json.loads(s)[0]) <= sketch.KEEP for s in tally.sketches)
+    store.reveal(code, token)
+    csv = classroom.results_csv(store.results(code, token), lambda p: "sketch")
+    assert "sketch,df of leaky_relu" in csv and "100%" in csv
+
+
+def test_a_sketch_question_needs_a_real_spec():
+    store = classroom.SqliteStore(":memory:")
+    code, token = store.open_class()
+    for bad in ("{}", '{"act": "nope", "params": {}, "of": "df", "x": [0, 1], "y": [0, 1]}', 1.0):
+        with pytest.raises(ValueError):
+            store.ask(code, token, "sketch_df-2", "sketch", (), bad)
