@@ -76,5 +76,5 @@ def _draw_labelled(curves: list, x_range, convention: str) -> None:
                     trace["name"] = label
                 if name in str(trace.get("hovertemplate", "")):
                     trace["hovertemplate"] = trace["hovertemplate"].replace(name, label)
-    labels = [(label, at0) for (_, _, label), (_, at0) in zip(curves, hover, strict=True)]
+    labels = [(label, kinks) for (_, _, label), (_, kinks) in zip(curves, hover, strict=True)]
     common.show_charts(f, df, labels, x_range)

@@ -29,8 +29,9 @@ LEFT_WITH_TF = "x ≤ 0 side (article, PyTorch, TF)"
 
 def _tensorflow_differs(view: str) -> bool:
     """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
-    keys = VIEWS[view].keys()
-    return any("TensorFlow" in registry.REGISTRY[k].kink_by for k in keys if k in registry.REGISTRY)
+    on_show = VIEWS[view].keys()  # a function of the row (compare: its chosen entries)
+    acts = [registry.REGISTRY[k] for k in on_show if k in registry.REGISTRY]
+    return any("TensorFlow" in kink.by for act in acts for kink in act.kinks)
 
 
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it

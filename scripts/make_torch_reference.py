@@ -9,17 +9,26 @@ Needs torch and relulab importable (a CPU build of torch is enough; the tests on
 the committed JSON):
 
     PYTHONPATH=src python scripts/make_torch_reference.py
+
+Where torch cannot be installed, ``--exact-for-new`` keeps the committed torch cases
+whose line is unchanged and fills in the others from the exact definitions in
+tests/reference.py (mpmath at 256 bits, rounded to float64), each such case marked
+with its ``source``, until the script is run with torch:
+
+    PYTHONPATH=src:tests python scripts/make_torch_reference.py --exact-for-new
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-
-import torch
 
 from relulab.frameworks import code_lines
 from relulab.registry import REGISTRY
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+EXACT_SOURCE = "tests/reference.py: the definition in mpmath, rounded; torch not installed"
 
 SLOPES = [0.0, 0.01, 0.1, 0.2, 0.3, 0.5, 1.0, -0.5, 2.0]
 # A fixed grid that includes 0 exactly, both signs, tiny and large magnitudes.
@@ -49,6 +58,11 @@ GRID = [
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--exact-for-new"]:
+        exact_for_new()
+        return
+    import torch
+
     cases = []
     for slope in SLOPES:
         x = torch.tensor(GRID, dtype=torch.float64, requires_grad=True)
@@ -60,15 +74,16 @@ def main() -> None:
         "x": GRID,
         "cases": cases,
     }
-    path = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_leaky_relu.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = DATA / "torch_leaky_relu.json"
     path.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {path}")
     catalogue()
 
 
-def _pytorch(key: str, params: dict[str, float], x: torch.Tensor) -> torch.Tensor:
+def _pytorch(key: str, params: dict[str, float], x):
     """The record's PyTorch line at ``x``; a line that builds a layer (PReLU) is applied."""
+    import torch
+
     line = code_lines(key, params)["PyTorch"]
     y = eval(line, {"torch": torch, "x": x})
     if isinstance(y, torch.nn.Module):
@@ -82,6 +97,8 @@ CATALOGUE_GRID = [-50.0, -20.0, -4.5, -2.2, -1.0, -0.6, -1e-3, -1e-300, 0.0, 1e-
 
 
 def catalogue() -> None:
+    import torch
+
     cases = []
     for key, act in REGISTRY.items():
         for params in act.param_sets():
@@ -103,9 +120,36 @@ def catalogue() -> None:
         "x": CATALOGUE_GRID,
         "cases": cases,
     }
-    path = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_catalogue.json"
+    path = DATA / "torch_catalogue.json"
     path.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {path}")
+
+
+def exact_for_new() -> None:
+    """torch_catalogue.json for today's records without torch: see the docstring."""
+    from reference import reference, reference_dash
+
+    path = DATA / "torch_catalogue.json"
+    doc = json.loads(path.read_text())
+    kept = {(c["key"], json.dumps(c["params"]), c["line"]): c for c in doc["cases"]}
+    cases = []
+    for key, act in REGISTRY.items():
+        for params in act.param_sets():
+            line = code_lines(key, params)["PyTorch"]
+            case = kept.get((key, json.dumps(params), line))
+            if case is None or case.get("source") == EXACT_SOURCE:
+                case = {
+                    "key": key,
+                    "params": params,
+                    "line": line,
+                    "source": EXACT_SOURCE,
+                    "y": [reference(key, v, **params) for v in doc["x"]],
+                    "dy": [reference_dash(key, v, **params) for v in doc["x"]],
+                }
+            cases.append(case)
+    path.write_text(json.dumps({**doc, "cases": cases}, indent=1) + "\n")
+    new = sum(c.get("source") == EXACT_SOURCE for c in cases)
+    print(f"wrote {path}: {len(cases) - new} torch cases kept, {new} from the definitions")
 
 
 if __name__ == "__main__":

@@ -105,13 +105,21 @@ def test_hover_refs_name_each_curves_lines_and_its_value_at_zero(convention):
         assert f_line.name == df_line.name == r["name"] and f_line.mode == "lines"
         assert r["f"][0] == 0 and r["df"][0] == 1
     # f′(0) for hover is the value the filled dot shows under the convention.
-    assert refs[0]["at0"] == figures.kink_dots(leak, convention)[0]
-    assert refs[0]["at0"] == (1.0 if convention == "jax" else leak)
-    assert refs[1]["at0"] == 0.0
+    assert refs[0]["kinks"] == [[0.0, figures.kink_dots(leak, convention)[0]]]
+    assert refs[0]["kinks"] == [[0.0, 1.0 if convention == "jax" else leak]]
+    assert refs[1]["kinks"] == [[0.0, 0.0]]
 
 
 def test_hover_has_no_value_at_zero_when_zero_is_not_drawn():
-    assert [at0 for _, at0 in figures.article_hover(0.1, (1.0, 4.0))] == [None, None]
+    assert [kinks for _, kinks in figures.article_hover(0.1, (1.0, 4.0))] == [{}, {}]
+
+
+def test_catalogue_hover_gives_the_value_taken_at_each_kink_drawn():
+    # Hover snaps x to the axis' tick decimals, so a cursor near 3 reads x = 3: there
+    # f′ is the value taken (hard-swish's 1), not the end of the piece drawn up to it.
+    hs, relu6 = registry.REGISTRY["hardswish"], registry.REGISTRY["relu6"]
+    hover = figures.catalogue_hover([(hs, {}), (relu6, {})], (-5.0, 5.0))
+    assert hover == [("Hard-swish", {-3.0: 0.0, 3.0: 1.0}), ("ReLU6", {0.0: 0.0})]
 
 
 def test_marked_points_hover_rounds_to_four_significant_digits():
@@ -314,26 +322,28 @@ CATALOGUE_CASES = [
 
 @pytest.mark.parametrize("convention", ["left", "tensorflow", "jax"])
 @pytest.mark.parametrize(("key", "params"), CATALOGUE_CASES)
-def test_catalogue_dots_at_zero_follow_the_record(key, params, convention):
-    # What the chart draws at 0 comes from the record: a closed dot on the value its kink
+def test_catalogue_dots_at_the_kinks_follow_the_record(key, params, convention):
+    # What the chart draws at a kink comes from the record: a closed dot on the value its
     # convention takes, an open one on each one-sided limit it does not take (both, for
     # TensorFlow's PReLU: 0, between a and 1; at a = 1, 0 off the line), and nothing at
-    # all for an activation without a kink (or with no jump at these parameters, and the
-    # line's own value taken at 0).
+    # all where there is no kink (or no jump at these parameters, and the line's own
+    # value taken there): hard-swish has dots at -3 and 3, none at 0.
     from relulab import frameworks
 
     act = registry.REGISTRY[key]
-    _, df = figures.catalogue_figures([(act, params)], (-5.0, 5.0), convention)
-    dots = [t for t in df.data if t.mode == "markers" and list(t.x) == [0.0]]
-    tiny = np.finfo(float).tiny
-    left, right = (float(act.derivative(v, **params)) for v in (-tiny, tiny))
-    taken = frameworks.kink_value(key, params, convention)
-    if act.kink_at_zero and (left != right or taken != left):
-        assert [t.y[0] for t in dots if t.marker.symbol == "circle"] == [taken]
-        others = list(dict.fromkeys(v for v in (left, right) if v != taken))
-        assert [t.y[0] for t in dots if t.marker.symbol == "circle-open"] == others
-    else:
-        assert dots == []
+    _, df = figures.catalogue_figures([(act, params)], (-8.0, 8.0), convention)
+    kinks = {k.at for k in act.kinks}
+    for at in sorted({0.0, 0.5, *kinks}):
+        dots = [t for t in df.data if t.mode == "markers" and list(t.x) == [at]]
+        left, right = (float(act.derivative(v, **params)) for v in np.nextafter(at, [-9, 9]))
+        taken = frameworks.kink_value(key, params, convention, at)
+        if at in kinks and (abs(left - right) > 1e-9 or taken != left):
+            assert [t.y[0] for t in dots if t.marker.symbol == "circle"] == [taken]
+            others = [t.y[0] for t in dots if t.marker.symbol == "circle-open"]
+            want = list(dict.fromkeys(v for v in (left, right) if abs(v - taken) > 1e-9))
+            np.testing.assert_allclose(others, want, rtol=1e-12, err_msg=f"{at}")
+        else:
+            assert dots == [], at
 
 
 # --- the dying-ReLU lab's figures, at a phone's width and a desktop's -----------------

@@ -1,5 +1,5 @@
 """What every figure shares: colours, sizes, the base layout, marked points, the hidden
-placeholder and the quiz's answer mark, and the dot pair at a kink."""
+placeholder and the quiz's answer mark, and the dots at a kink."""
 
 from __future__ import annotations
 
@@ -178,20 +178,23 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     return f"top {across}"
 
 
-def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str = "") -> list:
-    """A closed dot on the value f′ takes at 0, an open one on each one-sided limit it
-    does not take: one, or both where the value taken is neither (TensorFlow's PReLU
-    layer takes 0 between a and 1)."""
+def _dot_pair(
+    taken: float, others: list[float], color: str, size: int, who: str = "", at: float = 0.0
+) -> list:
+    """A closed dot on the value f′ takes at the kink ``at``, an open one on each
+    one-sided limit it does not take: one, or both where the value taken is neither
+    (TensorFlow's PReLU layer takes 0 between a and 1)."""
     dots = [
         {
             "type": "scatter",
             "mode": "markers",
-            "x": [0.0],
+            "x": [at],
             "y": [taken],
             "showlegend": False,
             "meta": "kink",
             "marker": {"color": color, "size": size, "symbol": "circle"},
-            "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
+            "hovertemplate": f"{who}f′({at:g}) = {taken:.4g}: the value taken at {at:g}"
+            "<extra></extra>",
         }
     ]
     for other in others:
@@ -199,7 +202,7 @@ def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": [0.0],
+                "x": [at],
                 "y": [other],
                 "showlegend": False,
                 "meta": "kink",
@@ -210,7 +213,7 @@ def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str
                     "line": {"width": 3},
                 },
                 "hovertemplate": f"{who}{other:.4g}: a one-sided limit, not the value"
-                " taken at 0<extra></extra>",
+                f" taken at {at:g}<extra></extra>",
             }
         )
     return dots

@@ -286,12 +286,13 @@ def _derivative_inset(
 
 
 def article_hover(leak: float, x_range: tuple[float, float], convention: str = LEFT) -> list:
-    """What the article's chart pair shows on hover: both curves, f′(0) by convention."""
+    """What the article's chart pair shows on hover: both curves, f′(0) by convention
+    (where 0 is drawn)."""
     leak_name, relu_name = _labels(leak)
     inside = x_range[0] <= 0 <= x_range[1]
     return [
-        (leak_name, float(relu_dash_under(0.0, leak, convention)) if inside else None),
-        (relu_name, float(relu_dash_under(0.0, 0.0, convention)) if inside else None),
+        (name, {0.0: float(relu_dash_under(0.0, v, convention))} if inside else {})
+        for name, v in ((leak_name, leak), (relu_name, 0.0))
     ]
 
 

@@ -88,16 +88,16 @@ def spec(fig: go.Figure) -> dict:
 
 
 def hover_refs(
-    f_fig: go.Figure, df_fig: go.Figure, curves: list[tuple[str, float | None]]
+    f_fig: go.Figure, df_fig: go.Figure, curves: list[tuple[str, dict[float, float]]]
 ) -> list[dict]:
-    """For each (name, f′ at exactly 0) the indices of the line traces named ``name`` in
-    the function and the derivative figure: the chart element reads f and f′ at the
-    cursor's x from them.
+    """For each (name, f′ at each kink drawn) the indices of the line traces named
+    ``name`` in the function and the derivative figure: the chart element reads f and
+    f′ at the cursor's x from them, and f′ at exactly a kink from the values given.
 
     >>> from relulab_app.figures import derivative_figure, function_figure
     >>> f, df = function_figure(0.1, (-5, 5)), derivative_figure(0.1, (-5, 5))
-    >>> hover_refs(f, df, [("ReLU", 0.0)])
-    [{'name': 'ReLU', 'f': [0, 1], 'df': [1, 1], 'at0': 0.0}]
+    >>> hover_refs(f, df, [("ReLU", {0.0: 0.0})])
+    [{'name': 'ReLU', 'f': [0, 1], 'df': [1, 1], 'kinks': [[0.0, 0.0]]}]
     """
 
     def index(fig: go.Figure, name: str) -> int:
@@ -109,6 +109,11 @@ def hover_refs(
         )
 
     return [
-        {"name": name, "f": [0, index(f_fig, name)], "df": [1, index(df_fig, name)], "at0": at0}
-        for name, at0 in curves
+        {
+            "name": name,
+            "f": [0, index(f_fig, name)],
+            "df": [1, index(df_fig, name)],
+            "kinks": [[x, v] for x, v in kinks.items()],
+        }
+        for name, kinks in curves
     ]
