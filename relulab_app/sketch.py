@@ -320,13 +320,15 @@ class Spec:
         return record(x, **params) if self.of == "f" else record.derivative(x, **params)
 
     def jumps(self) -> list[tuple[float, float, float]]:
-        """Each kink of the activation as (x, the curve just left of it, just right)."""
-        record = REGISTRY[self.act]
+        """Each kink as (x, the curve just left of it, just right): f′'s jumps (f is
+        continuous at a kink, so a sketch of f has none to get right)."""
+        record, params = REGISTRY[self.act], dict(self.params)
         out = []
-        for k in (k.x for k in record.kinks):
-            eps = 1e-9 * max(1.0, abs(k))
-            left, right = self.truth(np.array([k - eps, k + eps]))
-            out.append((k, float(left), float(right)))
+        for k in record.kinks:
+            left, right = record.sides(k.at, **params)
+            if self.of == "f":
+                left = right = float(record(k.at, **params))
+            out.append((k.at, left, right))
         return out
 
     def score(self, drawn: Sketch) -> Score:

@@ -186,17 +186,18 @@ def test_a_class_collects_sketches_scores_them_and_refuses_hostile_ones():
     code, token = store.open_class()
     poll = store.ask(code, token, "sketch_df-1", "sketch", (), SPEC.dumps())
     assert poll.answer is None  # the truth is the teacher's until the reveal
-    for who in ("a", "b", "c"):
-        store.join(code, who * 8)
+    a, b, c = (classroom.new_session_id() for _ in range(3))
+    for who in (a, b, c):
+        store.join(code, who)
     hostile = ["[[[0, NaN], [1, 1]]]", "<b>hi</b>", json.dumps([[[0.0, 0.5]] * 5000]), 3.5]
     for raw in hostile:
         with pytest.raises(classroom.BadAnswer):
-            store.answer(code, "a" * 8, "sketch_df-1", raw)
+            store.answer(code, a, "sketch_df-1", raw)
     assert store.tally(code, token).n_answers == 0  # nothing stored by a refusal
     long = json.dumps([[[x, LEAK if x < 0 else 1.0] for x in np.linspace(-4, 4, 1500)]])
-    store.answer(code, "a" * 8, "sketch_df-1", long)  # stored short
-    store.answer(code, "b" * 8, "sketch_df-1", _step_json(0.0, 0.0))  # ReLU's f′
-    store.answer(code, "c" * 8, "sketch_df-1", _step_json(2.0, LEAK))  # the jump misplaced
+    store.answer(code, a, "sketch_df-1", long)  # stored short
+    store.answer(code, b, "sketch_df-1", _step_json(0.0, 0.0))  # ReLU's f′
+    store.answer(code, c, "sketch_df-1", _step_json(2.0, LEAK))  # the jump misplaced
     tally = store.tally(code, token)
     assert tally.n_answers == 3 and tally.n_correct == 1
     assert all(len(json.loads(s)[0]) <= sketch.KEEP for s in tally.sketches)
