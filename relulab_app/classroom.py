@@ -39,6 +39,7 @@ relulab_app.classroom.Closed: the answer has been revealed
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -1048,7 +1049,8 @@ def results_csv(
 # -- choosing a store -----------------------------------------------------------------
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
-_stores: dict[tuple[str, str], Store] = {}
+# One store per place, even for two sessions that ask first at the same moment
+# (functools.cache alone may build twice then, and each store is a connection).
 _choose = threading.Lock()
 
 
@@ -1070,19 +1072,25 @@ def store_from_env(environ: Mapping[str, str] = os.environ) -> Store:
     ValueError: RELULAB_REDIS_URL must start with redis://, rediss:// or unix://
     """
     url = environ.get("RELULAB_REDIS_URL", "").strip()
-    chosen = environ.get("RELULAB_CLASS_DB", "").strip()
     # The message never repeats the URL: it may hold a password.
     if url and urllib.parse.urlsplit(url).scheme.lower() not in REDIS_SCHEMES:
         raise ValueError("RELULAB_REDIS_URL must start with redis://, rediss:// or unix://")
-    key = ("redis", url) if url else ("sqlite", chosen or str(default_db_path(environ)))
+    chosen = environ.get("RELULAB_CLASS_DB", "").strip()
     with _choose:
-        if key not in _stores:
-            try:
-                _stores[key] = RedisStore(url) if url else SqliteStore(key[1])
-            except StoreUnavailable:
-                if url or chosen:
-                    raise  # the path the operator chose: say so, do not hide it
-                # A read-only home folder (some hosts): the temporary folder instead.
-                fallback = Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3"
-                _stores[key] = SqliteStore(fallback)
-        return _stores[key]
+        if url:
+            return _redis_store(url)
+        return _sqlite_store(chosen or str(default_db_path(environ)), bool(chosen))
+
+
+_redis_store = functools.cache(RedisStore)
+
+
+@functools.cache
+def _sqlite_store(path: str, chosen: bool) -> Store:
+    try:
+        return SqliteStore(path)
+    except StoreUnavailable:
+        if chosen:
+            raise  # the path the operator chose: say so, do not hide it
+        # A read-only home folder (some hosts): the temporary folder instead.
+        return SqliteStore(Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3")

@@ -63,7 +63,7 @@ def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
     Reads no session state, so the leak steps (article_view) can build it for every
     leak and cache it across sessions."""
     return chart.payload(
-        [figures.spec(fig_f), figures.spec(fig_df)],
+        [fig_f, fig_df],
         figures.hover_refs(fig_f, fig_df, curves),
         revision=revision(x_range),
         present=present,

@@ -70,7 +70,7 @@ def _draw_labelled(curves: list, x_range, convention: str) -> None:
     f, df = figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size())
     hover = figures.catalogue_hover(entries, x_range, convention)
     for fig in (f, df):
-        for trace in figures.spec(fig)["data"]:
+        for trace in fig["data"]:
             for (_, _, label), (name, _) in zip(curves, hover, strict=True):
                 if trace.get("name") == name:
                     trace["name"] = label

@@ -244,7 +244,7 @@ def test_no_functions_gives_the_vertices():
 
 def _drawn(trace) -> list[tuple[np.ndarray, np.ndarray]]:
     """A line trace's pieces, split at its NaN gaps, in float64."""
-    x, y = np.asarray(trace.x, dtype=float), np.asarray(trace.y, dtype=float)
+    x, y = np.asarray(trace["x"], dtype=float), np.asarray(trace["y"], dtype=float)
     ends = np.flatnonzero(np.isnan(x))
     starts, stops = np.r_[0, ends + 1], np.r_[ends, x.size]
     return [(x[i:j], y[i:j]) for i, j in zip(starts, stops, strict=True)]
@@ -272,11 +272,11 @@ def test_catalogue_figures_draw_every_curve_within_half_a_pixel(keys, x_range):
     for fig, which in zip(figs, ("f", "df"), strict=True):
         curves = [_curves(act, params)[which] for act, params in entries]
         sy = _y_scale(np.concatenate([f(xd) for f in curves]))  # one y-axis a figure
-        lines = [t for t in fig.data if t.mode == "lines"]
+        lines = [t for t in fig["data"] if t["mode"] == "lines"]
         for line, f in zip(lines, curves, strict=True):
             pieces = _drawn(line)
-            assert _pixel_error(pieces, f, x_range, sy) <= TOL, line.name
-            assert len(line.x) <= 250
+            assert _pixel_error(pieces, f, x_range, sy) <= TOL, line["name"]
+            assert len(line["x"]) <= 250
             # No vertical segment: the line is broken at every jump of f′ inside the
             # range, and only there (hard-swish's at -3 and 3, none at 0).
             act, params = entries[lines.index(line)]
@@ -286,6 +286,6 @@ def test_catalogue_figures_draw_every_curve_within_half_a_pixel(keys, x_range):
                 if x_range[0] < k.at < x_range[1] and len(set(act.sides(k.at, **params))) == 2
             ]
             breaks = [float(px[-1]) for px, _ in pieces[:-1]]
-            assert breaks == (jumps if which == "df" else []), line.name
+            assert breaks == (jumps if which == "df" else []), line["name"]
             if x_range[0] < 0 < x_range[1]:
                 assert 0.0 in np.concatenate([px for px, _ in pieces])

@@ -4,7 +4,6 @@ of x < 0) and their derivatives (steps with the dots at 0)."""
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from relulab.activations import relu, relu_dash
 from relulab.frameworks import LEFT, relu_dash_under
@@ -18,7 +17,6 @@ from relulab_app.figures._common import (
     _points_trace,
     note_size,
 )
-from relulab_app.figures.transport import _figure
 
 
 def vertices(x_range: tuple[float, float]) -> np.ndarray:
@@ -62,7 +60,7 @@ def function_figure(
     own: np.ndarray | None = None,
     convention: str = LEFT,
     font_size: int = FONT_SIZE,
-) -> go.Figure:
+) -> dict:
     """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
 
     Leaky ReLU is a solid line and ReLU a dashed one drawn on top, so both stay
@@ -99,7 +97,7 @@ def function_figure(
     layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
     if lo < 0 and leak != 0:
         traces += _inset(layout, leak, xs, font_size)
-    return _figure(traces, layout, plain=True)
+    return {"data": traces, "layout": layout}
 
 
 def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[dict]:
@@ -349,7 +347,7 @@ def derivative_figure(
     convention: str = LEFT,
     own: np.ndarray | None = None,
     font_size: int = FONT_SIZE,
-) -> go.Figure:
+) -> dict:
     """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
     value taken there follows ``convention``: the article's, or JAX's)."""
     leak_name, relu_name = _labels(leak)
@@ -381,4 +379,4 @@ def derivative_figure(
         ]
         if 0 < leak < DERIVATIVE_INSET_BELOW:
             traces += _derivative_inset(layout, leak, lo, hi, convention, font_size)
-    return _figure(traces, layout, plain=True)
+    return {"data": traces, "layout": layout}

@@ -5,12 +5,10 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 import numpy as np
-import plotly.graph_objects as go
 
 from relulab import registry
 from relulab.frameworks import LEFT, kink_value
 from relulab_app.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair
-from relulab_app.figures.transport import _figure
 from relulab_app.sampling import adaptive_x
 
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -58,7 +56,7 @@ def catalogue_figures(
     width_px: float = ZOOM_HEADROOM * 700.0,
     height_px: float = ZOOM_HEADROOM * HEIGHT,
     font_size: int = FONT_SIZE,
-) -> tuple[go.Figure, go.Figure]:
+) -> tuple[dict, dict]:
     """f and f′ of each (activation record, parameters), overlaid on two figures.
 
     Curves are sampled by :func:`relulab_app.sampling.adaptive_x` for a chart of about
@@ -120,7 +118,7 @@ def catalogue_figures(
                 d_traces += _dot_pair(taken, others, color, 13, f"{name}: ", at=at)
     f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
-    return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
+    return {"data": f_traces, "layout": f_layout}, {"data": d_traces, "layout": d_layout}
 
 
 def _split_at_jumps(x: np.ndarray, y: np.ndarray, jumps: list) -> tuple[np.ndarray, np.ndarray]:
