@@ -37,6 +37,19 @@ def truth_polyline(
     return out[:-1]
 
 
+def truth(spec: sketch.Spec) -> list[list[float] | None]:
+    """The true curve of ``spec``, for the element's reveal."""
+    return truth_polyline(spec.truth, spec.axes, spec.jumps())
+
+
+def stored(text: str | None, spec: sketch.Spec) -> sketch.Sketch | None:
+    """A sketch as a store or a result keeps it, or None (none, or not readable)."""
+    try:
+        return None if text is None else sketch.parse(text, spec.axes)
+    except sketch.SketchError:
+        return None
+
+
 def show(
     axes: sketch.Axes,
     label: str,
