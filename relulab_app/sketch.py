@@ -248,27 +248,35 @@ def score(
     with np.errstate(invalid="ignore"):
         right = np.abs(drawn - np.asarray(truth(xs), dtype=float)) <= tol
     share = float(np.mean(right[away]))
-    return Score(share, tol, tuple(_jump(sketch, k, a, b, axes) for k, a, b in jumps))
+    return Score(share, tol, tuple(_jump(sketch, truth, k, a, b, axes) for k, a, b in jumps))
 
 
-def _jump(sketch: Sketch, k: float, left: float, right: float, axes: Axes) -> Jump:
+def _jump(sketch: Sketch, truth, k: float, left: float, right: float, axes: Axes) -> Jump:
     span, tol = axes.x[1] - axes.x[0], axes.tolerance
     side = np.linspace(NEAR_JUMP * span, 0.15 * span, 20)
     heights = all(
-        _median_gap(values_at(sketch, k + sign * side), level, tol)
-        for sign, level in ((-1, left), (1, right))
+        _median_gap(values_at(sketch, xs), np.asarray(truth(xs), dtype=float), tol)
+        for xs in (k - side, k + side)
     )
-    # Where the sketch crosses halfway between the two heights, nearest the jump.
+    # The sketch's own step: its largest change between neighbouring drawn points near
+    # the jump (across a steep stroke, or the gap a lifted pen leaves), the right way
+    # and at least half as high as the truth's.
     xs = np.linspace(k - 0.15 * span, k + 0.15 * span, 301)
-    d = values_at(sketch, xs) - (left + right) / 2
-    crossing = np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) <= 0)
-    placed = bool(len(crossing)) and float(np.min(np.abs(xs[crossing] - k))) <= 0.05 * span
-    return Jump(k, placed, heights)
+    drawn = values_at(sketch, xs)
+    seen = ~np.isnan(drawn)
+    xs, drawn = xs[seen], drawn[seen]
+    placed = False
+    if len(xs) > 1:
+        steps = np.diff(drawn) * np.sign(right - left)
+        i = int(np.argmax(steps))
+        at = (xs[i] + xs[i + 1]) / 2
+        placed = steps[i] >= abs(right - left) / 2 and abs(at - k) <= 0.05 * span
+    return Jump(k, bool(placed), heights)
 
 
-def _median_gap(drawn: np.ndarray, level: float, tol: float) -> bool:
-    drawn = drawn[~np.isnan(drawn)]
-    return len(drawn) > 0 and float(np.median(np.abs(drawn - level))) <= tol
+def _median_gap(drawn: np.ndarray, truth: np.ndarray, tol: float) -> bool:
+    gaps = np.abs(drawn - truth)[~np.isnan(drawn)]
+    return len(gaps) > 0 and float(np.median(gaps)) <= tol
 
 
 def resample(sketch: Sketch, axes: Axes, n: int = 41) -> np.ndarray:
