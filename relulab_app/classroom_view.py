@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from relulab_app import (
@@ -551,6 +552,8 @@ def _results(where, s: _Class) -> None:
 
 def _answer_note(q: quiz.Question) -> str:
     why = f" {q.explanation}" if q.explanation else ""
+    if q.answer_type == quiz.SKETCH:
+        return f"**{q.answer_text}**.{why}"
     return f"**{_choice_label(q)(q.answer_text)}**.{why}"
 
 
@@ -565,14 +568,16 @@ def _teacher_live() -> None:
         st.info("Put a question to the class: the answers appear here as they arrive.")
         return
     q = _question(poll)
-    st.markdown(f"**Question {poll.seq}: {_title(q)}**")
-    _prompt(st, q, "class_prompt_teacher")
-    _choices(st, q)
-    _clock(st, poll)
+    # A sketch overlay beside its text on a projector: both on the first screen.
+    text, chart = st.columns([2, 3]) if poll.kind == "sketch" else (st, None)
+    text.markdown(f"**Question {poll.seq}: {_title(q)}**")
+    _prompt(text, q, "class_prompt_teacher")
+    _choices(text, q)
+    _clock(text, poll)
     if poll.revealed:  # above the chart: on a projector's first screen
-        st.info(f"The answer: {_answer_note(q)}", icon=":material/visibility:")
-    if poll.kind == "sketch":
-        _overlay(q, tally, poll.revealed)
+        text.info(f"The answer: {_answer_note(q)}", icon=":material/visibility:")
+    if chart is not None:
+        _overlay(q, tally, poll.revealed, text, chart)
         _results(st, s)
         return
     figure = figures.tally_figure(q, tally, poll.revealed, common.font_size())
@@ -581,7 +586,7 @@ def _teacher_live() -> None:
     _results(st, s)
 
 
-def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool) -> None:
+def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, chart) -> None:
     """Every sketch sent, at once: thin lines the room can read as one shape; after the
     reveal the true curve over them, the closest sketch and the most typical wrong one."""
     spec = sketch.Spec.loads(str(q.answer))
@@ -593,16 +598,17 @@ def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool) -> None:
         wrong = [i for i, d in enumerate(drawn) if not spec.is_right(d)]
         if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
             marked["typical"] = wrong[typical]
-        shares = sorted(round(100 * s.share) for s in scores)
-        st.markdown(
-            f"**{tally.n_correct} of {len(drawn)} sketches right.** Green: the closest "
-            f"({shares[-1]} %). Red: the most common wrong shape. Shares of the x-range "
-            f"within tolerance, lowest to highest: {', '.join(f'{v} %' for v in shares)}."
+        shares = [s.share for s in scores]
+        text.markdown(
+            f"**{tally.n_correct} of {len(drawn)} sketches right**; median "
+            f"{round(100 * float(np.median(shares)))} % of the x-range within tolerance. "
+            "Green: the closest. Red: the most common wrong shape."
         )
-    sketch_view.show(
-        spec.axes, f"{len(drawn)} sketches of the class", key="class_overlay", others=drawn,
-        marked=marked, truth=sketch_view.truth(spec) if revealed else None,
-    )  # fmt: skip
+    with chart:
+        sketch_view.show(
+            spec.axes, f"{len(drawn)} sketches of the class", key="class_overlay", others=drawn,
+            marked=marked, truth=sketch_view.truth(spec) if revealed else None,
+        )  # fmt: skip
 
 
 def _teacher_panel() -> None:

@@ -258,18 +258,19 @@ def _jump(sketch: Sketch, truth, k: float, left: float, right: float, axes: Axes
         _median_gap(values_at(sketch, xs), np.asarray(truth(xs), dtype=float), tol)
         for xs in (k - side, k + side)
     )
-    # The sketch's own step: its largest change between neighbouring drawn points near
-    # the jump (across a steep stroke, or the gap a lifted pen leaves), the right way
-    # and at least half as high as the truth's.
+    # The sketch's own step: its largest rise (or fall) across 4 % of the x-range near
+    # the jump (a steep stroke, or the gap a lifted pen leaves), the right way and at
+    # least half as high as the truth's, centred within 5 % of the x-range of it.
     xs = np.linspace(k - 0.15 * span, k + 0.15 * span, 301)
     drawn = values_at(sketch, xs)
     seen = ~np.isnan(drawn)
     xs, drawn = xs[seen], drawn[seen]
+    ends = np.minimum(np.searchsorted(xs, xs + 2 * NEAR_JUMP * span), len(xs) - 1)
+    steps = (drawn[ends] - drawn) * np.sign(right - left)
     placed = False
     if len(xs) > 1:
-        steps = np.diff(drawn) * np.sign(right - left)
         i = int(np.argmax(steps))
-        at = (xs[i] + xs[i + 1]) / 2
+        at = (xs[i] + xs[ends[i]]) / 2
         placed = steps[i] >= abs(right - left) / 2 and abs(at - k) <= 0.05 * span
     return Jump(k, bool(placed), heights)
 

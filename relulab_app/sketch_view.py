@@ -71,6 +71,9 @@ def show(
         "marked": marked or {},
         "truth": truth,
         "draw": can_draw,
+        "present": bool(
+            st.session_state.get("present")
+        ),  # as common.present(), which imports quiz_view
     }
     result = _element()(data=data, key=key, on_sent_change=on_sent or _nothing, width="stretch")
     return result.sent

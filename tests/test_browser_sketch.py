@@ -19,7 +19,7 @@ from relulab_app import quiz, sketch
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
-PAD = {"left": 44, "right": 12, "top": 12, "bottom": 30}  # sketch.js's plot margins
+PAD = {"left": 44, "right": 12, "top": 12, "bottom": 30}  # sketch.js's plot margins (not present)
 SVG = ".rl-sketch svg"
 
 

@@ -8,12 +8,14 @@
 //   marked: {closest, typical} indexes into others, drawn thicker (after the reveal)
 //   truth: [[x, y] | null]    the true curve, null between pieces (after the reveal)
 //   draw: bool                the student may draw and send
+//   present: bool             present mode: larger tick labels
 // strokes: [[[x, y], ...], ...] in the chart's units. Sending sets the trigger "sent" to
 // the strokes as JSON; the server checks them (relulab_app/sketch.py) and answers.
 // Nothing here is computed from text: numbers only, drawn as SVG paths.
 
 const NS = "http://www.w3.org/2000/svg";
-const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
+// Plot margins; present mode's tick labels are larger (read from the back of a room).
+const PADS = { plain: { left: 44, right: 12, top: 12, bottom: 30 }, present: { left: 58, right: 14, top: 14, bottom: 38 } };
 
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(NS, name);
@@ -47,8 +49,14 @@ function path(points, sx, sy) {
 
 function render(state) {
   const { data, svg } = state;
+  const PAD = PADS[data.present ? "present" : "plain"];
+  state.box.classList.toggle("present", !!data.present);
   const width = state.box.clientWidth || 360;
-  const height = Math.round(Math.min(420, Math.max(260, width * 0.7)));
+  // The rest of the first screen (a projector shows the whole chart without scrolling),
+  // at least 240 px, and never taller than wide on a phone.
+  const top = state.box.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - (data.draw ? 70 : 40);
+  const height = Math.round(Math.min(width * 0.9, 560, Math.max(240, room)));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("height", height);
   svg.replaceChildren();
