@@ -59,6 +59,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from relulab_app import sketch
+
 # Class codes are read off a projector and typed on phones: no 0/O, 1/I/L look-alikes.
 # 31 symbols, 6 of them: about 8.9e8 codes, so a guessed code almost never names one of
 # the few hundred open classes; and a code only lets one see the question and answer it.
@@ -79,7 +81,7 @@ MAX_PROMPT_CHARS = 300  # characters of a question the teacher wrote
 MIN_SECONDS, MAX_SECONDS = 5, 600  # a countdown's range
 # Numeric answers beyond this are refused: one wild value would squash the chart.
 MAX_NUMBER = 1e9
-KINDS = ("number", "choice")
+KINDS = ("number", "choice", "sketch")
 
 _CODE_SET = frozenset(CODE_ALPHABET)
 _TOKEN_RE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
@@ -207,8 +209,8 @@ class Poll:
 
     seq: int
     question_id: str
-    kind: str  # "number" or "choice"
-    choices: tuple[str, ...]  # () for number questions
+    kind: str  # "number", "choice" or "sketch" (a curve drawn: relulab_app/sketch.py)
+    choices: tuple[str, ...]  # () for number and sketch questions
     revealed: bool
     answer: float | str | None = None
     tolerance: float | None = None
@@ -232,8 +234,9 @@ class Tally:
     """The teacher's view of one question: anonymous counts, never who answered.
 
     ``counts``: one per choice (choice questions); ``values``: the numbers answered,
-    sorted, duplicates kept (number questions); ``n_correct``: the answers
-    :func:`is_right` accepts. ``poll`` is None before the first question.
+    sorted, duplicates kept (number questions); ``sketches``: the sketches sent, as
+    stored (sketch questions); ``n_correct``: the answers :func:`is_right` accepts.
+    ``poll`` is None before the first question.
     """
 
     poll: Poll | None
@@ -242,18 +245,23 @@ class Tally:
     n_answers: int = 0
     n_students: int = 0
     n_correct: int = 0
+    sketches: tuple[str, ...] = ()
 
 
 def is_right(poll: Poll, value: float | str) -> bool:
     """Whether ``value`` answers ``poll`` (its answer filled, as the teacher's is): the
-    right choice, or a number within the tolerance. The tally's ``n_correct`` and the
-    teacher's chart both count with this rule.
+    right choice, a number within the tolerance, or a sketch close enough to the true
+    curve (:meth:`sketch.Spec.is_right`). The tally's ``n_correct`` and the teacher's
+    chart both count with this rule.
 
     >>> is_right(Poll(1, "q", "number", (), True, 0.5, 0.1), 0.6)
     True
     """
     if poll.kind == "number":
         return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
+    if poll.kind == "sketch":
+        spec = sketch.Spec.loads(poll.answer)  # type: ignore[arg-type]
+        return spec.is_right(sketch.parse(value, spec.axes))  # type: ignore[arg-type]
     return value == poll.answer
 
 
@@ -337,6 +345,11 @@ def _new_poll(seq: int, now: float, *args: Any) -> Poll:
                 "tolerance of 0 or more"
             )
         return Poll(seq, question_id, "number", (), False, number, tol, text, False, deadline)
+    if kind == "sketch":
+        if choices or tol != 0 or not isinstance(answer, str):
+            raise ValueError("a sketch question has no choices nor tolerance; its answer a spec")
+        spec = sketch.Spec.loads(answer).dumps()  # ValueError unless it is one
+        return Poll(seq, question_id, "sketch", (), False, spec, 0.0, text, False, deadline)
     if isinstance(choices, str) or not isinstance(choices, tuple | list):
         raise ValueError("choices must be a tuple of strings")
     options = tuple(_plain_text(c, "Each choice", MAX_CHOICE_CHARS) for c in choices)
@@ -363,6 +376,12 @@ def _checked_answer(poll: Poll | None, question_id: str, value: object, now: flo
         if (number := _number(value)) is None:
             raise BadAnswer(f"the answer must be a finite number within ±{MAX_NUMBER:g}")
         return number
+    if poll.kind == "sketch":
+        axes = sketch.Spec.loads(poll.answer).axes  # type: ignore[arg-type]
+        try:  # stored short: what the teacher's overlay draws, a few dozen points
+            return sketch.dumps(sketch.simplify(sketch.parse(value, axes), axes))  # type: ignore[arg-type]
+        except sketch.SketchError as e:
+            raise BadAnswer(str(e)) from None
     if not isinstance(value, str) or value not in poll.choices:
         raise BadAnswer("the answer must be one of the choices")
     return value
@@ -373,6 +392,9 @@ def _tally(poll: Poll, answers: list[float | str], n_students: int) -> Tally:
         values = tuple(sorted(answers))  # type: ignore[type-var]
         n_correct = sum(is_right(poll, v) for v in values)
         return Tally(poll, (), values, len(values), n_students, n_correct)
+    if poll.kind == "sketch":
+        n_correct = sum(is_right(poll, v) for v in answers)
+        return Tally(poll, (), (), len(answers), n_students, n_correct, tuple(answers))  # type: ignore[arg-type]
     counts = tuple(answers.count(c) for c in poll.choices)
     return Tally(poll, counts, (), sum(counts), n_students, answers.count(poll.answer))
 
@@ -1010,6 +1032,11 @@ def results_csv(
         if p.kind == "number":
             dist = "; ".join(f"{_g(v)} ×{n}" for v, n in Counter(t.values).items())
             answer, tol = _g(float(p.answer)), _g(float(p.tolerance or 0))  # type: ignore[arg-type]
+        elif p.kind == "sketch":  # how close the sketches came: share of the x-range
+            spec = sketch.Spec.loads(p.answer)  # type: ignore[arg-type]
+            shares = [spec.score(sketch.parse(s, spec.axes)).share for s in t.sketches]
+            dist = "; ".join(f"{round(100 * s)}%" for s in sorted(shares))
+            answer, tol = f"{spec.of} of {spec.act} {dict(spec.params)}", ""
         else:
             pairs = zip(p.choices, t.counts, strict=True)
             dist = "; ".join(f"{choice(p, c)}: {n}" for c, n in pairs)

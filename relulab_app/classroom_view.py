@@ -22,9 +22,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
-from relulab_app import classroom, common, cookies, figures, parse, quiz, quiz_view, share, urlstate
+from relulab_app import (
+    classroom,
+    common,
+    cookies,
+    figures,
+    parse,
+    quiz,
+    quiz_view,
+    share,
+    sketch,
+    sketch_view,
+    urlstate,
+)
 
 _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
@@ -153,6 +166,8 @@ def _prompt(where, q: quiz.Question, key: str) -> None:
 
 def _choice_label(q: quiz.Question):
     """Radio labels: a teacher's choices are plain text (Streamlit reads Markdown there)."""
+    if q.answer_type == quiz.SKETCH:
+        return lambda _: "your sketch"
     return _escape_markdown if q.kind == WRITTEN else str
 
 
@@ -316,8 +331,8 @@ def _put(q: quiz.Question, question_id: str, prompt: str = "") -> None:
         answer: float | str = str(q.choices.index(q.answer) + 1)
     else:
         choices = q.choices
-        answer = q.answer if q.answer_type == quiz.CHOICE else float(q.answer)
-    kind = "choice" if q.answer_type == quiz.CHOICE else "number"
+        answer = q.answer if q.answer_type != quiz.NUMBER else float(q.answer)
+    kind = {quiz.CHOICE: "choice", quiz.SKETCH: "sketch"}.get(q.answer_type, "number")
     poll = _try(
         lambda store: store.ask(
             s.code, s.token, question_id, kind, choices, answer, float(q.tolerance),
@@ -537,6 +552,8 @@ def _results(where, s: _Class) -> None:
 
 def _answer_note(q: quiz.Question) -> str:
     why = f" {q.explanation}" if q.explanation else ""
+    if q.answer_type == quiz.SKETCH:
+        return f"**{q.answer_text}**.{why}"
     return f"**{_choice_label(q)(q.answer_text)}**.{why}"
 
 
@@ -551,16 +568,47 @@ def _teacher_live() -> None:
         st.info("Put a question to the class: the answers appear here as they arrive.")
         return
     q = _question(poll)
-    st.markdown(f"**Question {poll.seq}: {_title(q)}**")
-    _prompt(st, q, "class_prompt_teacher")
-    _choices(st, q)
-    _clock(st, poll)
+    # A sketch overlay beside its text on a projector: both on the first screen.
+    text, chart = st.columns([2, 3]) if poll.kind == "sketch" else (st, None)
+    text.markdown(f"**Question {poll.seq}: {_title(q)}**")
+    _prompt(text, q, "class_prompt_teacher")
+    _choices(text, q)
+    _clock(text, poll)
     if poll.revealed:  # above the chart: on a projector's first screen
-        st.info(f"The answer: {_answer_note(q)}", icon=":material/visibility:")
+        text.info(f"The answer: {_answer_note(q)}", icon=":material/visibility:")
+    if chart is not None:
+        _overlay(q, tally, poll.revealed, text, chart)
+        _results(st, s)
+        return
     figure = figures.tally_figure(q, tally, poll.revealed, common.font_size())
     figure["layout"]["height"] = TALLY_HEIGHT_PRESENT if common.present() else TALLY_HEIGHT
     common.plotly_chart(st, figure, "class_tally")
     _results(st, s)
+
+
+def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, chart) -> None:
+    """Every sketch sent, at once: thin lines the room can read as one shape; after the
+    reveal the true curve over them, the closest sketch and the most typical wrong one."""
+    spec = sketch.Spec.loads(str(q.answer))
+    drawn = [d for d in (sketch_view.stored(s, spec) for s in tally.sketches) if d]
+    marked: dict[str, int] = {}
+    if revealed and drawn:
+        scores = [spec.score(d) for d in drawn]
+        marked["closest"] = max(range(len(drawn)), key=lambda i: scores[i].share)
+        wrong = [i for i, d in enumerate(drawn) if not spec.is_right(d)]
+        if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
+            marked["typical"] = wrong[typical]
+        shares = [s.share for s in scores]
+        text.markdown(
+            f"**{tally.n_correct} of {len(drawn)} sketches right**; median "
+            f"{round(100 * float(np.median(shares)))} % of the x-range within tolerance. "
+            "Green: the closest. Red: the most common wrong shape."
+        )
+    with chart:
+        sketch_view.show(
+            spec.axes, f"{len(drawn)} sketches of the class", key="class_overlay", others=drawn,
+            marked=marked, truth=sketch_view.truth(spec) if revealed else None,
+        )  # fmt: skip
 
 
 def _teacher_panel() -> None:
@@ -609,11 +657,15 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
 
     st.session_state.pop(_SENT_NOTE, None)  # this Send's own message replaces it
     raw = st.session_state.get(f"class_in_{poll.seq}")
+    if isinstance(raw, dict):  # the sketch element's state: what it sent
+        raw = raw.get("sent")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         note("Type one number first." if q.answer_type == quiz.NUMBER else "Pick one first.")
         return
     if q.answer_type == quiz.CHOICE:
         value: float | str = raw if poll.prompt else str(q.choices.index(raw) + 1)
+    elif q.answer_type == quiz.SKETCH:
+        value = str(raw)  # the store checks it (relulab_app/sketch.py) and keeps it short
     else:
         try:
             values = parse.parse_values(str(raw))
@@ -636,8 +688,11 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
                 return
         revealed = "The teacher has revealed this one: answers are closed."
         note(revealed if "revealed" in str(err) else f"Not sent: {err}.")
-    except classroom.BadAnswer:
-        note("That number is out of range: type one between ±1e9.")
+    except classroom.BadAnswer as err:
+        if q.answer_type == quiz.SKETCH:
+            note(f"Not sent: {err}")
+        else:
+            note("That number is out of range: type one between ±1e9.")
     except classroom.NoSuchClass:
         s.ended = True
     except classroom.Full:
@@ -652,6 +707,8 @@ def _shown(q: quiz.Question, poll: classroom.Poll, mine) -> str | None:
         return None
     if q.answer_type == quiz.NUMBER:
         return repr(float(mine)).removesuffix(".0")  # the shortest text of that number
+    if q.answer_type == quiz.SKETCH:
+        return mine  # the sketch as stored; the element draws it
     return mine if poll.prompt else q.choices[int(mine) - 1]
 
 
@@ -666,6 +723,18 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, stored: str | None)
     this new session has drawn the button, when Streamlit knows no callback for it but
     the run still gets its value."""
     key = f"class_in_{poll.seq}"
+    if q.answer_type == quiz.SKETCH:
+        spec = sketch.Spec.loads(str(q.answer))  # the quiz's question, made from its id
+        with box:
+            sketch_view.show(
+                spec.axes, q.prompt, key=key, mine=sketch_view.stored(stored, spec),
+                can_draw=poll.closed_why(time.time()) is None,
+                truth=sketch_view.truth(spec) if poll.revealed else None,
+                on_sent=functools.partial(_send, q, poll),
+            )  # fmt: skip
+        sent = st.session_state.get(_SENT_NOW) == poll.seq
+        st.session_state.pop(_SENT_NOW, None)
+        return sent
     # What the store holds is the box's default, not written into session state: a
     # page that reconnects after a restart sends what the box shows, which must win.
     closed = poll.closed_why(time.time()) is not None
@@ -757,7 +826,12 @@ def _verdict(q: quiz.Question, poll: classroom.Poll, mine, stored: str | None) -
     """The student's own result, by the rule the teacher's count uses."""
     if mine is None:
         return f"You did not answer. The answer: {_answer_note(q)}"
-    if classroom.is_right(poll, mine):
+    right = classroom.is_right(poll, mine)
+    if q.answer_type == quiz.SKETCH:
+        spec = sketch.Spec.loads(str(poll.answer))
+        score = spec.score(sketch.parse(mine, spec.axes)).summary()
+        return f"{'Right' if right else 'Not quite'}: {score} {q.explanation}"
+    if right:
         return f"Right: {_answer_note(q)}"
     return f"Not quite: you sent {_choice_label(q)(stored)}; the answer is {_answer_note(q)}"
 

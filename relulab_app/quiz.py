@@ -51,7 +51,7 @@ import numpy as np
 from relulab import frameworks
 from relulab.activations import relu, relu_dash
 from relulab.registry import REGISTRY
-from relulab_app import lab
+from relulab_app import lab, sketch
 from relulab_app.examples import EXAMPLES
 from relulab_app.parse import ParseError, comma_note, parse_values, results_table
 
@@ -75,6 +75,7 @@ __all__ = [
 
 NUMBER = "number"  # answered by typing one number
 CHOICE = "choice"  # answered by picking one of Question.choices
+SKETCH = "sketch"  # answered by drawing the curve (relulab_app/sketch.py); answer: a Spec
 
 # What a page may be told to hide while a question is open. A question names the ones
 # that would give its answer away; the page maps each to its own elements.
@@ -102,6 +103,7 @@ KIND_TITLES: dict[str, str] = {
     "leak_effect": "What the leak does",
     "smooth_at_0": "Smooth at 0",
     "dead_units": "Dead units in the lab",
+    "sketch_df": "Sketch the derivative",
 }
 KINDS: tuple[str, ...] = tuple(KIND_TITLES)
 
@@ -197,6 +199,8 @@ class Question:
         """
         if self.answer_type == CHOICE:
             return str(self.answer)
+        if self.answer_type == SKETCH:
+            return "the dashed curve on the chart"
         return _g(self.answer) + self.unit
 
 
@@ -674,6 +678,53 @@ def _dead_units(seed: int, rng: np.random.Generator) -> Question:
     )
 
 
+# What a class can sketch from what it has learnt: where f′ jumps and to what, and the
+# smooth bumps below 0. (registry key, x-range); Leaky ReLU at a leak from LEAKS or 0.
+_SKETCHABLE = (
+    ("leaky_relu", (-4.0, 4.0)),
+    ("relu6", (-2.0, 8.0)),
+    ("hardswish", (-5.0, 5.0)),
+    ("selu", (-3.0, 3.0)),
+    ("gelu", (-4.0, 4.0)),
+    ("sigmoid", (-6.0, 6.0)),
+)
+
+
+def _sketch_df(seed: int, rng: np.random.Generator) -> Question:
+    """Sketch f′ of an activation on an empty chart: the jumps, their heights, the bumps."""
+    key, x_range = _pick(rng, _SKETCHABLE)
+    record = REGISTRY[key]
+    params = {"leak": _pick(rng, (0.0, *(v for v in LEAKS if v >= 0.1)))} if record.params else {}
+    xs = np.linspace(*x_range, 401)
+    ys = np.asarray(record.derivative(xs, **params))
+    # The y-axis: the curve with room around it, on half-unit steps, 0 always in view.
+    lo = math.floor(2 * (min(ys.min(), 0.0) - 0.25)) / 2
+    hi = math.ceil(2 * (ys.max() + 0.25)) / 2
+    spec = sketch.Spec(key, tuple(params.items()), "df", sketch.Axes(x_range, (lo, hi)))
+    name = record.name if not params else f"Leaky ReLU with leak {_g(params['leak'])}"
+    if params and params["leak"] == 0:
+        name = "ReLU (Leaky ReLU with leak 0)"
+    jumps = [(k, a, b) for k, a, b in spec.jumps() if abs(a - b) > 1e-9]
+    why = "; ".join(f"at x = {_g(k)} it jumps from {_g4(a)} to {_g4(b)}" for k, a, b in jumps)
+    why = f"The derivative: {why}" if jumps else "The derivative is smooth: it has no jump"
+    show = {"act": "relu", "leak": params["leak"]} if params else {"act": key}
+    return Question(
+        kind="sketch_df",
+        seed=seed,
+        prompt=(
+            f"Sketch f′(x), the derivative of {name}, for x from {_g(x_range[0])} to "
+            f"{_g(x_range[1])}: draw it on the empty chart (mouse, finger or pen), then "
+            "send it."
+        ),
+        answer_type=SKETCH,
+        answer=spec.dumps(),
+        explanation=f"{why}.",
+        hides=_HIDE_DF | {"definitions"},
+        show={**show, "x_range": x_range},
+        reveal={"chart": "derivative"},
+    )
+
+
 _MAKERS = {
     "f_at_x": _f_at_x,
     "df_at_x": _df_at_x,
@@ -685,6 +736,7 @@ _MAKERS = {
     "leak_effect": _leak_effect,
     "smooth_at_0": _smooth_at_0,
     "dead_units": _dead_units,
+    "sketch_df": _sketch_df,
 }
 
 
@@ -756,7 +808,7 @@ def for_student(session_seed: int, n: int = len(KINDS)) -> list[Question]:
     ``ValueError``). Each question gets its own 32-bit seed, drawn from the session's.
 
     >>> qs = for_student(2024, 12)
-    >>> len(qs), sorted({q.kind for q in qs[:10]}) == sorted(KINDS)
+    >>> len(qs), sorted({q.kind for q in qs[: len(KINDS)]}) == sorted(KINDS)
     (12, True)
     >>> [q.id for q in for_student(2024, 3)] == [q.id for q in qs[:3]]
     True
@@ -812,8 +864,12 @@ def check(q: Question, raw: str | None) -> Result:
     >>> check(make("smooth_at_0", 0), "Tanh").message
     'Pick one of the choices.'
     """
+    if q.answer_type == SKETCH and raw is not None:
+        return _check_sketch(q, raw)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        what = "type one number." if q.answer_type == NUMBER else "pick one of the choices."
+        what = {NUMBER: "type one number.", CHOICE: "pick one of the choices."}.get(
+            q.answer_type, "draw the curve and send it."
+        )
         return Result(False, "No answer yet: " + what, None)
     if not isinstance(raw, str):
         return Result(False, "An answer is text: a number, or one of the choices.", None)
@@ -852,3 +908,16 @@ def check(q: Question, raw: str | None) -> Result:
         f"(answers within {_within(q)} count). {q.explanation}",
         value,
     )
+
+
+def _check_sketch(q: Question, raw: str) -> Result:
+    """A sketch (the drawing element's JSON) against the question's true curve."""
+    spec = sketch.Spec.loads(str(q.answer))
+    try:
+        drawn = sketch.simplify(sketch.parse(raw, spec.axes), spec.axes)
+    except sketch.SketchError as error:
+        return Result(False, str(error), None)
+    score = spec.score(drawn)
+    right = spec.is_right(drawn)
+    verdict = "Right" if right else "Not quite"
+    return Result(right, f"{verdict}: {score.summary()} {q.explanation}", sketch.dumps(drawn))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from relulab import registry
-from relulab_app import quiz, urlstate
+from relulab_app import quiz, sketch, sketch_view, urlstate
 
 _STATE = "_quiz_state"
 _LAB_OPENED = "_quiz_opened_lab"  # the lab is open because a question opened it
@@ -92,6 +92,8 @@ def _check() -> None:
     if s.question is None:
         return
     raw = st.session_state.get(f"quiz_in_{s.question.id}")
+    if isinstance(raw, dict):  # the sketch element's state: what it sent
+        raw = raw.get("sent")
     s.result = quiz.check(s.question, None if raw is None else str(raw))
     if s.result.value is not None:  # an attempt: the answer shows
         _reveal()
@@ -225,7 +227,15 @@ def panel() -> None:
     box = st.container(border=True)
     box.markdown(f"**Question {s.number}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
     key = f"quiz_in_{q.id}"
-    if q.answer_type == quiz.NUMBER:
+    if q.answer_type == quiz.SKETCH:
+        spec = sketch.Spec.loads(str(q.answer))
+        mine = sketch_view.stored(s.result and s.result.value, spec)  # type: ignore[arg-type]
+        with box:
+            sketch_view.show(
+                spec.axes, q.prompt, key=key, mine=mine, can_draw=not s.revealed,
+                truth=sketch_view.truth(spec) if s.revealed else None, on_sent=_check,
+            )  # fmt: skip
+    elif q.answer_type == quiz.NUMBER:
         box.text_input(
             "Your answer", key=key, placeholder="one number", disabled=s.revealed, max_chars=200
         )
@@ -235,7 +245,8 @@ def panel() -> None:
             "Your answer", q.choices, index=None, key=key, disabled=s.revealed, horizontal=short
         )
     buttons = box.container(horizontal=True)
-    buttons.button("Check", on_click=_check, type="primary", disabled=s.revealed)
+    if q.answer_type != quiz.SKETCH:  # a sketch is checked when it is sent
+        buttons.button("Check", on_click=_check, type="primary", disabled=s.revealed)
     buttons.button("Reveal", on_click=_reveal, disabled=s.revealed)
     buttons.button("Another question", on_click=_another, icon=":material/refresh:")
     if s.result is not None and (s.result.value is None or s.revealed):

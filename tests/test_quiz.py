@@ -20,13 +20,14 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from relulab.frameworks import JAX, LEFT
 from relulab.registry import REGISTRY
-from relulab_app import lab, quiz
+from relulab_app import lab, quiz, sketch
 from relulab_app.examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ QUESTIONS = all_questions()
 def test_at_least_eight_kinds_each_with_a_title():
     assert len(quiz.KINDS) >= 8
     assert set(quiz.KINDS) == set(quiz.KIND_TITLES)
-    assert {"number", "choice"} == {quiz.make(k, 0).answer_type for k in quiz.KINDS}
+    assert {"number", "choice", "sketch"} == {quiz.make(k, 0).answer_type for k in quiz.KINDS}
 
 
 def _outside_code(text: str) -> str:
@@ -92,11 +93,25 @@ def test_any_seed_makes_a_well_formed_question_that_its_own_answer_passes(kind, 
         assert isinstance(q.answer, float) and q.tolerance > 0 and not q.choices
         assert f"within {q.tolerance:g}" in q.prompt  # the tolerance is stated
         assert q.answer == q.answer and abs(q.answer) < 1e300
+    elif q.answer_type == quiz.SKETCH:
+        spec = sketch.Spec.loads(q.answer)  # a spec of the registry's, on the page's x-range
+        assert spec.dumps() == q.answer and not q.choices and q.tolerance == 0
+        assert tuple(q.show["x_range"]) == spec.axes.x
     else:
         assert q.answer_type == quiz.CHOICE and isinstance(q.answer, str)
         assert len(q.choices) >= 2 and len(set(q.choices)) == len(q.choices)
         assert q.choices.count(q.answer) == 1
     assert quiz.make(q.kind, q.seed) == q and quiz.from_id(q.id) == q
+    if q.answer_type == quiz.SKETCH:  # the true curve, drawn: each piece one stroke
+        spec = sketch.Spec.loads(q.answer)
+        xs = np.linspace(*spec.axes.x, 300)
+        ys = np.clip(spec.truth(xs), *spec.axes.y)
+        cuts = [k for k, a, b in spec.jumps() if a != b]
+        pieces = np.split(np.arange(300), np.searchsorted(xs, cuts))
+        raw = json.dumps([[[xs[i], ys[i]] for i in p] for p in pieces if len(p)])
+        result = quiz.check(q, raw)
+        assert result.correct and q.explanation in result.message, result.message
+        return
     raw = repr(q.answer) if q.answer_type == quiz.NUMBER else q.answer
     result = quiz.check(q, raw)
     assert result.correct and q.answer_text in result.message and q.explanation in result.message
@@ -429,6 +444,7 @@ def test_seeds_give_different_values(kind):
     prompts = {(q.prompt, q.choices) for q in (quiz.make(kind, seed) for seed in range(40))}
     # a kind with few variants has them all; the rest differ for most seeds
     wanted = {"dead_units": len(quiz.PRESET_SLUGS), "kink_pytorch": 7, "kink_jax": 7}
+    wanted["sketch_df"] = 8  # Leaky ReLU at its leaks, and five other activations
     assert len(prompts) >= wanted.get(kind, 20), kind
 
 
