@@ -74,8 +74,10 @@ def test_no_raw_html_in_the_page():
     # element (relulab_app/chart.py), whose data is JSON that relulab_app.wire encodes from
     # the figures, the reconnection element (relulab_app/reconnect.py), whose data is
     # two fixed sentences, and the cookies element (relulab_app/cookies.py), whose names
-    # and values are checked to be letters, digits, '-' and '_'; the code and style of
-    # each are files shipped with the package.
+    # and values are checked to be letters, digits, '-' and '_', and the sketch element
+    # (relulab_app/sketch_view.py), whose data are numbers (sketches read back through
+    # relulab_app.sketch.parse, curves from the library) and a label it sets as an
+    # attribute; the code and style of each are files shipped with the package.
     for path in PAGE:
         tree = ast.parse(path.read_text())
         css = _shipped_css(tree)
@@ -86,14 +88,14 @@ def test_no_raw_html_in_the_page():
         names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
         assert "unsafe_allow_html" not in keywords and "html" not in keywords, path
-        if path.name not in ("chart.py", "reconnect.py", "cookies.py"):
+        if path.name not in ("chart.py", "reconnect.py", "cookies.py", "sketch_view.py"):
             assert "components" not in names, path
     source = (ROOT / "relulab_app" / "reconnect.py").read_text()
     assert 'js="reconnect.js", css="reconnect.css"' in source
     assert source.count("_RECONNECT(") == 1
     assert '_RECONNECT(data={"away": AWAY, "lost": LOST}' in source
     assets = ROOT / "relulab_app" / "webchart"
-    for script in ("reconnect.js", "cookies.js"):
+    for script in ("reconnect.js", "cookies.js", "sketch.js"):
         text = (assets / script).read_text()
         assert "innerHTML" not in text and "insertAdjacentHTML" not in text
 
