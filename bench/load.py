@@ -146,6 +146,18 @@ def monitor(pid: int, res: Result, every: float = 0.25) -> Iterator[None]:
                 res.peak_cpu = max(res.peak_cpu, (c1 - c0) / (t1 - t0))
 
 
+@contextlib.contextmanager
+def counted(res: Result, who: str = "") -> Iterator[None]:
+    """A session's failure (a timeout, a dropped connection, a refused handshake, ...)
+    as one of `res`'s errors."""
+    try:
+        yield
+    except TimeoutError:
+        res.error(f"{who}timeout")
+    except Exception as e:
+        res.error(f"{who}{type(e).__name__}")
+
+
 def _check_run(run: Run, what: str, res: Result) -> bool:
     if not run.ok:
         res.error(f"{what}: status {run.status} {run.exceptions[:1]}")
@@ -168,7 +180,7 @@ async def arrive(s: SimSession, res: Result) -> bool:
 async def student(i: int, url: str, moves: int, ramp: float, seed: int, res: Result) -> None:
     rng = random.Random(seed * 100_003 + i)
     await asyncio.sleep(rng.uniform(0, ramp))
-    try:
+    with counted(res):
         async with SimSession(url) as s:
             if not await arrive(s, res):
                 return
@@ -184,10 +196,6 @@ async def student(i: int, url: str, moves: int, ramp: float, seed: int, res: Res
                     run.charts and all(f"({leak:g})" in c for c in run.charts)
                 ):
                     res.error("chart does not show the chosen leak")
-    except TimeoutError:
-        res.error("timeout")
-    except Exception as e:  # a dropped connection, a refused handshake, ...
-        res.error(type(e).__name__)
 
 
 def measure(
@@ -352,22 +360,22 @@ class ClassPlan:
     seed: int = 1
 
 
+@dataclass
 class ClassState:
     """What the teacher and the students share in the simulation (not on the server)."""
 
-    def __init__(self, plan: ClassPlan) -> None:
-        self.plan = plan
-        self.code = ""
-        self.opened = asyncio.Event()  # the class exists: students may come
-        self.t0 = 0.0  # perf_counter when the class opened
-        self.acks: dict[int, list[float]] = {}  # question -> when each Sent arrived
-        self.students_done = 0  # students who answered their last question (or gave up)
-        self.all_done = asyncio.Event()
-        self.over = asyncio.Event()  # the teacher closes the lesson: everyone leaves
+    plan: ClassPlan
+    code: str = ""
+    t0: float = 0.0  # perf_counter when the class opened
+    opened: asyncio.Event = field(default_factory=asyncio.Event)  # students may come
+    acks: dict[int, list[float]] = field(default_factory=dict)  # question -> each Sent's time
+    done: set[int] = field(default_factory=set)  # students who answered all (or gave up)
+    all_done: asyncio.Event = field(default_factory=asyncio.Event)
+    over: asyncio.Event = field(default_factory=asyncio.Event)  # the lesson ends: all leave
 
-    def student_done(self) -> None:
-        self.students_done += 1
-        if self.students_done == self.plan.students:
+    def student_done(self, i: int) -> None:
+        self.done.add(i)
+        if len(self.done) == self.plan.students:
             self.all_done.set()
 
 
@@ -461,63 +469,55 @@ async def class_student(i: int, url: str, state: ClassState, res: ClassResult) -
     plan = state.plan
     rng = random.Random(plan.seed * 100_003 + i)
     await state.opened.wait()
-    if not state.code:
-        state.student_done()
-        return
+    if not state.code:  # the class never opened
+        return state.student_done(i)
     await asyncio.sleep(max(0.0, state.t0 + rng.uniform(0, plan.ramp) - time.perf_counter()))
-    done = False
     try:
-        async with SimSession(url, f"class={state.code}") as s:
-            if not await arrive(s, res):
-                return
-            seq = 0
-            for answered in range(len(plan.ask_at)):
-                # The next question: on the page already, or brought by a refresh once
-                # the teacher asks it (the panel then reruns the whole page).
-                due = state.t0 + plan.ask_at[answered]
-                if not await s.wait_for(
-                    lambda after=seq: answer_box(s, after) is not None,
-                    max(due - time.perf_counter(), 0) + 10 * REFRESH,
-                ):
-                    res.error("a question never reached the student")
-                    break
-                seq, box = answer_box(s, seq)
-                await asyncio.sleep(rng.uniform(*THINK))
-                radio = box.kind == "radio"
-                value = rng.choice(box.options) if radio else f"{rng.uniform(-1.0, 2.0):.2f}"
-                answered_at = time.perf_counter()
-                key = box.id.rsplit("-", 1)[1]
-                if radio:  # a pick is its own rerun; Send is another
-                    run = await s.set_value(key, value)
-                    res.reruns.append(run.seconds)
-                    _check_run(run, "answer picked", res)
-                await asyncio.sleep(
-                    max(0.0, answered_at + rng.uniform(*REACH) - time.perf_counter())
-                )
-                # A typed number goes with the form's Send (or Enter).
-                run = await (s.click(SEND) if radio else s.submit(key, value, SEND))
-                res.reruns.append(run.seconds)
-                res.sends.append(run.seconds)
-                if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
-                    state.acks.setdefault(seq, []).append(run.finished_at)
-                    res.answers += 1
-                elif run.ok:
-                    res.error("a Send that did not say Sent.")
-            state.student_done()
-            done = True
-            await state.over.wait()  # the page stays open (and refreshing) to the end
-        _timed_runs(s, "refresh", res)
-        # A full run, not the panel's: a question arrived.
-        res.arrivals += [
-            r.seconds for r in s.auto_runs if r.status == ForwardMsg.FINISHED_SUCCESSFULLY
-        ]
-    except TimeoutError:
-        res.error("timeout")
-    except Exception as e:  # a dropped connection, a refused handshake, ...
-        res.error(type(e).__name__)
+        with counted(res):
+            async with SimSession(url, f"class={state.code}") as s:
+                if not await arrive(s, res):
+                    return
+                await answer_all(s, state, rng, res)
+                state.student_done(i)
+                await state.over.wait()  # the page stays open (and refreshing) to the end
+            _timed_runs(s, "refresh", res)
+            # A full run, not the panel's: a question arrived.
+            res.arrivals += [
+                r.seconds for r in s.auto_runs if r.status == ForwardMsg.FINISHED_SUCCESSFULLY
+            ]
     finally:
-        if not done:
-            state.student_done()
+        state.student_done(i)
+
+
+async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: ClassResult):
+    """Answer each question as it comes: think, type or pick, then Send."""
+    seq = 0
+    for due in (state.t0 + at for at in state.plan.ask_at):
+        # The next question: on the page already, or brought by a refresh once the
+        # teacher asks it (the panel then reruns the whole page).
+        wait = max(due - time.perf_counter(), 0) + 10 * REFRESH
+        if not await s.wait_for(lambda after=seq: answer_box(s, after) is not None, wait):
+            return res.error("a question never reached the student")
+        seq, box = answer_box(s, seq)
+        await asyncio.sleep(rng.uniform(*THINK))
+        radio = box.kind == "radio"
+        value = rng.choice(box.options) if radio else f"{rng.uniform(-1.0, 2.0):.2f}"
+        answered_at = time.perf_counter()
+        key = box.id.rsplit("-", 1)[1]
+        if radio:  # a pick is its own rerun; Send is another
+            run = await s.set_value(key, value)
+            res.reruns.append(run.seconds)
+            _check_run(run, "answer picked", res)
+        await asyncio.sleep(max(0.0, answered_at + rng.uniform(*REACH) - time.perf_counter()))
+        # A typed number goes with the form's Send (or Enter).
+        run = await (s.click(SEND) if radio else s.submit(key, value, SEND))
+        res.reruns.append(run.seconds)
+        res.sends.append(run.seconds)
+        if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
+            state.acks.setdefault(seq, []).append(run.finished_at)
+            res.answers += 1
+        elif run.ok:
+            res.error("a Send that did not say Sent.")
 
 
 def run_class(backend: str, url: str, pid: int, plan: ClassPlan) -> ClassResult:

@@ -304,7 +304,8 @@ class SimSession:
             if left <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._finished.wait(), left)
+                async with asyncio.timeout(left):
+                    await self._finished.wait()
         return True
 
     # -- the fragments' timers -----------------------------------------------------------
@@ -319,8 +320,11 @@ class SimSession:
             fragment, (interval, due) = min(self._timers.items(), key=lambda kv: kv[1][1])
             now = time.perf_counter()
             if due > now:
+                # (asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the
+                # cancellation that closes the session when its timeout fires with it.)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._timers_changed.wait(), due - now)
+                    async with asyncio.timeout(due - now):
+                        await self._timers_changed.wait()
                 continue
             # Ticks missed while a run held the session come as one request: the
             # server would have folded them into one run.
