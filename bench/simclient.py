@@ -132,9 +132,7 @@ class Run:
     steps: list[str] = field(default_factory=list)  # the chart's leak steps (JSON text)
     assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
-    received_bytes: int = 0
     texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
-    auto: bool = False  # a fragment's timer asked for it, not the user
     finished_at: float = 0.0  # time.perf_counter() when its script_finished arrived
 
     @property
@@ -155,7 +153,6 @@ class SimSession:
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self.sent: list[BackMsg] = []
-        self.query_strings: list[str] = []  # each address the server wrote, in order
         self.auto_runs: list[Run] = []  # the fragments' timed reruns, as they finished
         self.failures: list[BaseException] = []  # a timed rerun that failed (timeout, ...)
         self.last: Run | None = None  # the latest finished run, the user's or a timer's
@@ -338,7 +335,6 @@ class SimSession:
                     # the server would ignore the request for a fragment it no longer has.
                     if fragment in self._timers:
                         run = await self._request(self.back_msg(fragment, auto=True), due)
-                        run.auto = True
                         self.auto_runs.append(run)
             except Exception as e:  # a timeout, a dropped connection: the caller sees it
                 self.failures.append(e)
@@ -392,7 +388,6 @@ class SimSession:
         return run
 
     def _handle(self, data: bytes, run: Run, seen: set[str]) -> ForwardMsg:
-        run.received_bytes += len(data)
         fm = ForwardMsg()
         fm.ParseFromString(data)
         self._cached(fm, data)
@@ -412,7 +407,6 @@ class SimSession:
         elif kind == "page_info_changed":
             # The script changed st.query_params: the frontend rewrites the address bar,
             # and every later request carries it.
-            self.query_strings.append(fm.page_info_changed.query_string)
             self.query = parse_qsl(fm.page_info_changed.query_string, keep_blank_values=True)
         elif kind == "auto_rerun" and fm.auto_rerun.fragment_id:
             fragment, interval = fm.auto_rerun.fragment_id, fm.auto_rerun.interval
