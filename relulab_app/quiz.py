@@ -403,10 +403,13 @@ def _leak_effect(rng: np.random.Generator) -> dict:
     if rng.random() < 0.5:
         negative = np.array([x for x in X_GRID if x < 0])
         before, after = relu(negative, old), relu(negative, new)
-        effect = (
-            "zero" if np.all(after == 0) else "more negative" if np.all(after < before)
-            else "toward zero" if np.all(after > before) else "unchanged"
-        )  # fmt: skip
+        shows = {
+            "zero": np.all(after == 0),
+            "more negative": np.all(after < before),
+            "toward zero": np.all(after > before),
+            "unchanged": np.array_equal(after, before),
+        }
+        effect = next(k for k, holds in shows.items() if holds)
         effects = list(_EFFECTS.values())
         return dict(
             prompt=f"{base} What happens to f(x) for x < 0?",
