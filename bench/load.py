@@ -215,16 +215,16 @@ def server(page: str, store: dict[str, str] | None = None) -> Iterator[tuple[str
     """``page`` ("app" or "floor") served from the repository root (so under the app's
     .streamlit/config.toml), warmed by one session so that imports and first-run costs
     are no student's; yields its URL, PID and log (read after a run: an unread pipe
-    would stall a server that logs much). ``store``: the class store's environment."""
+    would stall a server that logs much). ``store``: the class store, a fresh SQLite file
+    or Redis (``{"RELULAB_REDIS_URL": url}``)."""
     with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ):
         script = ROOT / "app.py"
         if page == "floor":
             script = Path(tmp) / "floor_tuned.py"
             script.write_text(FLOOR_TUNED.format(str(ROOT / "bench" / "floor_app.py")))
         if store is not None:  # serve() starts the server with this environment
-            for key in ("RELULAB_REDIS_URL", "RELULAB_CLASS_DB"):
-                os.environ.pop(key, None)
-            os.environ.update(store)
+            os.environ.pop("RELULAB_REDIS_URL", None)
+            os.environ.update(store, RELULAB_CLASS_DB=str(Path(tmp) / "classes.sqlite3"))
         with serve(script, cwd=ROOT, log=Path(tmp) / "log") as (url, pid):
             measure("warm", url, pid, 1, 2, 0.0, 0)
             yield url, pid, Path(tmp) / "log"
@@ -603,11 +603,7 @@ def class_scenario(args, plain: dict[str, float]) -> tuple[bool, list[dict]]:
     ok, out = True, []
     for backend in args.backends.split(","):
         with contextlib.ExitStack() as stack:
-            store = {
-                "RELULAB_CLASS_DB": str(
-                    Path(stack.enter_context(tempfile.TemporaryDirectory())) / "c.sqlite3"
-                )
-            }
+            store = {}
             if backend == "redis":
                 if (redis_url := stack.enter_context(redis_server())) is None:
                     print("  class  redis  skipped: no redis-server on PATH")

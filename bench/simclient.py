@@ -167,6 +167,7 @@ class SimSession:
         self._timers: dict[str, tuple[float, float]] = {}
         self._timers_changed = asyncio.Event()
         self._clock: asyncio.Task | None = None
+        self._closed = False
         self._finished = asyncio.Event()  # set and replaced after every run
 
     async def __aenter__(self) -> SimSession:
@@ -182,6 +183,8 @@ class SimSession:
         return self
 
     async def __aexit__(self, *exc) -> None:
+        self._closed = True  # (should a cancellation be lost, the timers' loop still ends)
+        self._timers_changed.set()
         self._clock.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._clock
@@ -309,7 +312,7 @@ class SimSession:
     async def _tick(self) -> None:
         """The frontend's setInterval per auto-rerunning fragment: a rerun request for it
         every `interval` seconds, at a fixed phase from when the server asked for it."""
-        while True:
+        while not self._closed:
             self._timers_changed.clear()
             if not self._timers:
                 await self._timers_changed.wait()
@@ -317,8 +320,8 @@ class SimSession:
             fragment, (interval, due) = min(self._timers.items(), key=lambda kv: kv[1][1])
             now = time.perf_counter()
             if due > now:
-                # (asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the
-                # cancellation that closes the session when its timeout fires with it.)
+                # (asyncio.timeout, not wait_for: Python 3.11's wait_for can lose the
+                # cancellation that closes the session if its timeout fires with it.)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(due - now):
                         await self._timers_changed.wait()
@@ -348,7 +351,8 @@ class SimSession:
         # this run's: read them off first.
         while True:
             try:
-                data = await asyncio.wait_for(self._ws.recv(), 0.001)
+                async with asyncio.timeout(0.001):
+                    data = await self._ws.recv()
             except TimeoutError:
                 break
             self._handle(data, Run(seconds=0.0, status=-1), set())
