@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+N ?= 2
 
-.PHONY: run dev test lint format bench fuzz clean
+.PHONY: run dev cluster test lint format bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,11 @@ run: $(VENV)/.runtime
 
 dev: $(VENV)/.runtime  # for editing the app: watches the source and reruns on save
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
+
+# A lecture hall on this machine: N replicas of the page behind the system's nginx,
+# sharing the system's redis-server, all on 127.0.0.1 (deploy/cluster.py; README).
+cluster: $(VENV)/.runtime
+	$(BIN)/python deploy/cluster.py --replicas $(N) --port $(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

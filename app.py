@@ -12,12 +12,11 @@ run_unknown_fragments_whole()
 # Imported here, fully, before any chart: plotly's array check looks pandas up in
 # sys.modules without importing it, so while one session's first run is importing pandas
 # another session's chart could see it half-initialised and fail (AttributeError). A
-# plain import waits for the import in progress. Found by bench/load.py on a cold server.
+# plain import waits for the import in progress (tests/test_load.py: a cold server).
 import pandas  # noqa: F401
 import streamlit as st
 
 from relulab_app import (
-    article_view,
     classroom_view,
     common,
     controls,
@@ -31,8 +30,8 @@ from relulab_app import (
 )
 
 # Once per server process, after the imports: the heap of plotly, pandas and Streamlit
-# leaves the garbage collector's view, so a full collection no longer pauses every
-# session for ~100 ms mid-lesson (bench/load.py: rerun p95 under a class 81 -> 58 ms).
+# leaves the garbage collector's view, so a full collection does not pause every
+# session for ~100 ms mid-lesson (docs/performance.md has the measurements).
 serving.freeze_startup_heap()
 # Likewise once: the server's sockets send each small websocket message at once instead
 # of waiting up to 40 ms for the browser's ACK (relulab_app/serving.py says why).
@@ -59,12 +58,13 @@ view, convention = controls.view_controls()
 classroom_view.panel()
 quiz_view.panel()
 explorer.explorer(view, convention)
+shown = explorer.VIEWS[view]
 
 if not common.present():
     with st.expander("What am I looking at?", key="about"):
         st.markdown(INTRO)
-        if view == "relu":
-            st.markdown(article_view.CAPTION)
+        if shown.caption:
+            st.markdown(shown.caption)
 
 st.header("Why Leaky ReLU exists: a dying-ReLU lab")
 if not common.present():
@@ -77,8 +77,8 @@ if not common.present():
 lab_view.show()
 
 if not common.present():
-    reference.definitions(view)
-    reference.code_tabs(view)
+    reference.definitions(shown)
+    reference.code_tabs(shown)
 
 
 @st.fragment(run_every="1h")

@@ -76,9 +76,7 @@ PLOTLY_JS = "/_stcore/bidi-components/relulab_app.chart/plotly-basic.min.js.gz"
 THINK = (1.0, 4.0)  # seconds a student looks at the chart before the next move
 # Seconds from answering a class question to the Send click: a typed number is committed
 # when the pointer goes down on Send and the click comes as it goes up (~0.1 s later); a
-# choice is followed by a move to the button. (Streamlit runs a request that comes within
-# ~50 ms of the session's last run ~35 ms slower: sent back to back, every Send would
-# look ~45 ms instead of ~10 ms.)
+# choice is followed by a move to the button.
 REACH = (0.15, 0.6)
 
 

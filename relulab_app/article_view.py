@@ -75,7 +75,7 @@ def show(convention: str) -> float:
         chart.chart_pair(ready, key="charts")
         live = True
     else:
-        live = common.chart_pair(
+        live = common.show_charts(
             *_figures(leak, x_range, inside, own, convention, font),
             x_range,
             steps=None if key is None else (_steps_id(key), leak),
@@ -239,7 +239,7 @@ def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:
     """The examples section: the article's result, then the same input at the slider's
     leak, as separate narrow tables (side by side they ran off a phone's screen); or a
     placeholder while a quiz question hides the tables."""
-    if quiz_view.hidden("tables"):
+    if quiz_view.hidden(quiz_view.Hide.TABLES):
         return (
             "## The article's examples\n\n:material/visibility_off: Hidden until you "
             "answer the question above."

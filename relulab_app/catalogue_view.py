@@ -34,7 +34,7 @@ def show(key: str, convention: str) -> None:
     link.settle((key, *params.values(), tuple(x_range), convention))
 
     entries = [(act, params)]
-    common.chart_pair(
+    common.show_charts(
         *figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size()),
         figures.catalogue_hover(entries, x_range, convention),
         x_range,

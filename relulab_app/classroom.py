@@ -1,107 +1,50 @@
 """A live class poll's store: classes, questions, anonymous answers and their tally.
 
-A teacher opens a class and gets a short class code (for the students' link,
-``?class=CODE``) and a separate, unguessable teacher token (kept by the teacher's own
-browser, never shown). The teacher puts one question at a time to the class: one of the
-quiz's (by its id) or one the teacher wrote (its text kept here, plain, length-limited).
-Every joined student sees it (:class:`Poll`) and answers it, changing the answer until
-the teacher locks answers, the optional countdown ends, or the teacher reveals the right
-one. The teacher sees the :class:`Tally`: counts per choice, or every number given,
-never who gave them; and at the end the results of every question (:meth:`Store.results`,
-:func:`results_csv`). Students are identified by an opaque id their browser keeps, so a
-student whose page reconnects (a server restart) is the same student, never counted
-twice.
+A teacher opens a class: a short code for the students' link (``?class=CODE``) and an
+unguessable teacher token that only the teacher's browser keeps. The teacher puts one
+question at a time, the quiz's (by its id) or one the teacher wrote; every joined
+student sees it (:class:`Poll`) and may change their answer until the teacher locks
+answers, a countdown ends or the answer is revealed. The teacher sees the :class:`Tally`
+(counts, never who answered) and every question's results (:func:`results_csv`). A
+student is an opaque id their browser keeps, so a reconnecting page never counts twice.
 
-The rules live once, in :class:`Store`; two backends keep the data:
-
-- :class:`SqliteStore`: one SQLite file (Python's ``sqlite3``, WAL), the default. A
-  restart of the app loses nothing, and several server processes on one machine share
-  it. The path is ``RELULAB_CLASS_DB``, else :func:`default_db_path`.
-- :class:`RedisStore`: Redis, for app replicas on several machines behind a load
-  balancer. :func:`store_from_env` picks it when ``RELULAB_REDIS_URL`` is set.
-
-Both run each write as one transaction that reads, checks the rules in Python and writes
-(SQLite: ``BEGIN IMMEDIATE``; Redis: ``WATCH``/``MULTI``, retried when another writer got
-in between), so caps hold and no answer lands on a question that was locked, revealed or
-replaced in between. (Redis's reads are plain reads, one round trip each.)
-
-The API (every ``code`` is a canonical class code, every ``token`` a teacher token,
-every ``session_id`` a :func:`new_session_id` value)::
-
-    open_class() -> (code, token)                         anyone; Full at MAX_CLASSES
-    status(code) -> "open" | "ended" | None               None: no such class
-    exists(code) -> bool                                  status(code) == "open"
-    is_teacher(code, token) -> bool                       constant-time token check
-    join(code, session_id) -> int                         students so far; Full at the cap
-    ask(code, token, question_id, kind, choices, answer, tolerance=0.0,
-        *, prompt="", seconds=None) -> Poll               teacher: a new question
-    lock(code, token, locked=True) -> Poll                teacher: stop/reopen answers
-    reveal(code, token) -> None                           teacher; ends answering
-    current(code) -> Poll | None                          what students see
-    answer(code, session_id, question_id, value) -> None  BadAnswer, Closed, Full
-    my_answer(code, session_id) -> float | str | None     this student's, open question
-    for_student(code, session_id) -> (Poll | None, answer)  both, read at once
-    tally(code, token) -> Tally                           teacher: the open question
-    results(code, token) -> list[Tally]                   teacher: every question so far
-    close(code, token) -> None                            teacher: the class ends
-    ping() -> None                                        StoreUnavailable when down
-
-Errors (all :class:`ClassroomError`): :class:`NoSuchClass` (a code that names no class:
-never opened, or expired), :class:`Ended` (a subclass: the teacher ended it),
-:class:`NotTeacher`, :class:`BadAnswer` (not a finite number in range, or not one of the
-choices), :class:`Closed` (no open question, another one now, locked, time up, or
-revealed), :class:`Full` (a cap below), :class:`StoreUnavailable` (the store cannot be
-reached or written). Arguments only the page's own code supplies (a malformed session
-id, a bad ``kind``) raise ``ValueError``; so does a teacher's question that breaks the
-limits (text too long, too many choices), with a message the page can show.
-
-Limits, so that storage stays bounded whatever visitors send: :data:`MAX_CLASSES` open
-classes per store, :data:`MAX_STUDENTS` per class, one answer per student per question,
-:data:`MAX_QUESTIONS` questions per class, :data:`MAX_PROMPT_CHARS` characters of a
-written question and :data:`MAX_CHOICES` choices of :data:`MAX_CHOICE_CHARS`. A class
-expires after :data:`IDLE_TTL` seconds (4 hours) without a write; every write starts
-that time again (Redis: at most once a minute). An ended class keeps its results, and
-its place under the cap, until it expires. Answers are numbers
-or one of the teacher's choices: no text a student typed is ever stored.
+The rules live once, in :class:`Store`, over a backend's few reads and writes in one
+transaction (:class:`_Txn`): :class:`SqliteStore` (the default; one file that a restart
+keeps, shared by the server processes of one machine) or :class:`RedisStore` (when
+``RELULAB_REDIS_URL`` is set: replicas on several machines). A write reads, checks and
+writes at once (SQLite ``BEGIN IMMEDIATE``; Redis ``WATCH``/``MULTI``, retried when
+another writer got in between), so caps hold and no answer lands on a question locked,
+revealed or replaced meanwhile. Errors are :class:`ClassroomError`s with a message safe
+to show; arguments only the page's code supplies, and a teacher's question beyond the
+limits, raise ``ValueError``. The ``MAX_*`` limits bound storage whatever visitors
+send, and a class expires :data:`IDLE_TTL` seconds after its last write (an ended one
+keeps its results, and its place under the cap, until then). No text a student typed
+is ever stored: answers are numbers or one of the teacher's choices.
 
 >>> store = SqliteStore(":memory:")
 >>> code, token = store.open_class()
->>> parse_code(code.lower()) == code, parse_token(token) == token
-(True, True)
->>> poll = store.ask(code, token, "relu-dash-0", "choice", ("0", "1", "leak"), "leak")
->>> poll.question_id, poll.choices, poll.answer  # the answer stays hidden until revealed
-('relu-dash-0', ('0', '1', 'leak'), None)
+>>> store.ask(code, token, "relu-dash-0", "choice", ("0", "1", "leak"), "leak").answer
 >>> ann, bob = new_session_id(), new_session_id()
->>> store.join(code, ann), store.join(code, bob), store.join(code, ann)
-(1, 2, 2)
->>> store.answer(code, ann, "relu-dash-0", "1")
->>> store.answer(code, ann, "relu-dash-0", "leak")  # changed her mind
->>> store.answer(code, bob, "relu-dash-0", "0")
->>> store.tally(code, token).counts, store.my_answer(code, ann)
-((1, 0, 1), 'leak')
+>>> store.answer(code, ann, "relu-dash-0", "leak"), store.answer(code, bob, "relu-dash-0", "0")
+(None, None)
+>>> store.tally(code, token).counts, store.my_answer(code, ann), store.join(code, ann)
+((1, 0, 1), 'leak', 2)
 >>> store.reveal(code, token)
->>> store.current(code).answer
-'leak'
 >>> store.answer(code, bob, "relu-dash-0", "leak")
 Traceback (most recent call last):
     ...
 relulab_app.classroom.Closed: the answer has been revealed
->>> store.close(code, token)
->>> store.status(code), store.status("K7MX3P")
-('ended', None)
->>> [(t.poll.seq, t.n_answers, t.n_correct) for t in store.results(code, token)]
-[(1, 2, 1)]
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import functools
 import hashlib
 import hmac
 import io
+import itertools
 import json
-import math
 import os
 import re
 import secrets
@@ -110,52 +53,11 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
-
-__all__ = [
-    "CODE_ALPHABET",
-    "CODE_LENGTH",
-    "CODE_NOTICE",
-    "IDLE_TTL",
-    "KINDS",
-    "MAX_ANSWERS",
-    "MAX_CHOICES",
-    "MAX_CHOICE_CHARS",
-    "MAX_CLASSES",
-    "MAX_NUMBER",
-    "MAX_PROMPT_CHARS",
-    "MAX_QUESTIONS",
-    "MAX_SECONDS",
-    "MAX_STUDENTS",
-    "MIN_SECONDS",
-    "TOKEN_NOTICE",
-    "BadAnswer",
-    "ClassroomError",
-    "Closed",
-    "Ended",
-    "Full",
-    "NoSuchClass",
-    "NotTeacher",
-    "Poll",
-    "RedisStore",
-    "SqliteStore",
-    "Store",
-    "StoreUnavailable",
-    "Tally",
-    "default_db_path",
-    "is_right",
-    "new_session_id",
-    "parse_code",
-    "parse_session",
-    "parse_token",
-    "read_code",
-    "read_token",
-    "results_csv",
-    "store_from_env",
-]
+from typing import Any, Protocol
 
 # Class codes are read off a projector and typed on phones: no 0/O, 1/I/L look-alikes.
 # 31 symbols, 6 of them: about 8.9e8 codes, so a guessed code almost never names one of
@@ -234,9 +136,7 @@ def parse_code(text: object) -> str | None:
     if not isinstance(text, str) or len(text) > _MAX_URL_CHARS:
         return None
     code = "".join(text.split()).replace("-", "").upper()
-    if len(code) != CODE_LENGTH or not set(code) <= _CODE_SET:
-        return None
-    return code
+    return code if len(code) == CODE_LENGTH and set(code) <= _CODE_SET else None
 
 
 def parse_token(text: object) -> str | None:
@@ -247,16 +147,11 @@ def parse_token(text: object) -> str | None:
     """
     if not isinstance(text, str) or len(text) > _MAX_URL_CHARS:
         return None
-    token = text.strip()
-    return token if _TOKEN_RE.fullmatch(token) else None
+    return token if _TOKEN_RE.fullmatch(token := text.strip()) else None
 
 
 def new_session_id() -> str:
-    """A fresh, opaque id for one student's browser session (32 hex digits).
-
-    >>> parse_session(new_session_id()) is not None
-    True
-    """
+    """A fresh, opaque id for one student's browser session (32 hex digits)."""
     return secrets.token_hex(16)
 
 
@@ -266,9 +161,7 @@ def parse_session(text: object) -> str | None:
     >>> parse_session("0" * 32), parse_session("0" * 33), parse_session("G" * 32)
     ('00000000000000000000000000000000', None, None)
     """
-    if isinstance(text, str) and _SESSION_RE.fullmatch(text):
-        return text
-    return None
+    return text if isinstance(text, str) and _SESSION_RE.fullmatch(text) else None
 
 
 def read_code(raw: list[str]) -> tuple[str | None, str | None]:
@@ -280,12 +173,8 @@ def read_code(raw: list[str]) -> tuple[str | None, str | None]:
     >>> read_code(["<script>"])
     (None, 'The link’s class code is not a class code (6 letters and digits, like K7MX3P).')
     """
-    if not raw:
-        return None, None
     code = parse_code(raw[0]) if len(raw) == 1 else None
-    if code is None:
-        return None, CODE_NOTICE
-    return code, None
+    return code, None if code or not raw else CODE_NOTICE
 
 
 def read_token(raw: list[str]) -> tuple[str | None, str | None]:
@@ -293,15 +182,11 @@ def read_token(raw: list[str]) -> tuple[str | None, str | None]:
     one well-formed token (whether it is the class's own is :meth:`Store.is_teacher`'s
     question). The notice never repeats the link's text.
 
-    >>> read_token([]), read_token(["nope"])
-    ((None, None), (None, 'That is not this class’s teacher link; opening as a student.'))
+    >>> read_token(["nope"])[1] == TOKEN_NOTICE
+    True
     """
-    if not raw:
-        return None, None
     token = parse_token(raw[0]) if len(raw) == 1 else None
-    if token is None:
-        return None, TOKEN_NOTICE
-    return token, None
+    return token, None if token or not raw else TOKEN_NOTICE
 
 
 # -- what the page shows --------------------------------------------------------------
@@ -309,16 +194,15 @@ def read_token(raw: list[str]) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True)
 class Poll:
-    """The class's open question as a student may see it.
+    """The class's question as a student may see it.
 
     ``seq`` counts the class's questions (1 for the first): a new value means a new
-    question, even one asked again with the same ``question_id`` (the page's own id for
-    the question). ``prompt`` is the text of a question the teacher wrote ("" for the
-    quiz's, which the page makes from the id). ``answer`` and ``tolerance`` (a numeric
-    answer within ``tolerance`` counts as right) are None until ``revealed``; in the
-    teacher's :class:`Tally` they are always filled. ``locked``: the teacher stopped
-    answers for now; ``deadline``: answers close at this time (seconds since the epoch),
-    or None without a countdown.
+    question, even one asked again with the same ``question_id``. ``prompt`` is the text
+    of a question the teacher wrote ("" for the quiz's, which the page makes from the
+    id). ``answer`` and ``tolerance`` (a number within it counts as right) are None until
+    ``revealed``; the teacher's :class:`Tally` always has them. ``locked``: the teacher
+    stopped answers for now; ``deadline``: answers close at this time (seconds since the
+    epoch), or None without a countdown.
     """
 
     seq: int
@@ -347,10 +231,9 @@ class Poll:
 class Tally:
     """The teacher's view of one question: anonymous counts, never who answered.
 
-    ``counts`` has one count per choice (choice questions); ``values`` holds the
-    numbers answered, sorted, duplicates kept (number questions). ``n_correct``
-    counts answers equal to ``poll.answer`` (for numbers: within ``poll.tolerance``).
-    ``poll`` is None before the first question.
+    ``counts``: one per choice (choice questions); ``values``: the numbers answered,
+    sorted, duplicates kept (number questions); ``n_correct``: the answers
+    :func:`is_right` accepts. ``poll`` is None before the first question.
     """
 
     poll: Poll | None
@@ -361,62 +244,20 @@ class Tally:
     n_correct: int = 0
 
 
-# The methods every backend's transaction offers to Store's rules (see SqliteStore and
-# RedisStore). Reads see the class as of the transaction; writes take effect at its end,
-# all or none.
-class _Txn:
-    code: str
-    now: float
+def is_right(poll: Poll, value: float | str) -> bool:
+    """Whether ``value`` answers ``poll`` (its answer filled, as the teacher's is): the
+    right choice, or a number within the tolerance. The tally's ``n_correct`` and the
+    teacher's chart both count with this rule.
 
-    def meta(self) -> tuple[str, int, bool] | None:
-        """(token hash, question count, ended) of a live class, or None."""
-        raise NotImplementedError
-
-    def poll(self, seq: int) -> Poll | None:
-        raise NotImplementedError
-
-    def polls(self) -> list[Poll]:
-        raise NotImplementedError
-
-    def n_students(self) -> int:
-        raise NotImplementedError
-
-    def is_student(self, session_id: str) -> bool:
-        raise NotImplementedError
-
-    def answers(self, seq: int) -> list[float | str]:
-        raise NotImplementedError
-
-    def answer_of(self, seq: int, session_id: str) -> float | str | None:
-        raise NotImplementedError
-
-    def open_classes(self) -> int:
-        """Classes that have not expired, ended ones included (they keep their results
-        until then, so the cap on storage counts them)."""
-        raise NotImplementedError
-
-    def create(self, token_hash: str) -> None:
-        raise NotImplementedError
-
-    def set_meta(self, *, seq: int | None = None, ended: bool | None = None) -> None:
-        raise NotImplementedError
-
-    def put_poll(self, poll: Poll) -> None:
-        raise NotImplementedError
-
-    def add_student(self, session_id: str) -> None:
-        raise NotImplementedError
-
-    def put_answer(self, seq: int, session_id: str, value: float | str) -> None:
-        raise NotImplementedError
-
-    def touch(self, seq: int) -> None:
-        """A write renews the class's idle time (``seq``: its latest question); Redis
-        renews it at most once a minute (see RedisStore)."""
-        raise NotImplementedError
+    >>> is_right(Poll(1, "q", "number", (), True, 0.5, 0.1), 0.6)
+    True
+    """
+    if poll.kind == "number":
+        return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
+    return value == poll.answer
 
 
-# -- checks shared by both stores -----------------------------------------------------
+# -- checks --------------------------------------------------------------------------
 
 
 def _new_code() -> str:
@@ -428,9 +269,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _token_matches(token_hash: str | None, token: object) -> bool:
+def _token_matches(token_hash: str, token: object) -> bool:
     """Constant-time comparison of a stored hash with a presented token's."""
-    if not isinstance(token, str) or token_hash is None or parse_token(token) != token:
+    if not isinstance(token, str) or parse_token(token) != token:
         return False
     return hmac.compare_digest(token_hash, _token_hash(token))
 
@@ -451,16 +292,13 @@ def _number(value: object) -> float | None:
     """A finite float within ±MAX_NUMBER from a number (not a bool, not text), or None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        return None
-    return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+    # Compared before float(): an int too large for a float is refused, not an error.
+    return float(value) if abs(value) <= MAX_NUMBER else None  # NaN compares False
 
 
 def _plain_text(text: object, what: str, limit: int) -> str:
     """``text`` stripped, if it is 1 to ``limit`` printable characters (line breaks
-    allowed in a prompt); a ValueError the page can show otherwise."""
+    allowed); a ValueError the page can show otherwise."""
     if not isinstance(text, str):
         raise ValueError(f"{what}: text")
     text = text.strip()
@@ -473,18 +311,9 @@ def _plain_text(text: object, what: str, limit: int) -> str:
     return text
 
 
-def _new_poll(
-    seq: int,
-    question_id: object,
-    kind: object,
-    choices: object,
-    answer: object,
-    tolerance: object,
-    prompt: object,
-    seconds: object,
-    now: float,
-) -> Poll:
-    """The teacher's question, checked, as the store keeps it (answer included)."""
+def _new_poll(seq: int, now: float, *args: Any) -> Poll:
+    """The teacher's question (``ask``'s arguments), checked, as the store keeps it."""
+    question_id, kind, choices, answer, tolerance, prompt, seconds = args
     if not isinstance(question_id, str) or not _QUESTION_RE.fullmatch(question_id):
         raise ValueError("question_id: 1-64 letters, digits, '_', '.', ':' or '-'")
     if kind not in KINDS:
@@ -528,12 +357,10 @@ def _checked_answer(poll: Poll | None, question_id: str, value: object, now: flo
     """``value`` as stored for the open ``poll``; Closed or BadAnswer otherwise."""
     if poll is None or poll.question_id != question_id:
         raise Closed("that question is no longer open")
-    why = poll.closed_why(now)
-    if why:
+    if why := poll.closed_why(now):
         raise Closed(why)
     if poll.kind == "number":
-        number = _number(value)
-        if number is None:
+        if (number := _number(value)) is None:
             raise BadAnswer(f"the answer must be a finite number within ±{MAX_NUMBER:g}")
         return number
     if not isinstance(value, str) or value not in poll.choices:
@@ -541,65 +368,57 @@ def _checked_answer(poll: Poll | None, question_id: str, value: object, now: flo
     return value
 
 
-def is_right(poll: Poll, value: float | str) -> bool:
-    """Whether ``value`` answers ``poll`` (its answer filled, as the teacher's is): the
-    right choice, or a number within the tolerance. The tally's ``n_correct`` and the
-    teacher's chart both count with this rule.
-
-    >>> is_right(Poll(1, "q", "number", (), True, 0.5, 0.1), 0.6)
-    True
-    """
+def _tally(poll: Poll, answers: list[float | str], n_students: int) -> Tally:
     if poll.kind == "number":
-        return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
-    return value == poll.answer
-
-
-def _tally(poll: Poll | None, answers: list[float | str], n_students: int) -> Tally:
-    if poll is None:
-        return Tally(None, n_students=n_students)
-    if poll.kind == "number":
-        values = tuple(sorted(float(v) for v in answers if not isinstance(v, str)))
-        return Tally(
-            poll,
-            values=values,
-            n_answers=len(values),
-            n_students=n_students,
-            n_correct=sum(is_right(poll, v) for v in values),
-        )
-    counts = tuple(sum(a == c for a in answers) for c in poll.choices)
-    return Tally(
-        poll,
-        counts=counts,
-        n_answers=sum(counts),
-        n_students=n_students,
-        n_correct=sum(n for n, c in zip(counts, poll.choices, strict=True) if c == poll.answer),
-    )
+        values = tuple(sorted(answers))  # type: ignore[type-var]
+        n_correct = sum(is_right(poll, v) for v in values)
+        return Tally(poll, (), values, len(values), n_students, n_correct)
+    counts = tuple(answers.count(c) for c in poll.choices)
+    return Tally(poll, counts, (), sum(counts), n_students, answers.count(poll.answer))
 
 
 def _student_view(poll: Poll) -> Poll:
     return poll if poll.revealed else replace(poll, answer=None, tolerance=None)
 
 
-def _dump_poll(poll: Poll) -> str:
-    return json.dumps(asdict(poll))
-
-
 def _load_poll(text: str) -> Poll:
     d = json.loads(text)
-    d["choices"] = tuple(d["choices"])
-    return Poll(**d)
+    return Poll(**{**d, "choices": tuple(d["choices"])})
 
 
 # -- the rules, once ------------------------------------------------------------------
 
 
+class _Txn(Protocol):
+    """What a backend offers the rules inside one transaction. Reads see the class as
+    of the transaction; writes take effect at its end, all or none. ``meta`` is (token
+    hash, question count, ended) of a class that has not expired, or None."""
+
+    now: float
+
+    def meta(self) -> tuple[str, int, bool] | None: ...
+    def poll(self, seq: int) -> Poll | None: ...
+    def polls(self) -> list[Poll]: ...
+    def n_students(self) -> int: ...
+    def is_student(self, session_id: str) -> bool: ...
+    def answers(self, seq: int) -> list[float | str]: ...
+    def answer_of(self, seq: int, session_id: str) -> float | str | None: ...
+    def open_classes(self) -> int: ...  # classes not expired, ended ones included
+    def create(self, token_hash: str) -> None: ...  # also prunes expired classes
+    def set_meta(self, field: str, value: int) -> None: ...  # "seq" or "ended"
+    def put_poll(self, poll: Poll) -> None: ...
+    def add_student(self, session_id: str) -> None: ...
+    def put_answer(self, seq: int, session_id: str, value: float | str) -> None: ...
+    def touch(self, seq: int) -> None: ...  # renew the idle time; seq: the last question
+
+
 class Store:
     """The class poll's rules over a backend (:class:`SqliteStore`, :class:`RedisStore`).
 
-    Each method runs as one transaction of the backend (``_run``): it reads the class,
-    checks who may do what and the caps here, and writes. Writes renew the class's idle
-    time; reads do not. ``clock`` (seconds since the epoch) is for tests: several
-    processes share a class, so it is wall-clock time, not a process's monotonic one.
+    Each method is one transaction of the backend (``_run``): it reads the class, checks
+    who may do what and the caps, and writes. Writes renew the class's idle time; reads
+    do not. ``clock`` is for tests: several processes share a class, so it is wall-clock
+    time (seconds since the epoch), not a process's monotonic one.
     """
 
     def __init__(
@@ -621,11 +440,13 @@ class Store:
         """``fn(transaction)`` as one transaction; ``opening``: it counts open classes."""
         raise NotImplementedError
 
-    # -- helpers for the rules: ``t`` is the transaction
+    def _on(self, code: object, fn: Callable[[_Txn], Any], write: bool = False) -> Any:
+        return self._run(_valid_code(code), fn, write=write)
+
+    # -- the rules' steps: ``t`` is the transaction
     @staticmethod
     def _live(t: _Txn, *, ended_ok: bool = False) -> tuple[str, int, bool]:
-        meta = t.meta()
-        if meta is None:
+        if (meta := t.meta()) is None:
             raise NoSuchClass("no such class")
         if meta[2] and not ended_ok:
             raise Ended("the class has ended")
@@ -647,6 +468,16 @@ class Store:
             raise Full(f"the class is full ({self.max_students} students)")
         t.add_student(session_id)
         return n + 1
+
+    def _question(self, t: _Txn) -> tuple[int, Poll | None]:
+        """The live class's question count and its current question (None before one)."""
+        seq = self._live(t)[1]
+        return seq, t.poll(seq) if seq else None
+
+    def _meta(self, code: object) -> tuple[str, int, bool] | None:
+        if not isinstance(code, str) or parse_code(code) != code:
+            return None
+        return self._run(code, lambda t: t.meta(), write=False)
 
     # -- the API
     def open_class(self) -> tuple[str, str]:
@@ -671,11 +502,7 @@ class Store:
     def status(self, code: str) -> str | None:
         """ "open", "ended" (the teacher ended it), or None (no such class: never
         opened, or expired)."""
-        try:
-            code = _valid_code(code)
-        except NoSuchClass:
-            return None
-        meta = self._run(code, lambda t: t.meta(), write=False)
+        meta = self._meta(code)
         return None if meta is None else ("ended" if meta[2] else "open")
 
     def exists(self, code: str) -> bool:
@@ -684,25 +511,21 @@ class Store:
 
     def is_teacher(self, code: str, token: str | None) -> bool:
         """Whether ``token`` is the class's teacher token (compared in constant time)."""
-        try:
-            code = _valid_code(code)
-        except NoSuchClass:
-            return False
-        meta = self._run(code, lambda t: t.meta(), write=False)
+        meta = self._meta(code)
         return meta is not None and _token_matches(meta[0], token)
 
     def join(self, code: str, session_id: str) -> int:
-        """Count this student (once); returns how many have joined. :class:`Full` when
-        the class has its cap of students and this one is new."""
+        """Count this student (once); how many have joined. :class:`Full` when the class
+        has its cap of students and this one is new."""
         session_id = _valid_session(session_id)
 
         def join(t: _Txn) -> int:
-            _, seq, _ = self._live(t)
+            seq = self._live(t)[1]
             n = self._enrol(t, session_id)
             t.touch(seq)
             return n
 
-        return self._run(_valid_code(code), join, write=True)
+        return self._on(code, join, write=True)
 
     def ask(
         self,
@@ -723,37 +546,35 @@ class Store:
         them. ``prompt``: the text of a question the teacher wrote; ``seconds``: a
         countdown (:data:`MIN_SECONDS` to :data:`MAX_SECONDS`) after which answers close.
         :class:`NotTeacher`, :class:`Full` (questions), ``ValueError`` (arguments)."""
+        args = (question_id, kind, choices, answer, tolerance, prompt, seconds)
 
         def ask(t: _Txn) -> Poll:
             seq = self._teacher(t, token)
             if seq >= self.max_questions:
                 raise Full(f"this class has had {self.max_questions} questions: open a new one")
-            poll = _new_poll(
-                seq + 1, question_id, kind, choices, answer, tolerance, prompt, seconds, t.now
-            )
+            poll = _new_poll(seq + 1, t.now, *args)
             t.put_poll(poll)
-            t.set_meta(seq=seq + 1)
+            t.set_meta("seq", seq + 1)
             t.touch(seq + 1)
             return _student_view(poll)
 
         code = _valid_code(code)
-        # The arguments are checked before the class is looked at, so a bad question
-        # is a ValueError whatever the class's state.
-        _new_poll(1, question_id, kind, choices, answer, tolerance, prompt, seconds, 0.0)
+        # Checked before the class is looked at: a bad question is a ValueError
+        # whatever the class's state.
+        _new_poll(1, 0.0, *args)
         return self._run(code, ask, write=True)
 
     def _change(self, code: str, token: object, change: Callable[[Poll], Poll]) -> Poll:
         def run(t: _Txn) -> Poll:
             seq = self._teacher(t, token)
-            poll = t.poll(seq) if seq else None
-            if poll is None:
+            if not seq:
                 raise Closed("no question yet: ask one first")
-            poll = change(poll)
+            poll = change(t.poll(seq))  # type: ignore[arg-type]
             t.put_poll(poll)
             t.touch(seq)
             return _student_view(poll)
 
-        return self._run(_valid_code(code), run, write=True)
+        return self._on(code, run, write=True)
 
     def lock(self, code: str, token: str | None, locked: bool = True) -> Poll:
         """Teacher: stop taking answers to the open question (``locked``), or take them
@@ -773,13 +594,7 @@ class Store:
 
     def current(self, code: str) -> Poll | None:
         """The open question as students see it (no answer until revealed), or None."""
-
-        def current(t: _Txn) -> Poll | None:
-            _, seq, _ = self._live(t)
-            poll = t.poll(seq) if seq else None
-            return None if poll is None else _student_view(poll)
-
-        return self._run(_valid_code(code), current, write=False)
+        return self.for_student(code, None)[0]
 
     def answer(self, code: str, session_id: str, question_id: str, value: object) -> None:
         """Record (or replace) this student's answer to the open question
@@ -789,48 +604,44 @@ class Store:
         session_id = _valid_session(session_id)
 
         def answer(t: _Txn) -> None:
-            _, seq, _ = self._live(t)
-            poll = t.poll(seq) if seq else None
+            seq, poll = self._question(t)
             stored = _checked_answer(poll, question_id, value, t.now)
             self._enrol(t, session_id)
             t.put_answer(seq, session_id, stored)
             t.touch(seq)
 
-        self._run(_valid_code(code), answer, write=True)
+        self._on(code, answer, write=True)
 
     def my_answer(self, code: str, session_id: str) -> float | str | None:
         """This student's answer to the open question, or None."""
-        session_id = _valid_session(session_id)
+        return self.for_student(code, _valid_session(session_id))[1]
 
-        def mine(t: _Txn) -> float | str | None:
-            _, seq, _ = self._live(t)
-            return t.answer_of(seq, session_id) if seq else None
-
-        return self._run(_valid_code(code), mine, write=False)
-
-    def for_student(self, code: str, session_id: str) -> tuple[Poll | None, float | str | None]:
+    def for_student(
+        self, code: str, session_id: str | None
+    ) -> tuple[Poll | None, float | str | None]:
         """What a student's page shows, read at once: :meth:`current` and
-        :meth:`my_answer`."""
-        session_id = _valid_session(session_id)
+        :meth:`my_answer` (None without ``session_id``)."""
+        if session_id is not None:
+            session_id = _valid_session(session_id)
 
         def read(t: _Txn) -> tuple[Poll | None, float | str | None]:
-            _, seq, _ = self._live(t)
-            poll = t.poll(seq) if seq else None
+            seq, poll = self._question(t)
             if poll is None:
                 return None, None
-            return _student_view(poll), t.answer_of(seq, session_id)
+            return _student_view(poll), session_id and t.answer_of(seq, session_id)
 
-        return self._run(_valid_code(code), read, write=False)
+        return self._on(code, read)
 
     def tally(self, code: str, token: str | None) -> Tally:
         """Teacher: the open question's anonymous tally. :class:`NotTeacher`."""
 
         def tally(t: _Txn) -> Tally:
-            seq = self._teacher(t, token, ended_ok=True)
-            poll = t.poll(seq) if seq else None
-            return _tally(poll, t.answers(seq) if poll else [], t.n_students())
+            seq, n = self._teacher(t, token, ended_ok=True), t.n_students()
+            if not seq:
+                return Tally(None, n_students=n)
+            return _tally(t.poll(seq), t.answers(seq), n)  # type: ignore[arg-type]
 
-        return self._run(_valid_code(code), tally, write=False)
+        return self._on(code, tally)
 
     def results(self, code: str, token: str | None) -> list[Tally]:
         """Teacher: every question so far, in order, as tallies (also once the class has
@@ -841,7 +652,7 @@ class Store:
             n = t.n_students()
             return [_tally(p, t.answers(p.seq), n) for p in t.polls()]
 
-        return self._run(_valid_code(code), results, write=False)
+        return self._on(code, results)
 
     def close(self, code: str, token: str | None) -> None:
         """Teacher: end the class. Students' pages say it has ended; its results stay
@@ -849,10 +660,10 @@ class Store:
 
         def close(t: _Txn) -> None:
             seq = self._teacher(t, token)
-            t.set_meta(ended=True)
+            t.set_meta("ended", 1)
             t.touch(seq)
 
-        self._run(_valid_code(code), close, write=True)
+        self._on(code, close, write=True)
 
     def ping(self) -> None:
         """Nothing, or :class:`StoreUnavailable`."""
@@ -874,90 +685,74 @@ CREATE TABLE IF NOT EXISTS answers (
   PRIMARY KEY (code, seq, session));
 CREATE INDEX IF NOT EXISTS classes_expires ON classes (expires);
 """
-_TABLES = ("classes", "polls", "students", "answers")
 
 
-class _SqliteTxn(_Txn):
+class _SqliteTxn:
     def __init__(self, db: sqlite3.Connection, code: str, now: float, ttl: float) -> None:
         self.db, self.code, self.now, self.ttl = db, code, now, ttl
 
-    def _one(self, sql: str, *args: object) -> tuple | None:
-        return self.db.execute(sql, (self.code, *args)).fetchone()
+    def _q(self, sql: str, *args: object) -> sqlite3.Cursor:  # the class's code is ?1
+        return self.db.execute(sql, (self.code, *args))
+
+    def _one(self, sql: str, *args: object) -> Any:
+        row = self._q(sql, *args).fetchone()
+        return None if row is None else row[0]
 
     def meta(self):
-        row = self._one(
-            "SELECT token, seq, ended FROM classes WHERE code = ? AND expires > ?", self.now
-        )
-        return None if row is None else (row[0], row[1], bool(row[2]))
+        sql = "SELECT token, seq, ended FROM classes WHERE code = ? AND expires > ?"
+        row = self._q(sql, self.now).fetchone()
+        return row and (row[0], row[1], bool(row[2]))
 
     def poll(self, seq):
-        row = self._one("SELECT poll FROM polls WHERE code = ? AND seq = ?", seq)
-        return None if row is None else _load_poll(row[0])
+        text = self._one("SELECT poll FROM polls WHERE code = ? AND seq = ?", seq)
+        return text and _load_poll(text)
 
     def polls(self):
-        rows = self.db.execute("SELECT poll FROM polls WHERE code = ? ORDER BY seq", (self.code,))
-        return [_load_poll(r[0]) for r in rows]
+        return [
+            _load_poll(p) for (p,) in self._q("SELECT poll FROM polls WHERE code = ? ORDER BY seq")
+        ]
 
     def n_students(self):
-        return self._one("SELECT count(*) FROM students WHERE code = ?")[0]
+        return self._one("SELECT count(*) FROM students WHERE code = ?")
 
     def is_student(self, session_id):
         return self._one("SELECT 1 FROM students WHERE code = ? AND session = ?", session_id)
 
     def answers(self, seq):
-        rows = self.db.execute(
-            "SELECT value FROM answers WHERE code = ? AND seq = ?", (self.code, seq)
-        )
-        return [json.loads(r[0]) for r in rows]
+        rows = self._q("SELECT value FROM answers WHERE code = ? AND seq = ?", seq)
+        return [json.loads(v) for (v,) in rows]
 
     def answer_of(self, seq, session_id):
-        row = self._one(
-            "SELECT value FROM answers WHERE code = ? AND seq = ? AND session = ?",
-            seq,
-            session_id,
-        )
-        return None if row is None else json.loads(row[0])
+        sql = "SELECT value FROM answers WHERE code = ? AND seq = ? AND session = ?"
+        value = self._one(sql, seq, session_id)
+        return None if value is None else json.loads(value)
 
     def open_classes(self):
-        sql = "SELECT count(*) FROM classes WHERE expires > ?"
-        return self.db.execute(sql, (self.now,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT count(*) FROM classes WHERE expires > ?", (self.now,)
+        ).fetchone()[0]
 
     def create(self, token_hash):
-        # An expired class is deleted here, and all expired ones now and then, so the
-        # file stays as small as the classes in use.
-        for table in _TABLES:
-            self.db.execute(f"DELETE FROM {table} WHERE code = ?", (self.code,))
-        expired = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT code FROM classes WHERE expires <= ? LIMIT 16", (self.now,)
-            )
-        ]
-        for code in expired:
-            for table in _TABLES:
-                self.db.execute(f"DELETE FROM {table} WHERE code = ?", (code,))
-        self.db.execute(
-            "INSERT INTO classes VALUES (?, ?, 0, 0, ?)", (self.code, token_hash, self.now)
-        )
+        # The code's expired class goes here, and a few other expired ones with it, so
+        # the file stays as small as the classes in use.
+        sql = "SELECT code FROM classes WHERE expires <= ? LIMIT 16"
+        gone = [(self.code,), *self.db.execute(sql, (self.now,))]
+        for table in ("classes", "polls", "students", "answers"):
+            self.db.executemany(f"DELETE FROM {table} WHERE code = ?", gone)
+        self._q("INSERT INTO classes VALUES (?, ?, 0, 0, ?)", token_hash, self.now)
 
-    def set_meta(self, *, seq=None, ended=None):
-        if seq is not None:
-            self.db.execute("UPDATE classes SET seq = ? WHERE code = ?", (seq, self.code))
-        if ended is not None:
-            self.db.execute("UPDATE classes SET ended = ? WHERE code = ?", (ended, self.code))
+    def set_meta(self, field, value):
+        self.db.execute(f"UPDATE classes SET {field} = ? WHERE code = ?", (value, self.code))
 
     def put_poll(self, poll):
-        self.db.execute(
-            "INSERT OR REPLACE INTO polls VALUES (?, ?, ?)", (self.code, poll.seq, _dump_poll(poll))
-        )
+        self._q("INSERT OR REPLACE INTO polls VALUES (?, ?, ?)", poll.seq, json.dumps(asdict(poll)))
 
     def add_student(self, session_id):
-        self.db.execute("INSERT INTO students VALUES (?, ?)", (self.code, session_id))
+        self._q("INSERT INTO students VALUES (?, ?)", session_id)
 
     def put_answer(self, seq, session_id, value):
-        self.db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-            (self.code, seq, session_id, json.dumps(value)),
+        self._q(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", seq, session_id, json.dumps(value)
         )
 
     def touch(self, seq):
@@ -969,7 +764,7 @@ class _SqliteTxn(_Txn):
 def default_db_path(environ: Mapping[str, str] = os.environ) -> Path:
     """Where :func:`store_from_env` keeps classes without ``RELULAB_CLASS_DB``: the
     user's state folder (``$XDG_STATE_HOME``, else ``~/.local/state``), which a server's
-    restart keeps; the system's temporary folder where the home folder is not writable.
+    restart keeps.
 
     >>> default_db_path({"XDG_STATE_HOME": "/srv/state"}).as_posix()
     '/srv/state/relulab/classes.sqlite3'
@@ -985,7 +780,7 @@ class SqliteStore(Store):
 
     One connection per store, used by one thread at a time (Streamlit runs each
     session's script in its own thread): the page's operations take well under a
-    millisecond each. A failing disk or a file that cannot be opened raises
+    millisecond each. A file that cannot be opened or written raises
     :class:`StoreUnavailable`.
     """
 
@@ -996,39 +791,28 @@ class SqliteStore(Store):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit mode: transactions are begun explicitly below.
-            db = sqlite3.connect(
+            # Autocommit mode: _run begins each transaction itself.
+            self._db = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-            db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA journal_mode = WAL")
             # With WAL, NORMAL survives the app's crash or restart (not a power cut
             # between two checkpoints), at a fraction of FULL's fsyncs.
-            db.execute("PRAGMA synchronous = NORMAL")
-            with self._lock:
-                db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.executescript(_SCHEMA)
         except (sqlite3.Error, OSError) as e:
             raise StoreUnavailable("the class store (SQLite) cannot be opened") from e
-        self._db = db
 
     def _run(
         self, code: str, fn: Callable[[_Txn], Any], *, write: bool, opening: bool = False
     ) -> Any:
         with self._lock:
-            db = self._db
             try:
-                db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                with self._db:  # COMMIT, or ROLLBACK on any exception
+                    return fn(_SqliteTxn(self._db, code, self.clock(), self.ttl))
             except sqlite3.Error as e:
                 raise StoreUnavailable("the class store (SQLite) is busy or unwritable") from e
-            try:
-                result = fn(_SqliteTxn(db, code, self.clock(), self.ttl))
-                db.execute("COMMIT")
-                return result
-            except BaseException as e:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                if isinstance(e, sqlite3.Error):
-                    raise StoreUnavailable("the class store (SQLite) cannot be written") from e
-                raise
 
     def close_db(self) -> None:
         """Close the file (tests; a server keeps it open for its lifetime)."""
@@ -1039,94 +823,84 @@ class SqliteStore(Store):
 # -- shared: Redis --------------------------------------------------------------------
 
 
-class _RedisTxn(_Txn):
-    """Reads go to Redis at once (on a ``WATCH``ed connection for a write); writes are
-    queued and sent in one ``MULTI``/``EXEC`` at the end."""
+class _RedisTxn:
+    """Reads go to Redis at once (on the ``WATCH``ed connection of a write); writes are
+    queued as commands and sent in one ``MULTI``/``EXEC`` at the end."""
 
     def __init__(self, store: RedisStore, conn: Any, code: str, now: float) -> None:
-        self.store, self.r, self.code, self.now = store, conn, code, now
-        self.k = store._keys(code)
-        self.writes: list[Callable[[Any], Any]] = []
+        self.s, self.r, self.code, self.now = store, conn, code, now
+        self.key = f"{store.prefix}class:{code}:"
+        self.writes: list[tuple] = []
         self.stored_seq = -1  # the question count meta() read; -1: none read, renew
 
     def meta(self):
-        m = self.r.hgetall(self.k["meta"])
-        if not m:
+        if not (m := self.r.hgetall(self.key + "meta")):
             return None
         self.stored_seq = int(m["seq"])  # as stored: touch() compares it
         return m["token"], self.stored_seq, m.get("ended") == "1"
 
     def poll(self, seq):
-        text = self.r.hget(self.k["polls"], str(seq))
-        return None if text is None else _load_poll(text)
+        text = self.r.hget(self.key + "polls", str(seq))
+        return text and _load_poll(text)
 
     def polls(self):
-        raw = self.r.hgetall(self.k["polls"])
-        return sorted((_load_poll(v) for v in raw.values()), key=lambda p: p.seq)
+        return sorted(map(_load_poll, self.r.hvals(self.key + "polls")), key=lambda p: p.seq)
 
     def n_students(self):
-        return int(self.r.scard(self.k["students"]))
+        return self.r.scard(self.key + "students")
 
     def is_student(self, session_id):
-        return bool(self.r.sismember(self.k["students"], session_id))
+        return self.r.sismember(self.key + "students", session_id)
 
     def answers(self, seq):
-        return [json.loads(v) for v in self.r.hvals(self.store._answers_key(self.code, seq))]
+        return [json.loads(v) for v in self.r.hvals(f"{self.key}answers:{seq}")]
 
     def answer_of(self, seq, session_id):
-        v = self.r.hget(self.store._answers_key(self.code, seq), session_id)
-        return None if v is None else json.loads(v)
+        value = self.r.hget(f"{self.key}answers:{seq}", session_id)
+        return None if value is None else json.loads(value)
 
     def open_classes(self):
-        return int(self.r.zcount(self.store._registry, f"({self.now * 1000:.0f}", "+inf"))
+        return self.r.zcount(self.s.registry, f"({self.now * 1000:.0f}", "+inf")
 
     def create(self, token_hash):
-        k, registry, now_ms = self.k, self.store._registry, self.now * 1000
         # Classes that expired leave the registry here (their keys expire by themselves).
-        self.writes.append(lambda p: p.zremrangebyscore(registry, "-inf", now_ms))
-        self.writes.append(lambda p: p.delete(k["students"], k["polls"]))
-        self.writes.append(lambda p: p.hset(k["meta"], mapping={"token": token_hash, "seq": 0}))
+        self.writes += [
+            ("zremrangebyscore", self.s.registry, "-inf", self.now * 1000),
+            ("delete", self.key + "students", self.key + "polls"),
+            ("hset", self.key + "meta", "token", token_hash),
+            ("hset", self.key + "meta", "seq", 0),
+        ]
 
-    def set_meta(self, *, seq=None, ended=None):
-        k = self.k
-        if seq is not None:
-            self.writes.append(lambda p: p.hset(k["meta"], "seq", seq))
-        if ended:
-            self.writes.append(lambda p: p.hset(k["meta"], "ended", "1"))
+    def set_meta(self, field, value):
+        self.writes.append(("hset", self.key + "meta", field, value))
 
-    # Each write gives its key the idle time too: touch() renews the others only now
-    # and then, and a key must never be left without one.
+    # Each write gives its key the idle time too: touch() renews the others only now and
+    # then, and a key must never be left without one.
+    def _add(self, command: str, key: str, *args: object) -> None:
+        self.writes += [(command, key, *args), ("pexpire", key, self.s.ttl_ms)]
+
     def put_poll(self, poll):
-        key, text, ttl = self.k["polls"], _dump_poll(poll), self.store.ttl_ms
-        self.writes.append(lambda p: p.hset(key, str(poll.seq), text).pexpire(key, ttl))
+        self._add("hset", self.key + "polls", str(poll.seq), json.dumps(asdict(poll)))
 
     def add_student(self, session_id):
-        key, ttl = self.k["students"], self.store.ttl_ms
-        self.writes.append(lambda p: p.sadd(key, session_id).pexpire(key, ttl))
+        self._add("sadd", self.key + "students", session_id)
 
     def put_answer(self, seq, session_id, value):
-        key, text = self.store._answers_key(self.code, seq), json.dumps(value)
-        ttl = self.store.ttl_ms
-        self.writes.append(lambda p: p.hset(key, session_id, text).pexpire(key, ttl))
+        self._add("hset", f"{self.key}answers:{seq}", session_id, json.dumps(value))
 
     def touch(self, seq):
         # Renewed when a tenth of the idle time (at most a minute) has passed since the
         # last renewal: a PEXPIRE counts as a change to a WATCHed key, and renewing on
         # every answer would make a class's burst of answers retry each other.
-        ttl, store, code = self.store.ttl_ms, self.store, self.code
-        if seq == self.stored_seq and self.r.pttl(self.k["meta"]) > ttl - min(60_000, ttl // 10):
+        ttl, registry = self.s.ttl_ms, self.s.registry
+        if seq == self.stored_seq and self.r.pttl(self.key + "meta") > ttl - min(60_000, ttl // 10):
             return
-        keys = [self.k["meta"], self.k["polls"], self.k["students"]]
-        keys += [store._answers_key(code, s) for s in range(1, seq + 1)]
-        expires = self.now * 1000 + ttl
-
-        def renew(p: Any) -> None:
-            for key in keys:
-                p.pexpire(key, ttl)
-            p.zadd(store._registry, {code: expires})
-            p.pexpire(store._registry, ttl)
-
-        self.writes.append(renew)
+        names = ["meta", "polls", "students", *(f"answers:{s}" for s in range(1, seq + 1))]
+        self.writes += [("pexpire", self.key + name, ttl) for name in names]
+        self.writes += [
+            ("zadd", registry, {self.code: self.now * 1000 + ttl}),
+            ("pexpire", registry, ttl),
+        ]
 
 
 class RedisStore(Store):
@@ -1153,7 +927,6 @@ class RedisStore(Store):
         from redis.backoff import ExponentialBackoff
         from redis.retry import Retry
 
-        self._redis = redis
         self._errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
         self.client = redis.Redis.from_url(
             url,
@@ -1166,45 +939,30 @@ class RedisStore(Store):
             retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=3),
         )
         self.ttl_ms = max(1, round(self.ttl * 1000))
-        self.prefix = prefix
-        self._registry = prefix + "classes"
-
-    def _keys(self, code: str) -> dict[str, str]:
-        base = f"{self.prefix}class:{code}:"
-        return {k: base + k for k in ("meta", "polls", "students")}
-
-    def _answers_key(self, code: str, seq: int) -> str:
-        return f"{self.prefix}class:{code}:answers:{seq}"
+        self.prefix, self.registry = prefix, prefix + "classes"
 
     def _run(
         self, code: str, fn: Callable[[_Txn], Any], *, write: bool, opening: bool = False
     ) -> Any:
+        tries = itertools.count()
+
+        def attempt(pipe: Any) -> Any:  # redis-py runs it again after a WatchError
+            if next(tries) == 100:  # a retry per concurrent change; 100 would be a storm
+                raise StoreUnavailable("the class store (Redis) is too busy just now")
+            t = _RedisTxn(self, pipe, code, self.clock())
+            result = fn(t)
+            pipe.multi()
+            for command, *args in t.writes:
+                getattr(pipe, command)(*args)
+            return result
+
         try:
             if not write:
                 return fn(_RedisTxn(self, self.client, code, self.clock()))
-            keys = list(self._keys(code).values())
+            keys = [f"{self.prefix}class:{code}:{k}" for k in ("meta", "polls", "students")]
             if opening:  # the cap on open classes: only opening reads the registry
-                keys.append(self._registry)
-            for _ in range(100):  # a retry per concurrent change; 100 would be a storm
-                with self.client.pipeline() as pipe:
-                    pipe.watch(*keys)
-                    t = _RedisTxn(self, pipe, code, self.clock())
-                    result = fn(t)
-                    pipe.multi()
-                    for w in t.writes:
-                        w(pipe)
-                    try:
-                        pipe.execute()
-                    except self._redis.WatchError:
-                        continue
-                    return result
-            raise StoreUnavailable("the class store (Redis) is too busy just now")
-        except self._errors as e:
-            raise StoreUnavailable("the class store (Redis) cannot be reached") from e
-
-    def ping(self) -> None:
-        try:
-            self.client.ping()
+                keys.append(self.registry)
+            return self.client.transaction(attempt, *keys, value_from_callable=True)
         except self._errors as e:
             raise StoreUnavailable("the class store (Redis) cannot be reached") from e
 
@@ -1244,26 +1002,17 @@ def results_csv(
     """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        [
-            *("question", "text", "kind", "right answer", "tolerance"),
-            *("answered", "right", "students", "distribution"),
-        ]
-    )
+    header = "question,text,kind,right answer,tolerance,answered,right,students,distribution"
+    w.writerow(header.split(","))
     for t in results:
-        p = t.poll
-        if p is None:
+        if (p := t.poll) is None:
             continue
         if p.kind == "number":
-            counts: dict[float, int] = {}
-            for v in t.values:
-                counts[v] = counts.get(v, 0) + 1
-            dist = "; ".join(f"{_g(v)} ×{n}" for v, n in counts.items())
+            dist = "; ".join(f"{_g(v)} ×{n}" for v, n in Counter(t.values).items())
             answer, tol = _g(float(p.answer)), _g(float(p.tolerance or 0))  # type: ignore[arg-type]
         else:
-            dist = "; ".join(
-                f"{choice(p, c)}: {n}" for c, n in zip(p.choices, t.counts, strict=True)
-            )
+            pairs = zip(p.choices, t.counts, strict=True)
+            dist = "; ".join(f"{choice(p, c)}: {n}" for c, n in pairs)
             answer, tol = choice(p, str(p.answer)), ""
         row = [p.seq, title(p), p.kind, answer, tol, t.n_answers, t.n_correct, t.n_students]
         w.writerow([_cell(c) for c in [*row, dist]])
@@ -1273,16 +1022,18 @@ def results_csv(
 # -- choosing a store -----------------------------------------------------------------
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
-_stores: dict[tuple[str, str], Store] = {}
+# One store per place, even for two sessions that ask first at the same moment
+# (functools.cache alone may build twice then, and each store is a connection).
 _choose = threading.Lock()
 
 
 def store_from_env(environ: Mapping[str, str] = os.environ) -> Store:
     """The process's store: a :class:`RedisStore` when ``RELULAB_REDIS_URL`` is set
     (``redis://``, ``rediss://`` or ``unix://``), else a :class:`SqliteStore` on
-    ``RELULAB_CLASS_DB`` (a file path), else on :func:`default_db_path`. The same
-    object comes back on every call (one connection per process). Redis is connected
-    on first use, which may raise :class:`StoreUnavailable`.
+    ``RELULAB_CLASS_DB`` (a file path), else on :func:`default_db_path` (the system's
+    temporary folder where that is not writable). The same object comes back on every
+    call (one connection per process). Redis is connected on first use, which may raise
+    :class:`StoreUnavailable`.
 
     >>> import tempfile, pathlib
     >>> db = str(pathlib.Path(tempfile.mkdtemp()) / "c.sqlite3")
@@ -1294,24 +1045,25 @@ def store_from_env(environ: Mapping[str, str] = os.environ) -> Store:
     ValueError: RELULAB_REDIS_URL must start with redis://, rediss:// or unix://
     """
     url = environ.get("RELULAB_REDIS_URL", "").strip()
+    # The message never repeats the URL: it may hold a password.
+    if url and urllib.parse.urlsplit(url).scheme.lower() not in REDIS_SCHEMES:
+        raise ValueError("RELULAB_REDIS_URL must start with redis://, rediss:// or unix://")
+    chosen = environ.get("RELULAB_CLASS_DB", "").strip()
     with _choose:
         if url:
-            # The message never repeats the URL: it may hold a password.
-            if urllib.parse.urlsplit(url).scheme.lower() not in REDIS_SCHEMES:
-                raise ValueError("RELULAB_REDIS_URL must start with redis://, rediss:// or unix://")
-            key = ("redis", url)
-            if key not in _stores:
-                _stores[key] = RedisStore(url)
-            return _stores[key]
-        path = environ.get("RELULAB_CLASS_DB", "").strip() or str(default_db_path(environ))
-        key = ("sqlite", path)
-        if key not in _stores:
-            try:
-                _stores[key] = SqliteStore(path)
-            except StoreUnavailable:
-                if environ.get("RELULAB_CLASS_DB", "").strip():
-                    raise  # the path the operator chose: say so, do not hide it
-                # A read-only home folder (some hosts): the temporary folder instead.
-                fallback = Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3"
-                _stores[key] = SqliteStore(fallback)
-        return _stores[key]
+            return _redis_store(url)
+        return _sqlite_store(chosen or str(default_db_path(environ)), bool(chosen))
+
+
+_redis_store = functools.cache(RedisStore)
+
+
+@functools.cache
+def _sqlite_store(path: str, chosen: bool) -> Store:
+    try:
+        return SqliteStore(path)
+    except StoreUnavailable:
+        if chosen:
+            raise  # the path the operator chose: say so, do not hide it
+        # A read-only home folder (some hosts): the temporary folder instead.
+        return SqliteStore(Path(tempfile.gettempdir()) / "relulab" / "classes.sqlite3")

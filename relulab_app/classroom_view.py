@@ -5,12 +5,10 @@ preview) or writes one, may lock answers or run a countdown, sees the answers ar
 (every number as a dot, or a bar per choice), reveals the right one, and downloads every
 question's results as CSV.
 
-The store is :mod:`relulab_app.classroom` (a SQLite file, or Redis when
-``RELULAB_REDIS_URL`` is set), so a server restart loses nothing. Who is who lives in
-the browser, not in the address bar: the teacher's token and a student's id are kept in
-cookies (relulab_app/cookies.py), so a reload or a reconnection after a restart is
-the same teacher and the same student, and the projected address bar shows only the
-class code. The store keeps no text a student typed: numbers, or one of the choices."""
+The store is :mod:`relulab_app.classroom`, so a server restart loses nothing. Who is who
+lives in the browser's cookies (relulab_app/cookies.py), not in the address bar: a
+reload or a reconnection after a restart is the same teacher and the same student, and
+the projected address bar shows only the class code."""
 
 from __future__ import annotations
 
@@ -67,8 +65,6 @@ class _Class:
     seen_seq: int = 0  # the last question this page posed
     ended: bool = False
     missing: str | None = None  # a code that names no class
-    question: quiz.Question | None = None  # the poll's, made once, not on every refresh
-    question_key: tuple | None = None  # (seq, revealed) of ``question``
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     shown_mine: float | str | None = None  # and this student's answer to it
     deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
@@ -78,9 +74,7 @@ class _Class:
 
 
 def _state() -> _Class:
-    if _STATE not in st.session_state:
-        st.session_state[_STATE] = _Class()
-    return st.session_state[_STATE]
+    return st.session_state.setdefault(_STATE, _Class())
 
 
 def _store() -> classroom.Store:
@@ -91,6 +85,25 @@ def _fail(text: str) -> None:
     st.session_state[_ERROR] = text
 
 
+_FAILED = object()
+
+
+def _try(call, **messages: str):
+    """``call(store)`` for a teacher's button, or ``_FAILED`` after an error: a class that
+    ended or expired ends the panel's; ``messages`` (by the error's name: ``Full``,
+    ``Closed``, ``ValueError``) say what went wrong, else the store is unavailable."""
+    try:
+        return call(_store())
+    except classroom.NoSuchClass:
+        _state().ended = True
+    except (classroom.ClassroomError, ValueError) as err:
+        message = messages.get(type(err).__name__)
+        if message is None and not isinstance(err, classroom.ClassroomError):
+            raise
+        _fail((message or UNAVAILABLE).format(err=err))
+    return _FAILED
+
+
 @functools.lru_cache(maxsize=64)
 def _qr(url: str) -> bytes:
     return share.qr_png(url, QR_SCALE)
@@ -99,31 +112,20 @@ def _qr(url: str) -> bytes:
 # --- questions: the quiz's, or the teacher's own -----------------------------------------
 
 
-def _written(poll: classroom.Poll) -> quiz.Question:
-    """A question the teacher wrote, as the page poses and checks quiz questions. Its
-    answer is None on a student's page until the reveal."""
-    number = poll.kind == classroom.KINDS[0]
-    return quiz.Question(
-        kind=WRITTEN,
-        seed=0,
-        prompt=poll.prompt,
-        answer_type=quiz.NUMBER if number else quiz.CHOICE,
-        answer=poll.answer,  # type: ignore[arg-type]
-        explanation="",
-        hides=frozenset(),
-        choices=poll.choices,
-        tolerance=float(poll.tolerance or 0.0),
-    )
+def _own(poll: classroom.Poll) -> bool:
+    return poll.question_id.startswith(OWN)
 
 
+@functools.lru_cache(maxsize=256)  # made once, not on every refresh of every page
 def _question(poll: classroom.Poll) -> quiz.Question:
-    s = _state()
-    key = (poll.seq, poll.question_id, poll.revealed, poll.answer is not None)
-    if s.question is None or s.question_key != key:
-        own = poll.question_id.startswith(OWN)
-        s.question = _written(poll) if own else quiz.from_id(poll.question_id)
-        s.question_key = key
-    return s.question
+    """The poll as the page poses and checks a quiz question: the quiz's, made again from
+    its id, or the teacher's own (its answer None on a student's page until the reveal)."""
+    if not _own(poll):
+        return quiz.from_id(poll.question_id)
+    kind, tol = quiz.NUMBER if poll.kind == "number" else quiz.CHOICE, poll.tolerance or 0.0
+    return quiz.Question(
+        WRITTEN, 0, poll.prompt, kind, poll.answer, "", frozenset(), poll.choices, tol
+    )
 
 
 def _title(q: quiz.Question) -> str:
@@ -132,16 +134,12 @@ def _title(q: quiz.Question) -> str:
 
 def _poll_title(poll: classroom.Poll) -> str:
     """A question's text for the results: the teacher's, or the quiz's prompt."""
-    if poll.question_id.startswith(OWN):
-        return poll.prompt
-    return quiz.from_id(poll.question_id).prompt
+    return poll.prompt if _own(poll) else quiz.from_id(poll.question_id).prompt
 
 
 def _choice_text(poll: classroom.Poll, choice: str) -> str:
     """A choice as the question shows it: the quiz's travel as their numbers."""
-    if poll.question_id.startswith(OWN):
-        return choice
-    return quiz.from_id(poll.question_id).choices[int(choice) - 1]
+    return choice if _own(poll) else quiz.from_id(poll.question_id).choices[int(choice) - 1]
 
 
 def _prompt(where, q: quiz.Question, key: str) -> None:
@@ -160,6 +158,12 @@ def _choice_label(q: quiz.Question):
 
 def _escape_markdown(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:&" else c for c in text)
+
+
+def _choices(where, q: quiz.Question) -> None:
+    if q.answer_type == quiz.CHOICE:
+        label = _choice_label(q)
+        where.markdown("  \n".join(f"**{i + 1}.** {label(c)}" for i, c in enumerate(q.choices)))
 
 
 # --- who is who: the link, and the browser's cookies -----------------------------------
@@ -186,8 +190,7 @@ def seed(url: urlstate.Link) -> None:
     token = linked or classroom.parse_token(cookies.read(TEACHER_COOKIE + code))
     try:
         store = _store()
-        status = store.status(code)
-        if status is None:
+        if (status := store.status(code)) is None:
             s.missing = code
             return
         s.code = code
@@ -211,12 +214,10 @@ def seed(url: urlstate.Link) -> None:
         s.ended = True
     except classroom.NoSuchClass:  # expired between the two reads
         s.code, s.missing = None, code
-    except classroom.Full:
+    except classroom.ClassroomError as err:
         s.code = None
-        _fail(FULL.format(n=classroom.MAX_STUDENTS))
-    except classroom.ClassroomError:
-        s.code = None
-        _fail(UNAVAILABLE)
+        full = isinstance(err, classroom.Full)
+        _fail(FULL.format(n=classroom.MAX_STUDENTS) if full else UNAVAILABLE)
 
 
 def _sync_url() -> None:
@@ -237,63 +238,45 @@ def _remember() -> None:
 
 
 def _open() -> None:
-    s = _state()
-    try:
-        s.code, s.token = _store().open_class()
-        s.ended, s.seen_seq, s.show_join, s.missing = False, 0, True, None
-    except classroom.Full:
-        _fail("Too many classes are open on this server just now; try again later.")
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
+    busy = "Too many classes are open on this server just now; try again later."
+    if (opened := _try(lambda store: store.open_class(), Full=busy)) is not _FAILED:
+        st.session_state[_STATE] = _Class(*opened, session=_state().session)
 
 
 def _join() -> None:
-    s = _state()
     code = classroom.parse_code(st.session_state.get("class_code", ""))
     if code is None:
         _fail(classroom.CODE_NOTICE.replace("The link’s", "That"))
         return
     try:
-        store = _store()
-        if store.status(code) == "ended":
-            _fail(ENDED)
-            return
-        store.join(code, s.session)
-        s.code, s.token, s.ended, s.seen_seq, s.missing = code, None, False, 0, None
-    except classroom.Ended:
-        _fail(ENDED)
-    except classroom.NoSuchClass:
-        _fail(NO_SUCH.format(code=code))
-    except classroom.Full:
-        _fail(FULL.format(n=classroom.MAX_STUDENTS))
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
+        _store().join(code, _state().session)
+    except classroom.ClassroomError as err:
+        full = FULL.format(n=classroom.MAX_STUDENTS)
+        messages = {classroom.Ended: ENDED, classroom.NoSuchClass: NO_SUCH, classroom.Full: full}
+        _fail(messages.get(type(err), UNAVAILABLE).format(code=code))
+        return
+    st.session_state[_STATE] = _Class(code, session=_state().session)
 
 
 def _leave() -> None:
-    s = _state()
-    st.session_state[_STATE] = _Class(session=s.session)
+    st.session_state[_STATE] = _Class(session=_state().session)
     quiz_view.stop_class_question()
 
 
 def _end() -> None:
     """The teacher ends the class: students' pages say so; the results stay here."""
     s = _state()
-    try:
-        _store().close(s.code, s.token)
-        s.ended = True
-    except classroom.NoSuchClass:  # ended already, or expired
-        s.ended = True
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
+    if _try(lambda store: store.close(s.code, s.token)) is not _FAILED:
+        s.ended = True  # as it is when the class had ended already, or expired
     quiz_view.stop_class_question()
 
 
 def class_button(where) -> None:
     """The "Class" popover in the top row: open, join, or the class in progress."""
     s = _state()
-    label = f"Class {s.code}" if s.code else "Class"
-    box = where.popover(label, key="class_menu", on_change="rerun")
+    box = where.popover(
+        f"Class {s.code}" if s.code else "Class", key="class_menu", on_change="rerun"
+    )
     if not box.open:
         return
     if s.code and s.token:
@@ -318,10 +301,6 @@ def _show_join(on: bool) -> None:
     _state().show_join = on
 
 
-def _seconds() -> int | None:
-    return _state().seconds or None
-
-
 def _keep_seconds() -> None:
     # Kept in the class's state: the box exists only while its popover is open.
     _state().seconds = int(st.session_state.get("class_seconds") or 0)
@@ -339,35 +318,25 @@ def _put(q: quiz.Question, question_id: str, prompt: str = "") -> None:
         choices = q.choices
         answer = q.answer if q.answer_type == quiz.CHOICE else float(q.answer)
     kind = "choice" if q.answer_type == quiz.CHOICE else "number"
-    try:
-        poll = _store().ask(
+    poll = _try(
+        lambda store: store.ask(
             s.code, s.token, question_id, kind, choices, answer, float(q.tolerance),
-            prompt=prompt, seconds=_seconds(),
-        )  # fmt: skip
-    except classroom.NoSuchClass:
-        s.ended = True
+            prompt=prompt, seconds=s.seconds or None,
+        ),
+        Full=f"This class has had its {classroom.MAX_QUESTIONS} questions; open a new one.",
+        ValueError="That question cannot be asked: {err}.",
+    )  # fmt: skip
+    if poll is _FAILED:
         return
-    except classroom.Full:
-        _fail(f"This class has had its {classroom.MAX_QUESTIONS} questions; open a new one.")
-        return
-    except ValueError as err:
-        _fail(f"That question cannot be asked: {err}.")
-        return
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
-        return
-    s.seen_seq = poll.seq
-    s.candidate = None
+    s.seen_seq, s.candidate = poll.seq, None
     quiz_view.set_class_question(q, revealed=False)
     quiz_view.apply_pending()  # from a callback: before the widgets
 
 
 def _new_candidate() -> None:
-    s = _state()
     kind = st.session_state.get("class_kind", ANY_KIND)
-    if kind not in quiz.KINDS:
-        kind = random.choice(quiz.KINDS)
-    s.candidate = quiz.make(kind, secrets.randbits(32))
+    kind = kind if kind in quiz.KINDS else random.choice(quiz.KINDS)
+    _state().candidate = quiz.make(kind, secrets.randbits(32))
 
 
 def _ask_next() -> None:
@@ -378,14 +347,13 @@ def _ask_next() -> None:
 
 
 def _ask_candidate() -> None:
-    q = _state().candidate
-    if q is not None:
+    if (q := _state().candidate) is not None:
         _put(q, q.id)
 
 
 def _read_number(text: str, what: str) -> float:
     try:
-        values = parse.parse_values(text or "")
+        values = parse.parse_values(text)
     except parse.ParseError as err:
         raise ValueError(f"{what}: {err}") from None
     if values.size != 1 or not math.isfinite(float(values[0])):
@@ -406,26 +374,21 @@ def _ask_written() -> None:
             tolerance = _read_number(str(get("class_own_tolerance") or "0"), "The tolerance")
             if tolerance < 0:
                 raise ValueError("The tolerance: 0 or more")
-            q = _written(
-                classroom.Poll(0, WRITTEN, "number", (), True, answer, tolerance, prompt or " ")
-            )
+            poll = classroom.Poll(0, OWN, "number", (), True, answer, tolerance, prompt)
         else:
-            lines = [c.strip() for c in str(get("class_own_choices") or "").splitlines()]
-            choices = tuple(c for c in lines if c)
+            lines = str(get("class_own_choices") or "").splitlines()
+            choices = tuple(c.strip() for c in lines if c.strip())
             right = int(get("class_own_right") or 1)
             if not 2 <= len(choices) <= classroom.MAX_CHOICES:
                 raise ValueError(f"Type 2 to {classroom.MAX_CHOICES} choices, one per line")
             if right > len(choices):
                 raise ValueError(f"The right choice: a line from 1 to {len(choices)}")
-            q = _written(
-                classroom.Poll(
-                    0, WRITTEN, "choice", choices, True, choices[right - 1], 0.0, prompt or " "
-                )
-            )
+            answer = choices[right - 1]
+            poll = classroom.Poll(0, OWN, "choice", choices, True, answer, 0.0, prompt)
     except ValueError as err:
         _fail(str(err).rstrip(".") + ".")
         return
-    _put(q, f"{OWN}{secrets.randbelow(10**9)}", prompt)
+    _put(_question(poll), f"{OWN}{secrets.randbelow(10**9)}", prompt)
 
 
 def _ask_menu(where) -> None:
@@ -436,7 +399,8 @@ def _ask_menu(where) -> None:
     )  # fmt: skip
     if not box.open:
         return
-    st.session_state["class_seconds"] = _state().seconds
+    s = _state()
+    st.session_state["class_seconds"] = s.seconds
     box.number_input(
         "Countdown in seconds (0: none)", 0, classroom.MAX_SECONDS, None, 15,
         key="class_seconds", on_change=_keep_seconds,
@@ -447,15 +411,13 @@ def _ask_menu(where) -> None:
     bank.selectbox(
         "Kind", list(names), format_func=names.get, key="class_kind", on_change=_new_candidate
     )
-    s = _state()
     if s.candidate is None:
         _new_candidate()
     q = s.candidate
     preview = bank.container(border=True)
     preview.caption("Preview: on this screen only, not on the students' phones.")
     preview.markdown(f"**{_title(q)}**\n\n{q.prompt}")
-    if q.answer_type == quiz.CHOICE:
-        preview.markdown("  \n".join(f"**{i + 1}.** {c}" for i, c in enumerate(q.choices)))
+    _choices(preview, q)
     preview.caption(f"Answer: {q.answer_text}")
     row = bank.container(horizontal=True)
     row.button("Ask the class", on_click=_ask_candidate, type="primary", key="class_ask_bank")
@@ -482,33 +444,15 @@ def _ask_menu(where) -> None:
 
 def _lock(locked: bool) -> None:
     s = _state()
-    try:
-        _store().lock(s.code, s.token, locked)
-    except classroom.Closed as err:
-        _fail(f"Nothing to {'lock' if locked else 'reopen'}: {err}.")
-    except classroom.NoSuchClass:
-        s.ended = True
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
+    closed = f"Nothing to {'lock' if locked else 'reopen'}: {{err}}."
+    _try(lambda store: store.lock(s.code, s.token, locked), Closed=closed)
 
 
 def _reveal_to_class() -> None:
     s = _state()
-    try:
-        _store().reveal(s.code, s.token)
-    except classroom.Closed:
-        _fail("There is no open question to reveal: ask one first.")
-        return
-    except classroom.NoSuchClass:
-        s.ended = True
-        return
-    except classroom.ClassroomError:
-        _fail(UNAVAILABLE)
-        return
-    quiz_view.reveal_class_question()
-
-
-_FAILED = object()
+    closed = "There is no open question to reveal: ask one first."
+    if _try(lambda store: store.reveal(s.code, s.token), Closed=closed) is not _FAILED:
+        quiz_view.reveal_class_question()
 
 
 def _read(call):
@@ -521,12 +465,8 @@ def _read(call):
         s.ended = True
         if s.token is None:
             quiz_view.stop_class_question()
-        if isinstance(err, classroom.Ended):
-            st.warning(ENDED)
-        elif s.token:
-            st.warning(EXPIRED)
-        else:
-            st.warning(NO_SUCH.format(code=s.code))
+        gone = EXPIRED if s.token else NO_SUCH.format(code=s.code)
+        st.warning(ENDED if isinstance(err, classroom.Ended) else gone)
     except classroom.ClassroomError:
         st.warning(UNAVAILABLE, icon=":material/cloud_off:")
     return _FAILED
@@ -546,7 +486,8 @@ def _clock(where, poll: classroom.Poll) -> None:
 
 def _join_screen(code: str, n_students: int) -> None:
     """For the projector: the code large, the QR code, the link and who has joined."""
-    url = share.join_url(code)
+    link = share.join_link(code)
+    url = link.url
     row = st.container(horizontal=True, vertical_alignment="center", gap="large", key="class_join")
     row.image(_qr(url), caption=f"Scan to join class {code}", width="content")
     text = row.container()
@@ -554,7 +495,7 @@ def _join_screen(code: str, n_students: int) -> None:
     text.container(key="class_join_code").markdown(code)
     text.markdown("or open")
     text.container(key="class_join_link").code(url, language=None, wrap_lines=True)
-    share.join_note(text, code)  # which address the link uses, or why phones can't
+    share.join_note(text, link)  # which address the link uses, or why phones can't
     text.container(key="class_join_count").markdown(
         f"**{n_students}** {'student' if n_students == 1 else 'students'} joined"
     )
@@ -563,32 +504,27 @@ def _join_screen(code: str, n_students: int) -> None:
 
 def _results(where, s: _Class) -> None:
     box = where.expander("Results of every question", key="class_results", on_change="rerun")
-    if not box.open:
-        return
-    results = _read(lambda store: store.results(s.code, s.token))
-    if results is _FAILED:
+    if not box.open or (results := _read(lambda store: store.results(s.code, s.token))) is _FAILED:
         return
     if not results:
         box.caption("No question asked yet.")
         return
-    rows = []
-    for t in results:
-        q = t.poll
-        dist = (
-            ", ".join(
-                f"{_choice_text(q, c)}: {n}" for c, n in zip(q.choices, t.counts, strict=True)
-            )
-            if q.kind == "choice"
-            else ", ".join(f"{v:g}" for v in t.values)
-        )
-        rows.append(
-            {
-                "#": q.seq,
-                "question": _poll_title(q)[:80],
-                "right": f"{t.n_correct} of {t.n_answers}",
-                "answers": dist,
-            }
-        )
+    rows = [
+        {
+            "#": t.poll.seq,
+            "question": _poll_title(t.poll)[:80],
+            "right": f"{t.n_correct} of {t.n_answers}",
+            "answers": ", ".join(
+                [
+                    f"{_choice_text(t.poll, c)}: {n}"
+                    for c, n in zip(t.poll.choices, t.counts, strict=True)
+                ]
+                if t.poll.kind == "choice"
+                else [f"{v:g}" for v in t.values]
+            ),
+        }
+        for t in results
+    ]
     box.dataframe(rows, hide_index=True)
     box.download_button(
         "Download the results (CSV, anonymous)",
@@ -599,34 +535,29 @@ def _results(where, s: _Class) -> None:
     )
 
 
+def _answer_note(q: quiz.Question) -> str:
+    why = f" {q.explanation}" if q.explanation else ""
+    return f"**{_choice_label(q)(q.answer_text)}**.{why}"
+
+
 @st.fragment(run_every=TEACHER_REFRESH)
 def _teacher_live() -> None:
     s = _state()
-    tally = _read(lambda store: store.tally(s.code, s.token))
-    if tally is _FAILED:
+    if (tally := _read(lambda store: store.tally(s.code, s.token))) is _FAILED:
         return
     if s.show_join and not s.ended:
         _join_screen(s.code, tally.n_students)
-    poll = tally.poll
-    if poll is None:
+    if (poll := tally.poll) is None:
         st.info("Put a question to the class: the answers appear here as they arrive.")
         return
     q = _question(poll)
     st.markdown(f"**Question {poll.seq}: {_title(q)}**")
     _prompt(st, q, "class_prompt_teacher")
-    if q.answer_type == quiz.CHOICE:
-        st.markdown(
-            "  \n".join(f"**{i + 1}.** {_choice_label(q)(c)}" for i, c in enumerate(q.choices))
-        )
+    _choices(st, q)
     _clock(st, poll)
     if poll.revealed:  # above the chart: on a projector's first screen
-        why = f" {q.explanation}" if q.explanation else ""
-        st.info(
-            f"The answer: **{_choice_label(q)(q.answer_text)}**.{why}",
-            icon=":material/visibility:",
-        )
-    font = common.font_size()
-    figure = figures.tally_figure(q, tally, poll.revealed, font)
+        st.info(f"The answer: {_answer_note(q)}", icon=":material/visibility:")
+    figure = figures.tally_figure(q, tally, poll.revealed, common.font_size())
     figure["layout"]["height"] = TALLY_HEIGHT_PRESENT if common.present() else TALLY_HEIGHT
     common.plotly_chart(st, figure, "class_tally")
     _results(st, s)
@@ -648,15 +579,11 @@ def _teacher_panel() -> None:
         _ask_menu(head)
         open_question = poll is not None and not poll.revealed
         # Locked, or out of time: reopening is what the teacher can do.
-        if open_question and poll.closed_why(time.time()):
-            head.button(
-                "Reopen answers", on_click=_lock, args=(False,), icon=":material/lock_open:"
-            )
-        else:
-            head.button(
-                "Lock answers", on_click=_lock, args=(True,), icon=":material/lock:",
-                disabled=not open_question,
-            )  # fmt: skip
+        reopen = bool(open_question and poll.closed_why(time.time()))
+        head.button(
+            "Reopen answers" if reopen else "Lock answers", on_click=_lock, args=(not reopen,),
+            icon=f":material/lock{'_open' if reopen else ''}:", disabled=not open_question,
+        )  # fmt: skip
         head.button(
             "Reveal to the class", on_click=_reveal_to_class, icon=":material/visibility:",
             disabled=poll is None or poll.revealed,
@@ -674,13 +601,13 @@ def _teacher_panel() -> None:
 
 def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
     s = _state()
-    st.session_state.pop(_SENT_NOTE, None)  # this Send's own message replaces it
 
     def note(text: str, seq: int = poll.seq) -> None:
         # Shown with question `seq` until the next Send: kept in the session, not shown
         # once, because a run that shows it may be replaced by a rerun (a new question's).
         st.session_state[_SENT_NOTE] = (seq, text)
 
+    st.session_state.pop(_SENT_NOTE, None)  # this Send's own message replaces it
     raw = st.session_state.get(f"class_in_{poll.seq}")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         note("Type one number first." if q.answer_type == quiz.NUMBER else "Pick one first.")
@@ -702,17 +629,13 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
     except classroom.Closed as err:
         # Revealed, locked, out of time, or replaced by a question this page has not
         # taken yet (half the class takes news a refresh later): then it takes it now.
-        try:
-            now = _store().current(s.code)
-        except classroom.ClassroomError:
-            now = None
-        if now is not None and now.seq != poll.seq:
-            s.deferred = (now.seq, now.revealed)
-            note("The teacher has moved on to the next question: here it is.", now.seq)
-        elif "revealed" in str(err):
-            note("The teacher has revealed this one: answers are closed.")
-        else:
-            note(f"Not sent: {err}.")
+        with contextlib.suppress(classroom.ClassroomError):
+            if (now := _store().current(s.code)) is not None and now.seq != poll.seq:
+                s.deferred = (now.seq, now.revealed)
+                note("The teacher has moved on to the next question: here it is.", now.seq)
+                return
+        revealed = "The teacher has revealed this one: answers are closed."
+        note(revealed if "revealed" in str(err) else f"Not sent: {err}.")
     except classroom.BadAnswer:
         note("That number is out of range: type one between ±1e9.")
     except classroom.NoSuchClass:
@@ -732,10 +655,10 @@ def _shown(q: quiz.Question, poll: classroom.Poll, mine) -> str | None:
     return mine if poll.prompt else q.choices[int(mine) - 1]
 
 
-def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
+def _answer_box(box, q: quiz.Question, poll: classroom.Poll, stored: str | None) -> bool:
     """The answer box and Send; whether Send was pressed (the answer is then sent). A
     number is typed in a form, so Enter sends it; a choice is picked, then sent. A new
-    session's box starts from what the store holds.
+    session's box starts from what the store holds (``stored``).
 
     Send runs its callback before the run (so a Send on a question the teacher has just
     replaced is answered before the page takes the new one), and else from the
@@ -745,14 +668,12 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
     key = f"class_in_{poll.seq}"
     # What the store holds is the box's default, not written into session state: a
     # page that reconnects after a restart sends what the box shows, which must win.
-    stored = _shown(q, poll, mine)
     closed = poll.closed_why(time.time()) is not None
+    send = {"on_click": _send, "args": (q, poll), "type": "primary", "disabled": closed}
     if q.answer_type == quiz.NUMBER:
         form = box.form(f"class_form_{poll.seq}", border=False, enter_to_submit=True)
         form.text_input("Your answer", stored or "", key=key, max_chars=200, disabled=closed)
-        sent = form.form_submit_button(
-            "Send", on_click=_send, args=(q, poll), type="primary", disabled=closed
-        )
+        sent = form.form_submit_button("Send", **send)
     else:
         box.radio(
             "Your answer",
@@ -763,8 +684,8 @@ def _answer_box(box, q: quiz.Question, poll: classroom.Poll, mine) -> bool:
             format_func=_choice_label(q),
             horizontal=all(len(c) <= 30 for c in q.choices),
         )
-        sent = box.button("Send", on_click=_send, args=(q, poll), type="primary", disabled=closed)
-    if sent and st.session_state.pop(_SENT_NOW, None) != poll.seq:
+        sent = box.button("Send", **send)
+    if sent and st.session_state.get(_SENT_NOW) != poll.seq:
         _answer(q, poll)  # no callback ran (see above)
     st.session_state.pop(_SENT_NOW, None)
     return sent
@@ -778,14 +699,12 @@ def _send(q: quiz.Question, poll: classroom.Poll) -> None:
 @st.fragment(run_every=REFRESH)
 def _student_live() -> None:
     s = _state()
-    got = _read(lambda store: store.for_student(s.code, s.session))
-    if got is _FAILED:
+    if (got := _read(lambda store: store.for_student(s.code, s.session))) is _FAILED:
         return
     poll, mine = got
-    if poll is None:
-        st.info(f"You are in class {s.code}. The teacher's question will appear here.")
-        return
-    if poll.seq != s.seen_seq or (poll.revealed and not quiz_view.class_revealed()):
+    if poll is not None and (
+        poll.seq != s.seen_seq or (poll.revealed and not quiz_view.class_revealed())
+    ):
         news = (poll.seq, poll.revealed)
         if common.fragment_run() and s.deferred != news and random.random() < DEFER:
             # Taking news costs a run of the whole page. Every page learns of a new
@@ -797,20 +716,20 @@ def _student_live() -> None:
             s.deferred = news
             if s.shown is None or s.shown.seq != poll.seq:
                 poll, mine = s.shown, s.shown_mine
-            if poll is None:
-                st.info(f"You are in class {s.code}. The teacher's question will appear here.")
-                return
         else:
             # A new question, or the reveal: the whole page poses or unhides it.
             s.seen_seq, s.deferred = poll.seq, None
             quiz_view.set_class_question(_question(poll), poll.revealed)
             st.rerun(scope="app")
+    if poll is None:
+        st.info(f"You are in class {s.code}. The teacher's question will appear here.")
+        return
     q = _question(poll)
     box = st.container(border=True)
     box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
     _prompt(box, q, "class_prompt_student")
     _clock(box, poll)
-    if _answer_box(box, q, poll, mine):
+    if _answer_box(box, q, poll, _shown(q, poll, mine)):
         with contextlib.suppress(classroom.ClassroomError):
             mine = _store().my_answer(s.code, s.session)  # what the Send stored
     s.shown, s.shown_mine = poll, mine
@@ -818,17 +737,17 @@ def _student_live() -> None:
     typed = st.session_state.get(f"class_in_{poll.seq}")
     stored = _shown(q, poll, mine)
     closed = poll.closed_why(time.time()) is not None
+    label = _choice_label(q)
+    choice_open = q.answer_type == quiz.CHOICE and not closed and not poll.revealed
     if seq == poll.seq:
         box.warning(sent_note, icon=":material/edit:")
     elif stored is not None and not poll.revealed:
-        label = _choice_label(q)
-        if q.answer_type == quiz.CHOICE and typed != stored and not closed:
+        if choice_open and typed != stored:
             box.warning(f"Not sent yet: press Send. (Sent so far: {label(stored)}.)")
-        elif closed:
-            box.success(f"Sent: {label(stored)}.")
         else:
-            box.success(f"Sent: {label(stored)}. You can change it until the answers close.")
-    elif q.answer_type == quiz.CHOICE and typed is not None and not poll.revealed and not closed:
+            more = "" if closed else " You can change it until the answers close."
+            box.success(f"Sent: {label(stored)}.{more}")
+    elif choice_open and typed is not None:
         box.warning("Not sent yet: press Send.")
     if poll.revealed:
         box.info(_verdict(q, poll, mine, stored))
@@ -836,13 +755,11 @@ def _student_live() -> None:
 
 def _verdict(q: quiz.Question, poll: classroom.Poll, mine, stored: str | None) -> str:
     """The student's own result, by the rule the teacher's count uses."""
-    answer = _choice_label(q)(q.answer_text)
-    why = f" {q.explanation}" if q.explanation else ""
     if mine is None:
-        return f"You did not answer. The answer: **{answer}**.{why}"
+        return f"You did not answer. The answer: {_answer_note(q)}"
     if classroom.is_right(poll, mine):
-        return f"Right: **{answer}**.{why}"
-    return f"Not quite: you sent {_choice_label(q)(stored)}; the answer is **{answer}**.{why}"
+        return f"Right: {_answer_note(q)}"
+    return f"Not quite: you sent {_choice_label(q)(stored)}; the answer is {_answer_note(q)}"
 
 
 def panel() -> None:
@@ -866,7 +783,7 @@ def panel() -> None:
     _remember()
     if s.token is not None:
         _teacher_panel()
-    else:
-        if error := st.session_state.pop(_ERROR, None):
-            st.warning(error, icon=":material/cloud_off:")
-        _student_live()
+        return
+    if error := st.session_state.pop(_ERROR, None):
+        st.warning(error, icon=":material/cloud_off:")
+    _student_live()

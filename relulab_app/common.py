@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from relulab import frameworks
 from relulab_app import chart, figures, link, quiz_view, urlstate
+from relulab_app.quiz_view import Hide
 
 log = logging.getLogger("relulab.app")
 # The lab keeps st.plotly_chart (its figures change only when it retrains).
@@ -62,7 +63,7 @@ def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
     Reads no session state, so the leak steps (article_view) can build it for every
     leak and cache it across sessions."""
     return chart.payload(
-        [figures.spec(fig_f), figures.spec(fig_df)],
+        [fig_f, fig_df],
         figures.hover_refs(fig_f, fig_df, curves),
         revision=revision(x_range),
         present=present,
@@ -70,17 +71,17 @@ def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
 
 
 def quiz_changes_charts() -> bool:
-    """Whether an open quiz question changes what the charts show (see chart_pair)."""
+    """Whether an open quiz question changes what the charts show (see show_charts)."""
     return (
         any(
             quiz_view.hidden(part)
-            for part in ("kink_dot", "tables", "function_chart", "derivative_chart")
+            for part in (Hide.KINK_DOT, Hide.TABLES, Hide.FUNCTION_CHART, Hide.DERIVATIVE_CHART)
         )
         or quiz_view.answer_point() is not None
     )
 
 
-def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
+def show_charts(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     """The function and its derivative side by side (stacked on a phone), as one element
     that keeps its plots across slider moves (and the student's zoom until the x-range
     changes). An open quiz question may hide a chart or the dot at 0 (their data is not
@@ -94,19 +95,19 @@ def chart_pair(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
         return steps is not None
     specs = list(content["charts"])  # replaced, never changed in place, below
     hover = content["hover"]
-    if quiz_view.hidden("kink_dot"):
+    if quiz_view.hidden(Hide.KINK_DOT):
         d = specs[1]
         # The dots, and the derivative close-up's copies of them (legendgroup "kink").
         dots = [t for t in d["data"] if "kink" in (t.get("meta"), t.get("legendgroup"))]
         specs[1] = {**d, "data": [t for t in d["data"] if t not in dots]}
         hover = []  # it would read f′ at exactly 0
-    if quiz_view.hidden("tables"):  # marked points carry f and f′ in their hover labels
+    if quiz_view.hidden(Hide.TABLES):  # marked points carry f and f′ in their hover labels
         marked = ("article examples", "your values")
         specs = [
             {**d, "data": [t for t in d["data"] if t.get("name") not in marked]} for d in specs
         ]
     for i, (name, title) in enumerate(
-        (("function_chart", "Function f(x)"), ("derivative_chart", "Derivative f′(x)"))
+        ((Hide.FUNCTION_CHART, "Function f(x)"), (Hide.DERIVATIVE_CHART, "Derivative f′(x)"))
     ):
         if quiz_view.hidden(name):
             specs[i] = figures.hidden_figure(title, x_range, font_size())

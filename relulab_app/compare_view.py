@@ -47,7 +47,7 @@ def show(convention: str) -> None:
         st.info("Pick at least one activation to draw.", icon=":material/touch_app:")
         return
     entries = [(registry.REGISTRY[k], registry.REGISTRY[k].defaults()) for k in keys]
-    common.chart_pair(
+    common.show_charts(
         *figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size()),
         figures.catalogue_hover(entries, x_range, convention),
         x_range,
@@ -70,11 +70,11 @@ def _draw_labelled(curves: list, x_range, convention: str) -> None:
     f, df = figures.catalogue_figures(entries, x_range, convention, font_size=common.font_size())
     hover = figures.catalogue_hover(entries, x_range, convention)
     for fig in (f, df):
-        for trace in figures.spec(fig)["data"]:
+        for trace in fig["data"]:
             for (_, _, label), (name, _) in zip(curves, hover, strict=True):
                 if trace.get("name") == name:
                     trace["name"] = label
                 if name in str(trace.get("hovertemplate", "")):
                     trace["hovertemplate"] = trace["hovertemplate"].replace(name, label)
-    labels = [(label, at0) for (_, _, label), (_, at0) in zip(curves, hover, strict=True)]
-    common.chart_pair(f, df, labels, x_range)
+    labels = [(label, kinks) for (_, _, label), (_, kinks) in zip(curves, hover, strict=True)]
+    common.show_charts(f, df, labels, x_range)

@@ -13,14 +13,9 @@ import streamlit as st
 
 from relulab import frameworks, registry
 from relulab_app import classroom_view, common, link, quiz_view, share, urlstate
+from relulab_app.explorer import DEFAULT, VIEWS
+from relulab_app.quiz_view import Hide
 
-# The article's pair is one view; every other registry entry is a view of its own.
-VIEW_NAMES = {
-    "relu": "ReLU and Leaky ReLU (the article)",
-    **{k: a.name for k, a in registry.REGISTRY.items() if k not in ("relu", "leaky_relu")},
-    "compare": "Compare several",
-}
-VIEWS = list(VIEW_NAMES)
 CONVENTION_NAMES = {
     frameworks.LEFT: "x ≤ 0 side (article, PyTorch)",
     frameworks.TENSORFLOW: "TensorFlow",
@@ -34,8 +29,9 @@ LEFT_WITH_TF = "x ≤ 0 side (article, PyTorch, TF)"
 
 def _tensorflow_differs(view: str) -> bool:
     """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
-    keys = st.session_state.get("show", []) if view == "compare" else [view]
-    return any("TensorFlow" in registry.REGISTRY[k].kink_by for k in keys if k in registry.REGISTRY)
+    on_show = VIEWS[view].keys()  # a function of the row (compare: its chosen entries)
+    acts = [registry.REGISTRY[k] for k in on_show if k in registry.REGISTRY]
+    return any("TensorFlow" in kink.by for act in acts for kink in act.kinks)
 
 
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
@@ -49,7 +45,9 @@ PRESENT_CSS = Path(__file__).with_name("present.css")
 
 def _seed_from_link(url: urlstate.Link) -> None:
     """On the session's first run, before the widgets exist."""
-    if len(url.values("act")) == 1 and (v := urlstate.match_choice(url.values("act")[0], VIEWS)):
+    if len(url.values("act")) == 1 and (
+        v := urlstate.match_choice(url.values("act")[0], list(VIEWS))
+    ):
         st.session_state["act"] = v
     kink = url.values("kink")
     if len(kink) == 1 and (v := urlstate.match_choice(kink[0], list(CONVENTION_NAMES))):
@@ -86,10 +84,12 @@ def view_controls() -> tuple[str, str]:
     )
     # Wide enough for the longest name at present mode's larger text (present.css).
     width = 400 if st.session_state["present"] else 300
-    view = row.selectbox("Activation", VIEWS, format_func=VIEW_NAMES.get, key="act", width=width)
+    view = row.selectbox(
+        "Activation", list(VIEWS), format_func=lambda v: VIEWS[v].label, key="act", width=width
+    )
     # A question about the frameworks' value at 0 must not find it in these labels.
     label = "Derivative at exactly x = 0"
-    if quiz_view.hidden("framework_facts"):
+    if quiz_view.hidden(Hide.FRAMEWORK_FACTS):
         row.radio(label, [HIDDEN_CONVENTION], index=None, disabled=True, key="kink_hidden")
         convention = st.session_state.get("kink", frameworks.LEFT)  # the question's
     else:
@@ -112,21 +112,23 @@ def view_controls() -> tuple[str, str]:
             "PyTorch take the x ≤ 0 branch; TensorFlow does too, except its PReLU layer "
             "(0 at 0) and SELU (λ); JAX's leaky_relu takes the x > 0 one.",
         )
-    url.check("act", urlstate.check_choice("act", url.values("act"), VIEWS, VIEW_NAMES[view]))
+    url.check(
+        "act", urlstate.check_choice("act", url.values("act"), list(VIEWS), VIEWS[view].label)
+    )
     url.check(
         "kink",
         urlstate.check_choice(
             "kink", url.values("kink"), list(CONVENTION_NAMES), CONVENTION_NAMES[convention]
         ),
     )
-    common.sync_url("act", view, "relu")
+    common.sync_url("act", view, DEFAULT)
     common.sync_url("present", "1" if st.session_state["present"] else None, None)
     if st.session_state["present"]:
         st.html(PRESENT_CSS)  # style only: Streamlit puts it where it takes no room
     common.sync_url("kink", convention, frameworks.LEFT)
     common.sync_url("quiz", "1" if st.session_state.get("quiz") else None, None)
-    if view != "compare":
-        common.sync_url("show", None, None)
+    for key in {k for v in VIEWS.values() for k in v.link} - set(VIEWS[view].link):
+        common.sync_url(key, None, None)
     share.share_button(top)  # after the syncs above: the link as it now is
     classroom_view.class_button(top)
     return view, convention

@@ -207,7 +207,7 @@ def show() -> None:
         "preset or setting, or reload the page.",
         f"dying-ReLU lab failed for {setting}",
     ):
-        if quiz_view.hidden("lab_result"):
+        if quiz_view.hidden(quiz_view.Hide.LAB_RESULT):
             box.info(
                 "The lab's result is hidden until you answer the question above.",
                 icon=":material/visibility_off:",

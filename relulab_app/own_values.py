@@ -8,6 +8,7 @@ import functools
 import streamlit as st
 
 from relulab_app import examples, figures, parse, quiz_view
+from relulab_app.quiz_view import Hide
 
 # The text lives under its own key, not only the text area's: the box renders its
 # widgets only while open, and Streamlit forgets the state of a widget that is not
@@ -87,7 +88,7 @@ def box(leak: float, convention: str, values, error, drawn: int) -> None:
         return
     if values is None:
         return
-    if any(quiz_view.hidden(h) for h in ("tables", "function_chart", "derivative_chart")):
+    if any(quiz_view.hidden(h) for h in (Hide.TABLES, Hide.FUNCTION_CHART, Hide.DERIVATIVE_CHART)):
         # f and f′ of any typed x would answer the open question.
         box.info("The results are hidden until you answer the question above.")
         return

@@ -14,6 +14,7 @@ computer's interfaces.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -58,13 +59,11 @@ class BadPublicURL(ValueError):
 
 
 def _host_ok(host: str) -> bool:
-    with_dots = host[:-1] if host.endswith(".") else host
-    try:
+    with contextlib.suppress(ValueError):
         ip = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:  # a browser opens neither a wildcard address nor one with an IPv6 zone
+        # A browser opens neither a wildcard address nor one with an IPv6 zone.
         return not ip.is_unspecified and not getattr(ip, "scope_id", None)
+    with_dots = host.removesuffix(".")
     labels = with_dots.split(".")
     # A browser reads a name whose last label is a number (``7``, ``1.2.3.999``,
     # ``0x7f``) as an IPv4 address, not as a name.
@@ -116,18 +115,14 @@ def check_public_url(value: str) -> SplitResult:
 def _is_local(host: str | None) -> bool:
     """Whether ``host`` names this computer only (loopback, the wildcard addresses,
     ``localhost`` and its subdomains): an address that, on a phone, is the phone."""
-    if not host:
-        return True
-    host = host.lower().rstrip(".")
+    host = (host or "localhost").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
+    with contextlib.suppress(ValueError):
         ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback or ip.is_unspecified
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        return ip.is_loopback or ip.is_unspecified
+    return False
 
 
 def best_lan_address(interfaces: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
@@ -163,10 +158,7 @@ def best_lan_address(interfaces: Iterable[tuple[str, str]]) -> tuple[str, str] |
             kind = 0 if any(ip in net for net in _RFC1918) else 1
         virtual = name.lower().startswith(_VIRTUAL)
         ranked.append(((kind == 9, virtual, kind), name, str(ip)))
-    if not ranked:
-        return None
-    _, name, address = min(ranked, key=lambda r: r[0])  # min keeps the first of a tie
-    return name, address
+    return min(ranked, key=lambda r: r[0])[1:] if ranked else None  # the first of a tie
 
 
 def _netloc(host: str, port: int | None) -> str:
@@ -199,12 +191,6 @@ def choose(
         Reads this computer's (interface name, address) pairs; called only when the
         page is served as a loopback address and ``public_url`` gives no link.
 
-    Returns
-    -------
-    JoinLink
-        The link, and a note that says which address it uses or why phones cannot reach
-        it (None for the page's own address).
-
     Examples
     --------
     >>> choose("https://relulab.streamlit.app/", "class=K7MX3P", public_url=None,
@@ -220,7 +206,6 @@ def choose(
     own = urlunsplit((page.scheme, page.netloc, path, query, ""))
     if not _is_local(page.hostname):
         return JoinLink(own, None)
-
     problem = ""
     if public_url is not None and public_url.strip():
         try:
@@ -231,7 +216,6 @@ def choose(
             netloc = _netloc(base.hostname, base.port)  # an empty port ("host:") dropped
             url = urlunsplit((base.scheme, netloc, base.path or "/", query, ""))
             return JoinLink(url, f"This link is the address set in {ENV}, `{netloc}`.")
-
     if listen and listen not in ("0.0.0.0", "::"):
         host = listen.removeprefix("unix://")
         if listen.startswith("unix://") or _is_local(host):
@@ -242,30 +226,20 @@ def choose(
                 f"{ENV}.",
                 alert=True,
             )
-        url = urlunsplit((page.scheme, _netloc(host, page.port), path, query, ""))
-        return JoinLink(
-            url,
-            problem + f"This link uses the address this server listens on, `{host}`: "
-            "phones must be on the same network as this computer.",
-            alert=bool(problem),
-        )
-
-    found = best_lan_address(interfaces())
-    if found is None:
+        uses, net = f"the address this server listens on, `{host}`", "network"
+    elif found := best_lan_address(interfaces()):
+        name, host = found
+        uses, net = f"this computer's network address, `{host}` ({name})", "Wi-Fi"
+    else:
         return JoinLink(
             own,
             problem + "No network address found on this computer, so phones cannot reach "
             f"this link: connect this computer to the class's Wi-Fi, or set {ENV}.",
             alert=True,
         )
-    name, address = found
-    url = urlunsplit((page.scheme, _netloc(address, page.port), path, query, ""))
-    return JoinLink(
-        url,
-        problem + f"This link uses this computer's network address, `{address}` ({name}): "
-        "phones must be on the same Wi-Fi as this computer.",
-        alert=bool(problem),
-    )
+    url = urlunsplit((page.scheme, _netloc(host, page.port), path, query, ""))
+    note = f"This link uses {uses}: phones must be on the same {net} as this computer."
+    return JoinLink(url, problem + note, alert=bool(problem))
 
 
 def interface_addresses() -> list[tuple[str, str]]:
@@ -273,14 +247,9 @@ def interface_addresses() -> list[tuple[str, str]]:
     list them (psutil reads them from the operating system; nothing is sent). Empty
     when the system refuses to list them (a locked-down sandbox): the panel then says
     that no network address was found, rather than failing."""
-    families = (socket.AF_INET, socket.AF_INET6)
     try:
         listed = psutil.net_if_addrs()
     except OSError:
         return []
-    return [
-        (name, a.address)
-        for name, addresses in listed.items()
-        for a in addresses
-        if a.family in families
-    ]
+    ip = (socket.AF_INET, socket.AF_INET6)
+    return [(name, a.address) for name, al in listed.items() for a in al if a.family in ip]

@@ -437,8 +437,8 @@ def _leak_effect(rng: np.random.Generator) -> dict:
 
 def _smooth_at_0(rng: np.random.Generator) -> dict:
     # The registry says which activations have a kink at 0 (for some parameter values).
-    smooth = [a for a in REGISTRY.values() if not a.kink_at_zero]
-    kinked = [a for a in REGISTRY.values() if a.kink_at_zero]
+    kinked = [a for a in REGISTRY.values() if 0.0 in (k.at for k in a.kinks)]
+    smooth = [a for a in REGISTRY.values() if a not in kinked]
     ask_smooth = rng.random() < 0.5
     one, three = (smooth, kinked) if ask_smooth else (kinked, smooth)
     answer = one[int(rng.integers(len(one)))]

@@ -8,6 +8,7 @@ the answer on the chart and says why in one sentence."""
 
 from __future__ import annotations
 
+import enum
 import secrets
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from relulab_app import quiz, urlstate
 _STATE = "_quiz_state"
 _LAB_OPENED = "_quiz_opened_lab"  # the lab is open because a question opened it
 CHART = {"function": 0, "derivative": 1}
+# The parts an open question may hide (quiz.HIDES names them and says what each is), as
+# attributes: a misspelt part fails at once instead of silently never hiding.
+Hide = enum.Enum("Hide", {part.upper(): part for part in quiz.HIDES}, type=str)
 
 
 @dataclass
@@ -175,10 +179,10 @@ def stop_class_question() -> None:
         s.question = None
 
 
-def hidden(name: str) -> bool:
-    """Whether the open question hides ``name`` (a key of :data:`relulab_app.quiz.HIDES`)."""
-    q = current()
-    return q is not None and not _session().revealed and name in q.hides
+def hidden(part: Hide) -> bool:
+    """Whether the open question hides ``part``; ValueError if no question can hide it."""
+    part, q = Hide(part), current()
+    return q is not None and not _session().revealed and part in q.hides
 
 
 def hides_any() -> bool:
@@ -196,7 +200,7 @@ def compare_entries() -> list[tuple[object, dict[str, float], str]] | None:
     out = []
     for letter, key, params in q.show["curves"]:
         act = registry.REGISTRY[key]
-        name = f"Curve {letter}" if hidden("curve_names") else f"Curve {letter}: {act.name}"
+        name = f"Curve {letter}" if hidden(Hide.CURVE_NAMES) else f"Curve {letter}: {act.name}"
         out.append((act, dict(params), name))
     return out
 

@@ -9,37 +9,30 @@ import streamlit as st
 
 from relulab import activations, article, frameworks, registry
 from relulab_app import examples, quiz_view
+from relulab_app.explorer import View
+from relulab_app.quiz_view import Hide
 
 TABS = ["np.where", "Article's code", "Library's code"]  # short: fit a phone
 
 
-def shown_keys(view: str) -> list[str]:
-    """The registry entries a view shows."""
-    if view == "relu":
-        return ["relu", "leaky_relu"]
-    if view == "compare":
-        return list(st.session_state.get("show") or [])
-    return [view]
-
-
-def definitions(view: str) -> None:
+def definitions(view: View) -> None:
     st.header("The definitions")
-    if quiz_view.hidden("definitions") or quiz_view.hidden("framework_facts"):
+    if quiz_view.hidden(Hide.DEFINITIONS) or quiz_view.hidden(Hide.FRAMEWORK_FACTS):
         st.markdown(":material/visibility_off: Hidden until you answer the question above.")
         return
-    keys = shown_keys(view)
+    keys = view.keys()
     for row in range(0, len(keys), 2):
         columns = st.columns(2)
         for column, key in zip(columns, keys[row : row + 2], strict=False):
             act = registry.REGISTRY[key]
-            if view != "relu":
+            if not view.article:  # the article's prose names its two
                 column.markdown(f"**{act.name}**")
             # Separate blocks: KaTeX makes a multi-line block a scrollable region axe flags.
             column.latex(act.latex)
             column.latex(act.latex_deriv)
-            if view != "relu" and act.kink:
+            if not view.article and act.kink:
                 column.caption(act.kink)
-    if view == "relu":
+    if view.article:
         st.markdown(
             "At exactly x = 0 the derivative has no single value (the kink). Like the "
             "article, PyTorch and TensorFlow, `relu_dash` uses the x ≤ 0 branch there: "
@@ -49,7 +42,7 @@ def definitions(view: str) -> None:
         )
     else:
         st.markdown("What the frameworks do by default and at the kink:")
-    # Two narrow tables, not one wide one: five columns ran off a phone's screen.
+    # Two narrow tables, not one wide one: five columns run off a phone's screen.
     st.markdown(
         "| | default Leaky ReLU slope |\n|---|---|\n"
         + "\n".join(f"| {f.name} | {f.leaky_default} |" for f in frameworks.FACTS)
@@ -81,7 +74,7 @@ def _source(key: str) -> str:
 
 
 @st.fragment
-def code_tabs(view: str) -> None:
+def code_tabs(view: View) -> None:
     """How np.where works, the article's code and the library's. Tracked tabs render
     only the open one, so the code highlighter (the page's costliest script after
     Plotly) loads when a student asks for code, not before the graphs are drawn."""
@@ -89,8 +82,8 @@ def code_tabs(view: str) -> None:
     if quiz_view.hides_any():  # the np.where demo and the sources answer questions
         st.markdown(":material/visibility_off: Hidden until you answer the question above.")
         return
-    if view != "relu":
-        keys = shown_keys(view)
+    if not view.article:
+        keys = view.keys()
         st.markdown(
             "The source of the library's functions for what is on show, read from "
             "`relulab` itself: exactly what computed the graphs above."

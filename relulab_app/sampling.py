@@ -7,7 +7,7 @@ thousands of points instead would cost JSON bytes and server time on every slide
 move. :func:`adaptive_x` picks the few x values that keep every segment within about
 half a pixel of the true curve at the chart's size: many where the curve bends, few
 where it is straight, and none at all inside a piece that is exactly straight (so the
-ReLU family comes back as just its ends and its kink at 0).
+ReLU family comes back as just its ends and its kinks, the points it is told to keep).
 
 Pure numpy: no plotting library, no Streamlit, so it runs anywhere a curve is drawn.
 """
@@ -118,7 +118,7 @@ def adaptive_x(
     height_px: float = 470.0,
     tol_px: float = 0.5,
     max_points: int = MAX_POINTS,
-    must_include: Sequence[float] = (0.0,),
+    must_include: Sequence[float] = (),
     coarse: int = COARSE,
 ) -> np.ndarray:
     """Sorted x values where a polyline through ``f(x)`` stays within ``tol_px`` of f.
@@ -140,7 +140,7 @@ def adaptive_x(
     than a quarter pixel (a jump can never be straightened; the caller draws it), or
     at ``max_points``, the worst intervals being split first. Last, points on an
     exactly straight stretch of every function are dropped: a Leaky ReLU comes back
-    as its two ends and 0.
+    as its two ends and its kink at 0.
 
     Parameters
     ----------
@@ -163,8 +163,9 @@ def adaptive_x(
         magnify the chart without resampling; for headroom, pass larger sizes.
     max_points : int, default 2000
         Refinement stops before the result would have more points than this.
-    must_include : sequence of float, default (0.0,)
-        x values made vertices when strictly inside the range.
+    must_include : sequence of float, default ()
+        x values made vertices when strictly inside the range: a curve's kinks, where
+        a straight piece ends or its derivative jumps.
     coarse : int, default 64
         Intervals of the first, even grid.
 
@@ -190,10 +191,13 @@ def adaptive_x(
     >>> import functools, numpy as np
     >>> from relulab.registry import REGISTRY
     >>> leaky = REGISTRY["leaky_relu"]
-    >>> adaptive_x([functools.partial(leaky, leak=0.1)], (-5.0, 5.0)).tolist()
+    >>> adaptive_x([functools.partial(leaky, leak=0.1)], (-5.0, 5.0), must_include=[0.0]).tolist()
     [-5.0, 0.0, 5.0]
+    >>> relu6 = REGISTRY["relu6"]
+    >>> adaptive_x([relu6], (-8.0, 8.0), must_include=[k.at for k in relu6.kinks]).tolist()
+    [-8.0, 0.0, 6.0, 8.0]
     >>> elu = functools.partial(REGISTRY["elu"], alpha=1.0)
-    >>> x = adaptive_x([elu], (-60.0, 60.0))
+    >>> x = adaptive_x([elu], (-60.0, 60.0), must_include=[0.0])
     >>> 0.0 in x, int(x.size) < 200
     (True, True)
 

@@ -40,7 +40,7 @@ def disable_nagle() -> int:
     ``IPPROTO_TCP``, so every browser connection keeps Nagle's algorithm on. A run
     answers with several small websocket messages; with Nagle on, all but the first
     wait for the browser's delayed ACK, up to 40 ms on Linux, on a 5-10 ms run
-    (measured with bench/load.py's client: a class student's refresh 43 -> 5.5 ms).
+    (docs/performance.md, "Question arrivals, Nagle").
 
     Sets the option on the listening socket, whose accepted connections inherit it on
     Linux, and on the connections already open. Reads ``/proc/self/fd``; elsewhere it

@@ -31,16 +31,15 @@ def view_url() -> str:
         [(k, v) for k in st.query_params if k not in PRIVATE for v in st.query_params.get_all(k)],
         safe=",",
     )
-    return _page_url(query)
-
-
-def _page_url(query: str) -> str:
-    """The page's own address (as the browser reported it) with ``query``."""
     parts = urlsplit(st.context.url or _UNKNOWN_PAGE)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
-def _join(code: str) -> public_url.JoinLink:
+def join_link(code: str) -> public_url.JoinLink:
+    """The students' link to a class (an address with ``?class=CODE`` only) and a note
+    for the teacher's panel. Served as localhost, the page's own address would point
+    each phone at itself: `public_url.choose` says which address is used instead, and
+    why phones might not reach it."""
     return public_url.choose(
         st.context.url or _UNKNOWN_PAGE,
         f"class={code}",
@@ -50,28 +49,13 @@ def _join(code: str) -> public_url.JoinLink:
     )
 
 
-def join_link(code: str) -> tuple[str, str | None]:
-    """The students' link to a class (an address with ``?class=CODE`` only) and a note
-    for the teacher's panel in Markdown, or None. Served as localhost, the page's own
-    address would point each phone at itself: `public_url.choose` says which address
-    is used instead, and why phones might not reach it."""
-    url, note, _ = _join(code)
-    return url, note
-
-
-def join_note(where, code: str) -> None:
-    """The note of `join_link` in ``where``: a caption, or a warning when the teacher
-    has something to fix before phones can join."""
-    _, note, alert = _join(code)
-    if note and alert:
-        where.warning(note, icon=":material/wifi_off:")
-    elif note:
-        where.caption(note)
-
-
-def join_url(code: str) -> str:
-    """The students' link to a class (see `join_link`)."""
-    return join_link(code)[0]
+def join_note(where, link: public_url.JoinLink) -> None:
+    """The link's note in ``where``: a caption, or a warning when the teacher has
+    something to fix before phones can join."""
+    if link.note and link.alert:
+        where.warning(link.note, icon=":material/wifi_off:")
+    elif link.note:
+        where.caption(link.note)
 
 
 def qr_png(text: str, scale: int) -> bytes:

@@ -42,6 +42,8 @@ class Dual:
 
     @staticmethod
     def _parts(other) -> tuple[float, float]:
+        if isinstance(other, np.ndarray):  # a double's np.where at a single Dual
+            other = other.item()
         if isinstance(other, Dual):
             return other.value, other.slope
         return float(other), 0.0
@@ -79,6 +81,9 @@ class Dual:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other: float) -> Dual:
+        return Dual(self.value / other, self.slope / other)
+
     def exp(self) -> Dual:
         return Dual(math.exp(self.value), math.exp(self.value) * self.slope)
 
@@ -96,6 +101,18 @@ def _relu(x):
     """relu as PyTorch (threshold_backward), TensorFlow (ReluGrad: features > 0) and
     jax.nn.relu's custom JVP differentiate it: the 0 branch at exactly 0."""
     return np.where(x > 0, x, 0.0)
+
+
+def _relu6(x):
+    """relu6 as every framework differentiates it (PyTorch's hardtanh backward,
+    TensorFlow's Relu6Grad, jax.nn.relu6's custom JVP): 0 at both kinks, 0 and 6."""
+    return np.where((x > 0) & (x < 6), x, np.where(x <= 0, 0.0, 6.0))
+
+
+def _hard_swish(x):
+    """x * relu6(x + 3) / 6, as JAX, Keras and the TensorFlow line compute it; its
+    gradient is PyTorch's hardswish_backward too (0 at -3, 1 at 3)."""
+    return x * _relu6(x + 3) / 6
 
 
 def _tf_selu(features):
@@ -184,6 +201,8 @@ TORCH = NS(
             silu=lambda input, inplace=False: input * expit(input),
             softplus=_torch_softplus,
             mish=lambda input, inplace=False: input * np.tanh(_softplus(input)),
+            relu6=lambda input, inplace=False: _relu6(input),
+            hardswish=lambda input, inplace=False: _hard_swish(input),
         ),
         PReLU=_TorchPReLU,
     ),
@@ -203,6 +222,7 @@ TF = NS(
         selu=lambda features, name=None: _tf_selu(features),
         gelu=lambda features, approximate=False, name=None: _gelu(features, approximate),
         silu=lambda features, beta=1.0: features * expit(beta * features),
+        relu6=lambda features, name=None: _relu6(features),
     ),
     math=NS(
         sigmoid=lambda x, name=None: expit(x),
@@ -242,6 +262,8 @@ KERAS = NS(
         softplus=lambda x: _softplus(x),
         tanh=lambda x: np.tanh(x),
         mish=lambda x: x * np.tanh(_softplus(x)),
+        relu6=lambda x: _relu6(x),  # on TensorFlow, tf.nn.relu6
+        hard_swish=lambda x: _hard_swish(x),
     ),
     ops=NS(
         sigmoid=lambda x: expit(x),
@@ -264,6 +286,8 @@ JAX = NS(
         sigmoid=lambda x: expit(x),
         softplus=lambda x: _softplus(x),
         mish=lambda x: x * np.tanh(_softplus(x)),
+        relu6=lambda x: _relu6(x),
+        hard_swish=lambda x: _hard_swish(x),
     ),
 )
 JNP = NS(

@@ -8,113 +8,21 @@ family multiplies by the leak rounded to the dtype, on the benchmarked path: up 
 The inputs are float32 numbers (and their float16 roundings) where a catalogue can go
 wrong: a dense grid, both tails down to where the result underflows (subnormal results
 included), tiny and huge |x|, and the float32 neighbours of every zero of f′ (where a
-sum of two terms cancels). The references are the definitions, in mpmath at 256 bits,
-written where needed with an exact identity that mpmath evaluates without cancelling
-(1 + tanh(u) = 2 / (1 + exp(-2u)), sigmoid(x) * sigmoid(-x) = 1 / (2 + 2 cosh x));
-products with a parameter (beta * x) are exact there, as in the definitions, except
-where softplus switches to x (see ``_switched``).
+sum of two terms cancels). The references are the definitions, in mpmath at 256 bits
+(tests/reference.py).
 """
 
 from __future__ import annotations
 
 import functools
 
-import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import EXACT, MP, mpf
 
 from relulab.registry import REGISTRY
-
-MP = mpmath.mp.clone()  # 256 bits here, without changing mpmath's global context
-MP.prec = 256
-mpf = MP.mpf
-
-SQRT_2_PI = MP.sqrt(2 / MP.pi)
-K = mpf("0.044715")
-SELU_A = mpf("1.6732632423543772848170429916717")
-SELU_L = mpf("1.0507009873554804934193349852946")
-
-
-def _sig(z):
-    return 1 / (1 + MP.exp(-z))
-
-
-def _silu(x, beta):
-    return x * _sig(mpf(beta) * x)
-
-
-def _silu_dash(x, beta):
-    z = mpf(beta) * x
-    return _sig(z) * (1 + z * _sig(-z))
-
-
-def _switched(x, beta, threshold) -> bool:
-    # Softplus's switch to x is PyTorch's: beta * x > threshold on the float64 product
-    # (a jump's place is a convention; the lines the page prints put it there too).
-    return float(beta) * float(x) > threshold
-
-
-def _softplus(x, beta, threshold):
-    z = mpf(beta) * x
-    return x if _switched(x, beta, threshold) else MP.log1p(MP.exp(z)) / beta
-
-
-def _softplus_dash(x, beta, threshold):
-    z = mpf(beta) * x
-    return mpf(1) if _switched(x, beta, threshold) else _sig(z)
-
-
-def _gelu_tanh_parts(x):
-    u = SQRT_2_PI * (x + K * x**3)
-    half_one_plus_tanh = 1 / (1 + MP.exp(-2 * u))  # (1 + tanh u) / 2
-    return u, half_one_plus_tanh
-
-
-def _gelu_tanh_dash(x):
-    u, h = _gelu_tanh_parts(x)
-    sech2 = 1 / MP.cosh(u) ** 2
-    return h + x / 2 * sech2 * SQRT_2_PI * (1 + 3 * K * x * x)
-
-
-def _mish_dash(x):
-    s = MP.log1p(MP.exp(x))
-    return MP.tanh(s) + x * _sig(x) / MP.cosh(s) ** 2
-
-
-def _elu(x, alpha, scale=1):
-    return scale * x if x > 0 else scale * alpha * MP.expm1(x)
-
-
-def _elu_dash(x, alpha, scale=1):
-    return mpf(scale) if x > 0 else scale * alpha * MP.exp(x)
-
-
-# key -> (f, f') in mpmath, from the definitions, at x (an mpf) and the parameters.
-EXACT = {
-    "relu": (lambda x, leak: x if x > 0 else mpf(0), lambda x, leak: mpf(1 if x > 0 else 0)),
-    "leaky_relu": (
-        lambda x, leak: x if x > 0 else mpf(leak) * x,
-        lambda x, leak: mpf(1) if x > 0 else mpf(leak),
-    ),
-    "prelu": (
-        lambda x, a: x if x > 0 else mpf(a) * x,
-        lambda x, a: mpf(1) if x > 0 else mpf(a),
-    ),
-    "elu": (lambda x, alpha: _elu(x, mpf(alpha)), lambda x, alpha: _elu_dash(x, mpf(alpha))),
-    "selu": (lambda x: _elu(x, SELU_A, SELU_L), lambda x: _elu_dash(x, SELU_A, SELU_L)),
-    "gelu": (
-        lambda x: x / 2 * MP.erfc(-x / MP.sqrt(2)),
-        lambda x: MP.erfc(-x / MP.sqrt(2)) / 2 + x * MP.exp(-x * x / 2) / MP.sqrt(2 * MP.pi),
-    ),
-    "gelu_tanh": (lambda x: x * _gelu_tanh_parts(x)[1], _gelu_tanh_dash),
-    "silu": (_silu, _silu_dash),
-    "softplus": (_softplus, _softplus_dash),
-    "mish": (lambda x: x * MP.tanh(MP.log1p(MP.exp(x))), _mish_dash),
-    "sigmoid": (_sig, lambda x: 1 / (2 + 2 * MP.cosh(x))),
-    "tanh": (MP.tanh, lambda x: 1 / MP.cosh(x) ** 2),
-}
 
 # The zeros of f′ (in z = beta * x for SiLU), near which f′ is a sum that cancels.
 F_DASH_ZEROS = {

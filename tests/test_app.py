@@ -9,6 +9,7 @@ import pytest
 from conftest import chart_specs, n_charts, trace
 
 from relulab import activations, registry, relu, relu_dash
+from relulab_app import quiz_view
 
 
 def _all_text(at) -> str:
@@ -26,6 +27,28 @@ def test_page_runs_and_has_the_controls(app):
     assert at.slider(key="x_range").min <= -50.2 and at.slider(key="x_range").max >= 50.2
     assert n_charts(at) == 2
     assert not at.warning  # a clean URL gives no notice
+
+
+def test_the_picker_offers_each_row_of_the_views_table_which_draws_its_definitions(app):
+    at = app.run()
+    from relulab_app import explorer  # after a run: it declares the chart element
+
+    assert at.selectbox(key="act").options == [v.label for v in explorer.VIEWS.values()]
+    for key, view in explorer.VIEWS.items():
+        at.selectbox(key="act").set_value(key).run()
+        assert not at.exception and not at.error, key
+        assert n_charts(at) == 2, key
+        latex = [el.proto.body.strip("$\n") for el in at.get("latex")]
+        # The compare view's keys are its picker's (session state, not readable here).
+        keys = at.multiselect(key="show").value if key == "compare" else view.keys()
+        assert keys and latex == [
+            f for k in keys for f in (registry.REGISTRY[k].latex, registry.REGISTRY[k].latex_deriv)
+        ], key
+
+
+def test_a_misspelt_hidden_part_fails_instead_of_never_hiding():
+    with pytest.raises(ValueError, match="tabels"):
+        quiz_view.hidden("tabels")
 
 
 def test_charts_show_library_values(app):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import chart_specs, n_charts, trace
+
 from relulab import relu
 from relulab_app import parse
 

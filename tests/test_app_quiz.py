@@ -180,7 +180,7 @@ def _shows_the_questions_convention(at, q: quiz.Question) -> None:
     leaky = next(h for h in payload["hover"] if h["name"].startswith("Leaky"))
     (star,) = [t for t in df if t.get("name") == "the answer"]
     at0 = frameworks.kink_value("leaky_relu", {"leak": q.show["leak"]}, kink)
-    assert taken["y"] == [at0] and leaky["at0"] == at0 and star["y"] == [q.answer]
+    assert taken["y"] == [at0] and leaky["kinks"] == [[0.0, at0]] and star["y"] == [q.answer]
     assert ("JAX f′" in _texts(at)) == (kink == frameworks.JAX)
 
 

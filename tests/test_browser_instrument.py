@@ -346,6 +346,26 @@ def test_hover_at_zero_gives_the_conventions_value(page):
         assert f"Leaky ReLU (0.25): f = 0, {want}" in lines
 
 
+def test_hover_at_a_kink_away_from_zero_gives_the_value_taken(page):
+    # Hard-swish's f′ jumps from 1.5 to 1 at x = 3, where every framework takes 1: the
+    # cursor there reads 1, not the end of the piece drawn up to it.
+    pg = page("?act=hardswish", width=1440, height=900)
+    pos = pg.evaluate(
+        f"""() => {{
+          const gd = {CHARTS}[1], L = gd._fullLayout, r = gd.getBoundingClientRect();
+          return [r.left + L.xaxis._offset + L.xaxis.l2p(3.01),
+                  r.top + L.yaxis._offset + L.yaxis.l2p(0.5)];
+        }}"""
+    )
+    pg.mouse.move(pos[0] + 30, pos[1])
+    pg.mouse.move(*pos)
+    tip = pg.locator(".rl-tip").nth(1)
+    tip.wait_for(state="visible", timeout=10_000)
+    lines = tip.inner_text().splitlines()
+    assert lines[0] == "x = 3.0"
+    assert "Hard-swish: f = 3, f′ = 1" in lines
+
+
 # --- theme and present mode -------------------------------------------------------------
 
 

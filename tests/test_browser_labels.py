@@ -29,8 +29,8 @@ from relulab_app import chart
 q = st.query_params
 leak, i, x, y = (float(q[k]) for k in ("leak", "chart", "x", "y"))
 specs = [
-    figures.spec(figures.function_figure(leak, (-5.0, 5.0))),
-    figures.spec(figures.derivative_figure(leak, (-5.0, 5.0))),
+    figures.function_figure(leak, (-5.0, 5.0)),
+    figures.derivative_figure(leak, (-5.0, 5.0)),
 ]
 i = int(i)
 specs[i]["data"].append(figures.answer_trace(x, y, specs[i]))

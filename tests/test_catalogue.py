@@ -1,10 +1,10 @@
 """Every registered activation, parametrized over the registry: a new record is covered
-by what it carries (scalar references, limits at ±inf, code lines, slider ranges), and a
-record missing one fails here.
+by what it carries (kinks, code lines, slider ranges) and by its reference in
+tests/reference.py, and a record missing one fails here.
 
-References are each record's independent scalar functions in plain Python ``math`` (as
-Keras tests against ``_ref_`` functions); derivatives are also checked against central
-finite differences away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
+References are each definition in mpmath, rounded to float (as Keras tests against
+``_ref_`` functions); derivatives are also checked against central finite differences
+away from kinks (as JAX's ``check_grads``), and exactly at the kinks.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import warnings
 import framework_doubles
 import numpy as np
 import pytest
+from reference import EXACT, LIMITS, reference, reference_dash
 
 from relulab import catalogue
 from relulab.registry import REGISTRY
@@ -31,8 +32,8 @@ CASES = [
 def test_values_match_scalar_reference(key, params):
     act = REGISTRY[key]
     x = np.concatenate([np.linspace(-8, 8, 161), [0.0, -0.0, 1e-300, -1e-300, 5e-324, 0.3]])
-    want_f = [act.reference(v, **params) for v in x]
-    want_df = [act.reference_dash(v, **params) for v in x]
+    want_f = [reference(key, v, **params) for v in x]
+    want_df = [reference_dash(key, v, **params) for v in x]
     np.testing.assert_allclose(act(x, **params), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **params), want_df, rtol=1e-12, atol=1e-14)
 
@@ -41,8 +42,8 @@ def test_values_match_scalar_reference(key, params):
 def test_derivative_matches_finite_differences_away_from_kinks(key, params):
     act = REGISTRY[key]
     x = np.linspace(-6, 6, 121)
-    if act.kink_at_zero:
-        x = x[np.abs(x) > 0.05]
+    for kink in act.kinks:
+        x = x[np.abs(x - kink.at) > 0.05]
     if key == "softplus":  # the linear fallback's small jump at beta*x = threshold
         x = x[np.abs(x - params["threshold"] / params["beta"]) > 0.05]
     h = 1e-5 * np.maximum(1.0, np.abs(x))
@@ -51,11 +52,18 @@ def test_derivative_matches_finite_differences_away_from_kinks(key, params):
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
-def test_value_at_zero_is_exact(key):
+def test_values_at_zero_and_at_the_kinks_within_one_ulp(key):
+    # Within 1 ulp of the exact value (SELU's λα is the product of the two rounded
+    # constants, as in PyTorch), and f′(-0.0) is f′(0.0).
     act = REGISTRY[key]
     for p in act.param_sets():
-        assert act(0.0, **p) == act.reference(0.0, **p)
-        assert act.derivative(0.0, **p) == act.derivative(-0.0, **p) == act.reference_dash(0.0, **p)
+        assert act.derivative(0.0, **p) == act.derivative(-0.0, **p)
+        for at in {0.0, *(k.at for k in act.kinks)}:
+            for got, want in (
+                (act(at, **p), reference(key, at, **p)),
+                (act.derivative(at, **p), reference_dash(key, at, **p)),
+            ):
+                assert abs(got - want) <= np.spacing(abs(want)), (at, p, got, want)
 
 
 def test_kink_values_follow_the_parameters():
@@ -69,7 +77,7 @@ def test_kink_values_follow_the_parameters():
 def test_special_values(key):
     act = REGISTRY[key]
     p = act.defaults()
-    f_lo, f_hi, d_lo, d_hi = act.limits
+    f_lo, f_hi, d_lo, d_hi = LIMITS[key]
     x = np.array([-np.inf, np.inf, np.nan])
     f, df = act(x, **p), act.derivative(x, **p)
     assert f[0] == f_lo and f[1] == f_hi and np.isnan(f[2])
@@ -188,8 +196,8 @@ def test_blocked_and_threaded_paths(small_blocks, key):
     p = act.defaults()
     x = np.random.default_rng(1).standard_normal(1001) * 5
     x[::7] = np.nan
-    want_f = [math.nan if math.isnan(v) else act.reference(v, **p) for v in x]
-    want_df = [math.nan if math.isnan(v) else act.reference_dash(v, **p) for v in x]
+    want_f = [reference(key, v, **p) for v in x]
+    want_df = [reference_dash(key, v, **p) for v in x]
     np.testing.assert_allclose(act(x, **p), want_f, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(act.derivative(x, **p), want_df, rtol=1e-12, atol=1e-14)
 
@@ -200,14 +208,15 @@ def test_registry_records_are_complete(key):
 
     act = REGISTRY[key]
     assert act.key == key and act.name and act.latex and act.latex_deriv and act.kink
-    assert callable(act.ref) and callable(act.ref_dash) and len(act.limits) == 4
+    assert key in EXACT and key in LIMITS  # its reference, in tests/reference.py
     names = {p.name for p in act.params}
     for p in act.params:
         assert p.min <= p.default <= p.max and p.step > 0 and p.label and p.help
     assert set(act.code) == set(LIBRARIES)
     for when, override in act.code_when:
         assert set(when) <= names and set(override) <= set(LIBRARIES)
-    assert set(act.kink_by) <= set(LIBRARIES) and (act.kink_at_zero or not act.kink_by)
+    assert [k.at for k in act.kinks] == sorted({k.at for k in act.kinks})
+    assert all(set(k.by) <= set(LIBRARIES) for k in act.kinks)
     assert set(act.param_grads) <= names
 
 
@@ -309,28 +318,39 @@ def test_kink_conventions():
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
-def test_kink_flag_matches_the_derivative_at_zero(key):
-    # kink_at_zero decides whether frameworks.kink_value gives a value, and so whether
-    # the page draws the derivative as two pieces with dots at 0: it must say whether f′
-    # really jumps there (for some parameter set), and the value taken must be the
-    # derivative's own, its x <= 0 side.
+def test_kinks_are_where_the_derivative_jumps(key):
+    # The record's kinks decide where the page makes a vertex, splits the derivative and
+    # draws its dots: each must be a real jump of f′ (for some parameter set), the value
+    # taken there the derivative's own, JAX's one of the two sides.
     from relulab import frameworks
 
     act = REGISTRY[key]
-    tiny = np.finfo(float).tiny
-    jumps = []
-    for p in act.param_sets():
-        left, at0, right = (float(act.derivative(v, **p)) for v in (-tiny, 0.0, tiny))
-        jumps.append(left != right)
-        taken = frameworks.kink_value(key, p, frameworks.LEFT)
-        jax = frameworks.kink_value(key, p, frameworks.JAX)
-        if act.kink_at_zero:
-            assert taken == at0 == left, p
-            assert jax in (left, right), p  # JAX picks one of the two sides
-        else:
-            assert taken is None and jax is None, p
-            assert right - left == pytest.approx(0, abs=1e-12), p  # no jump to draw
-    assert any(jumps) == act.kink_at_zero
+    for kink in act.kinks:
+        jumps = []
+        for p in act.param_sets():
+            left, right = act.sides(kink.at, **p)
+            jumps.append(left != pytest.approx(right, abs=1e-12))
+            taken = frameworks.kink_value(key, p, frameworks.LEFT, kink.at)
+            assert taken == act.derivative(kink.at, **p), (kink.at, p)
+            jax = frameworks.kink_value(key, p, frameworks.JAX, kink.at)
+            assert min(abs(jax - left), abs(jax - right)) < 1e-12, (kink.at, p)
+        assert any(jumps), kink.at
+    assert frameworks.kink_value(key, act.defaults(), at=0.5) is None  # no kink there
+
+
+@pytest.mark.parametrize(("key", "params"), CASES)
+def test_the_derivative_jumps_only_at_kinks(key, params):
+    # A jump of f′ where the record lists no kink would be drawn as a vertical segment.
+    # Softplus's switch to x, at threshold / beta, moves with the parameters: its record
+    # describes it (and it is about 2e-9 at the default threshold).
+    act = REGISTRY[key]
+    x = np.linspace(-8, 8, 1601)  # steps of 0.01: smooth f′ moves under 0.05 per step
+    step = np.abs(np.diff(act.derivative(x, **params))) > 0.2
+    kinks = np.array([k.at for k in act.kinks])
+    if key == "softplus":
+        kinks = np.array([params["threshold"] / params["beta"]])
+    for a, b in zip(x[:-1][step], x[1:][step], strict=True):
+        assert ((a - 1e-9 <= kinks) & (kinks <= b + 1e-9)).any(), (a, b)
 
 
 def test_frameworks_table_agrees_with_the_records():
@@ -360,33 +380,34 @@ def test_frameworks_table_agrees_with_the_records():
 # Every record with a kink, at each parameter set (Leaky ReLU's include leak 0, PReLU's
 # a = 1), and the library whose line each convention follows.
 KINK_CASES = [
-    (key, params) for key, params in (c.values for c in CASES) if REGISTRY[key].kink_at_zero
+    (key, params, kink.at)
+    for key, params in (c.values for c in CASES)
+    for kink in REGISTRY[key].kinks
 ]
 CONVENTION_OF = {"PyTorch": "left", "TensorFlow": "tensorflow", "Keras": "tensorflow", "JAX": "jax"}
 
 
 @pytest.mark.parametrize("library", list(CONVENTION_OF))
-@pytest.mark.parametrize(("key", "params"), KINK_CASES)
-def test_kink_dot_is_the_gradient_of_the_printed_line(key, params, library):
-    # The line the page prints, run on a dual number x = 0 + ε through doubles written
+@pytest.mark.parametrize(("key", "params", "at"), KINK_CASES)
+def test_kink_dot_is_the_gradient_of_the_printed_line(key, params, at, library):
+    # The line the page prints, run on a dual number x = at + ε through doubles written
     # with the comparison each framework's gradient uses (tests/framework_doubles.py):
-    # its slope is what autograd, tf.GradientTape or jax.grad gives at exactly 0. The
+    # its slope is what autograd, tf.GradientTape or jax.grad gives at the kink. The
     # dot the page draws under that library's convention must be that value: at leak 0
     # JAX's line is jax.nn.relu (0, not leaky_relu's 1), and Keras' PReLU layer, as
     # TensorFlow's, is relu(x) - a * relu(-x) (0 for every a, not a).
     from relulab import frameworks
 
     line = frameworks.code_lines(key, params)[library]
-    y = eval(
-        line, {**framework_doubles.DOUBLES[library], **params, "x": framework_doubles.Dual(0.0)}
-    )
+    x = framework_doubles.Dual(at)
+    y = eval(line, {**framework_doubles.DOUBLES[library], **params, "x": x})
     if callable(y):  # a layer
-        y = y(framework_doubles.Dual(0.0))
-    want = frameworks.library_kink(key, params, library)
+        y = y(x)
+    want = frameworks.library_kink(key, params, library, at)
     assert framework_doubles.slope(y) == pytest.approx(want, abs=1e-15), line
     convention = CONVENTION_OF[library]
     if library != "Keras":  # Keras follows TensorFlow's convention on its default backend
-        assert frameworks.kink_value(key, params, convention) == want
+        assert frameworks.kink_value(key, params, convention, at) == want
 
 
 def test_conventions_name_only_libraries_whose_dot_they_draw():
@@ -399,10 +420,11 @@ def test_conventions_name_only_libraries_whose_dot_they_draw():
     for convention, label in frameworks.CONVENTIONS.items():
         named = [library for library in CONVENTION_OF if library in label]
         assert named, label
-        for key, params in KINK_CASES:
-            taken = frameworks.kink_value(key, params, convention)
+        for key, params, at in KINK_CASES:
+            taken = frameworks.kink_value(key, params, convention, at)
             for library in named:
-                assert taken == frameworks.library_kink(key, params, library), (label, key, params)
+                want = frameworks.library_kink(key, params, library, at)
+                assert taken == want, (label, key, params, at)
 
 
 def test_version_notes_name_the_first_release():
@@ -491,7 +513,9 @@ def _torch_cases():
 
 def test_torch_reference_is_current():
     # The JSON holds each record's PyTorch line, evaluated by PyTorch at each parameter
-    # set: a new record, a new slider end or a changed line means regenerating it.
+    # set: a new record, a new slider end or a changed line means regenerating it. A
+    # case with a "source" was filled in from tests/reference.py where torch was not
+    # installed (scripts/make_torch_reference.py --exact-for-new).
     from relulab import frameworks
 
     _, cases = _torch_cases()

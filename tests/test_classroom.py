@@ -11,6 +11,7 @@ import math
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -719,6 +720,21 @@ def test_an_unwritable_class_db_says_so(tmp_path):
         SqliteStore(tmp_path / "file" / "c.sqlite3")  # a file where a folder should be
     with pytest.raises(classroom.StoreUnavailable):
         classroom.store_from_env({"RELULAB_CLASS_DB": str(tmp_path / "file" / "x")})
+
+
+def test_sessions_that_ask_for_the_store_at_once_share_one(tmp_path):
+    # A class arriving: many sessions' first runs ask at the same moment, and each
+    # store is a connection of its own, so exactly one may be made.
+    env = {"RELULAB_CLASS_DB": str(tmp_path / "c.sqlite3")}
+    start = threading.Barrier(8)
+
+    def ask(_):
+        start.wait()
+        return classroom.store_from_env(env)
+
+    with ThreadPoolExecutor(8) as pool:
+        stores = list(pool.map(ask, range(8)))
+    assert all(s is stores[0] for s in stores)
 
 
 def test_store_from_env_picks_the_backend(tmp_path):

@@ -55,10 +55,9 @@ def _third_party_imports(path: Path) -> set[str]:
 )
 def test_every_third_party_import_is_declared(sources, declared):
     names = {r.name.lower() for r in declared} | {"relulab_app"}
-    dist = {"_plotly_utils": "plotly"}  # import name -> distribution name, where they differ
     for path in sources:
         for top in _third_party_imports(path):
-            assert dist.get(top, top).lower() in names, f"{path.name} imports {top}"
+            assert top.lower() in names, f"{path.name} imports {top}"
 
 
 def test_import_relulab_loads_only_the_math():

@@ -3,7 +3,9 @@
 The expectations come from elsewhere: the article's own two lines (verbatim in
 relulab.article, where they are right), scalar Python on one float at a time, and
 identities any Leaky ReLU satisfies (its derivative times x, positive homogeneity, the
-split into two ReLUs, monotonicity, continuity at 0).
+split into two ReLUs, monotonicity, continuity at 0). Last, at every registered kink:
+the function is continuous and its slopes either side are the recorded one-sided
+limits of f′.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from relulab import article, relu, relu_dash
+from relulab.registry import REGISTRY
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 moderate = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -132,3 +135,20 @@ def test_nan_stays_nan_and_dtype_is_kept(x, leak):
             got = np.asarray(fn(x, leak))
             assert got.dtype == x.dtype and got.shape == x.shape
             assert np.array_equal(np.isnan(got), np.isnan(x))
+
+
+KINKS = [(key, kink.at) for key, act in REGISTRY.items() for kink in act.kinks]
+
+
+@given(case=st.sampled_from(KINKS), data=st.data(), eps=st.floats(1e-7, 1e-4))
+def test_at_each_kink_f_is_continuous_with_the_recorded_slopes_either_side(case, data, eps):
+    key, at = case
+    act = REGISTRY[key]
+    params = {p.name: data.draw(st.floats(p.min, p.max), label=p.name) for p in act.params}
+    f0 = float(act(at, **params))
+    left, right = act.sides(at, **params)
+    # Difference quotients over eps: off the slope by eps * |f''| / 2 (|f''| <= 3 on
+    # the sliders' ranges) plus rounding, |f| * 1e-16 / eps.
+    tol = 2e-4 + 1e-9
+    assert abs((f0 - float(act(at - eps, **params))) / eps - left) <= tol
+    assert abs((float(act(at + eps, **params)) - f0) / eps - right) <= tol

@@ -1,5 +1,5 @@
-"""Adaptive sampling (issue 14, item 9): every drawn curve within half a pixel of the
-true one at the chart's size, with tens of points, not thousands.
+"""Adaptive sampling: every drawn curve within half a pixel of the true one at the
+chart's size, with tens of points, not thousands, and every kink a vertex.
 
 The reference is the curve itself, evaluated densely, and the error is what a viewer
 sees: the distance in pixels from each true point to the drawn segment over it. It is
@@ -19,7 +19,7 @@ from relulab_app.sampling import MAX_POINTS, adaptive_x
 
 WIDTH, HEIGHT = 700.0, 470.0  # catalogue_figures' defaults
 TOL = 0.5
-RANGES = [(-5.0, 5.0), (-1.0, 1.0), (-60.0, 60.0), (0.5, 3.0)]
+RANGES = [(-5.0, 5.0), (-1.0, 1.0), (-60.0, 60.0), (0.5, 3.0), (-8.0, 8.0)]
 DENSE = 20_001
 RELU_FAMILY = ["relu", "leaky_relu", "prelu"]
 TINY = np.finfo(float).tiny
@@ -32,8 +32,13 @@ def _curves(act: registry.Activation, params: dict[str, float]) -> dict[str, obj
     }
 
 
+def _kinks(act: registry.Activation) -> list[float]:
+    """What catalogue_figures makes vertices: 0 and the record's kinks."""
+    return [0.0, *(k.at for k in act.kinks)]
+
+
 CASES = [
-    pytest.param(f, x_range, id=f"{key}-{which}-{x_range[0]:g}..{x_range[1]:g}")
+    pytest.param(f, _kinks(act), x_range, id=f"{key}-{which}-{x_range[0]:g}..{x_range[1]:g}")
     for key, act in registry.REGISTRY.items()
     for which, f in _curves(act, act.defaults()).items()
     for x_range in RANGES
@@ -49,27 +54,31 @@ def _y_scale(values: np.ndarray) -> float:
     return HEIGHT / (span * 1.1) if span > 1e-6 * float(np.abs(v).max()) else HEIGHT
 
 
-def _pieces(f, xs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def _pieces(f, xs: np.ndarray, kinks) -> list[tuple[np.ndarray, np.ndarray]]:
     """The polylines drawn through f at xs, as catalogue_figures draws a derivative:
-    broken at 0 (when inside), the right piece starting at the right-hand limit. For a
-    continuous f that is the same picture as one unbroken line."""
+    broken at each kink inside, between f's one-sided limits there (f at the
+    neighbouring floats). For a continuous f that is the same picture as one line."""
     ys = np.asarray(f(xs), dtype=float)
-    if not xs[0] < 0 < xs[-1]:
-        return [(xs, ys)]
-    left, right = xs <= 0, xs > 0
-    start = float(f(np.array([TINY]))[0])
-    return [(xs[left], ys[left]), (np.r_[0.0, xs[right]], np.r_[start, ys[right]])]
+    pieces = []
+    for at in sorted(k for k in set(kinks) if xs[0] < k < xs[-1]):
+        left, right = (float(f(np.array([v]))[0]) for v in np.nextafter(at, [-np.inf, np.inf]))
+        before, after = xs < at, xs > at
+        pieces.append((np.r_[xs[before], at], np.r_[ys[before], left]))
+        xs, ys = np.r_[at, xs[after]], np.r_[right, ys[after]]
+    return [*pieces, (xs, ys)]
 
 
 def _pixel_error(pieces, f, x_range, sy: float, n: int = DENSE) -> float:
     """Largest distance, in pixels, from a dense true point to the segment drawn over
-    its x. Each piece covers (its first x, its last x], the first one its first x too."""
+    its x. Each piece covers the x strictly between its ends, and the range's ends;
+    the value at a kink itself is a dot, not a line (tests/test_figures.py)."""
     lo, hi = x_range
     sx = WIDTH / (hi - lo)
-    xd = np.union1d(np.linspace(lo, hi, n), [0.0] if lo < 0 < hi else [])
+    xd = np.linspace(lo, hi, n)
     worst = 0.0
-    for k, (px, py) in enumerate(pieces):
-        inside = (xd <= px[-1]) & ((xd >= px[0]) if k == 0 else (xd > px[0]))
+    for px, py in pieces:
+        first, last = px[0] == lo, px[-1] == hi  # an end of the range, not a kink
+        inside = ((xd > px[0]) | (first & (xd == lo))) & ((xd < px[-1]) | (last & (xd == hi)))
         x = xd[inside]
         i = np.clip(np.searchsorted(px, x, side="right") - 1, 0, px.size - 2)
         x0, y0 = px[i] * sx, py[i] * sy
@@ -80,27 +89,28 @@ def _pixel_error(pieces, f, x_range, sy: float, n: int = DENSE) -> float:
     return worst
 
 
-def _error(f, xs: np.ndarray, x_range) -> float:
+def _error(f, xs: np.ndarray, x_range, kinks=(0.0,)) -> float:
     lo, hi = x_range
     sy = _y_scale(np.asarray(f(np.linspace(lo, hi, DENSE)), dtype=float))
-    return _pixel_error(_pieces(f, xs), f, x_range, sy)
+    return _pixel_error(_pieces(f, xs, kinks), f, x_range, sy)
 
 
-@pytest.mark.parametrize(("f", "x_range"), CASES)
-def test_every_curve_is_drawn_within_half_a_pixel(f, x_range):
-    xs = adaptive_x([f], x_range, width_px=WIDTH, height_px=HEIGHT)
-    assert _error(f, xs, x_range) <= TOL
+@pytest.mark.parametrize(("f", "kinks", "x_range"), CASES)
+def test_every_curve_is_drawn_within_half_a_pixel(f, kinks, x_range):
+    xs = adaptive_x([f], x_range, width_px=WIDTH, height_px=HEIGHT, must_include=kinks)
+    assert _error(f, xs, x_range, kinks) <= TOL
     assert xs.dtype == np.float64 and np.all(np.diff(xs) > 0)
     assert (xs[0], xs[-1]) == x_range
     assert xs.size <= 200  # tens, not thousands (the cap is MAX_POINTS)
-    if x_range[0] < 0 < x_range[1]:
-        assert 0.0 in xs  # every kink is an exact vertex
+    assert {k for k in kinks if x_range[0] < k < x_range[1]} <= set(xs)  # exact vertices
 
 
 # Each parameter at the ends of its slider. Not Softplus' threshold: a low one makes
 # Softplus jump (PyTorch's linear fallback), and a jump is no curve to follow.
 PARAM_CASES = [
-    pytest.param(f, x_range, id=f"{key}-{name}={value:g}-{which}-{x_range[0]:g}..{x_range[1]:g}")
+    pytest.param(
+        f, _kinks(act), x_range, id=f"{key}-{name}={value:g}-{which}-{x_range[0]:g}..{x_range[1]:g}"
+    )
     for key, act in registry.REGISTRY.items()
     for p in act.params
     if p.name != "threshold"
@@ -110,10 +120,10 @@ PARAM_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("f", "x_range"), PARAM_CASES)
-def test_every_curve_is_drawn_within_half_a_pixel_at_its_parameters_ends(f, x_range):
-    xs = adaptive_x([f], x_range, width_px=WIDTH, height_px=HEIGHT)
-    assert _error(f, xs, x_range) <= TOL
+@pytest.mark.parametrize(("f", "kinks", "x_range"), PARAM_CASES)
+def test_every_curve_is_drawn_within_half_a_pixel_at_its_parameters_ends(f, kinks, x_range):
+    xs = adaptive_x([f], x_range, width_px=WIDTH, height_px=HEIGHT, must_include=kinks)
+    assert _error(f, xs, x_range, kinks) <= TOL
     assert xs.size <= 200
 
 
@@ -125,7 +135,7 @@ def test_201_even_points_were_off_by_more_than_half_a_pixel_zoomed_out(key):
     act = registry.REGISTRY[key]
     df = functools.partial(act.derivative, **act.defaults())
     assert _error(df, figures.sample_x(x_range), x_range) > TOL
-    assert _error(df, adaptive_x([df], x_range), x_range) <= TOL
+    assert _error(df, adaptive_x([df], x_range, must_include=[0.0]), x_range) <= TOL
 
 
 @pytest.mark.parametrize("key", RELU_FAMILY)
@@ -133,10 +143,13 @@ def test_201_even_points_were_off_by_more_than_half_a_pixel_zoomed_out(key):
 def test_relu_family_keeps_just_its_exact_vertices(key, x_range):
     act = registry.REGISTRY[key]
     f, df = _curves(act, act.defaults()).values()
-    assert adaptive_x([f], x_range).tolist() == figures.vertices(x_range).tolist()
+    kinks = [k.at for k in act.kinks]
+    assert (
+        adaptive_x([f], x_range, must_include=kinks).tolist() == figures.vertices(x_range).tolist()
+    )
     # f′ jumps at 0: the interval after it is halved down to a quarter pixel before the
     # sampler gives up (the figure draws the jump as a gap), which leaves one point.
-    xs = adaptive_x([df], x_range)
+    xs = adaptive_x([df], x_range, must_include=kinks)
     assert set(figures.vertices(x_range)) <= set(xs) and xs.size <= 4
     if xs.size == 4:
         assert 0 < xs[2] <= 0.5 * (x_range[1] - x_range[0]) / WIDTH
@@ -146,11 +159,11 @@ def test_several_curves_share_one_sample_set_that_serves_each():
     x_range = (-60.0, 60.0)
     acts = [registry.REGISTRY[k] for k in ("leaky_relu", "elu", "gelu", "silu")]
     fs = [functools.partial(a.derivative, **a.defaults()) for a in acts]
-    xs = adaptive_x(fs, x_range)
+    xs = adaptive_x(fs, x_range, must_include=[0.0])
     # One chart, one y-axis: each curve is judged on the span of all of them.
     sy = _y_scale(np.concatenate([f(np.linspace(*x_range, DENSE)) for f in fs]))
     for f in fs:
-        assert _pixel_error(_pieces(f, xs), f, x_range, sy) <= TOL
+        assert _pixel_error(_pieces(f, xs, [0.0]), f, x_range, sy) <= TOL
     assert xs.size <= 200
 
 
@@ -192,15 +205,16 @@ def test_non_finite_values_do_not_break_it():
 
     for fs in ([holes], [holes, np.tanh], [lambda x: np.full_like(x, np.nan)]):
         xs = adaptive_x(fs, (-5.0, 5.0))  # RuntimeWarnings are errors in this suite
-        assert xs[0] == -5.0 and xs[-1] == 5.0 and 0.0 in xs
+        assert xs[0] == -5.0 and xs[-1] == 5.0
         assert np.all(np.diff(xs) > 0) and xs.size <= MAX_POINTS
 
 
-def test_zero_is_a_vertex_only_when_strictly_inside():
+def test_a_must_include_point_is_a_vertex_only_when_strictly_inside():
     f = registry.REGISTRY["gelu"]
-    assert 0.0 in adaptive_x([f], (-0.5, 3.0))
-    assert 0.0 not in adaptive_x([f], (0.5, 3.0))
-    assert adaptive_x([f], (0.0, 3.0))[0] == 0.0
+    assert 0.0 in adaptive_x([f], (-0.5, 3.0), must_include=[0.0])
+    assert 0.0 not in adaptive_x([f], (-0.5, 3.0))  # 0 itself is nothing special
+    assert 0.0 not in adaptive_x([f], (0.5, 3.0), must_include=[0.0])
+    assert adaptive_x([f], (0.0, 3.0), must_include=[0.0])[0] == 0.0
     assert 0.7 in adaptive_x([f], (0.5, 3.0), must_include=(0.7, 9.0))
 
 
@@ -222,7 +236,7 @@ def test_bad_arguments_raise(kwargs):
 
 
 def test_no_functions_gives_the_vertices():
-    assert adaptive_x([], (-5.0, 5.0)).tolist() == [-5.0, 0.0, 5.0]
+    assert adaptive_x([], (-5.0, 5.0), must_include=[3.0, 0.0]).tolist() == [-5.0, 0.0, 3.0, 5.0]
 
 
 # --- the catalogue's figures, as sent ------------------------------------------------
@@ -230,7 +244,7 @@ def test_no_functions_gives_the_vertices():
 
 def _drawn(trace) -> list[tuple[np.ndarray, np.ndarray]]:
     """A line trace's pieces, split at its NaN gaps, in float64."""
-    x, y = np.asarray(trace.x, dtype=float), np.asarray(trace.y, dtype=float)
+    x, y = np.asarray(trace["x"], dtype=float), np.asarray(trace["y"], dtype=float)
     ends = np.flatnonzero(np.isnan(x))
     starts, stops = np.r_[0, ends + 1], np.r_[ends, x.size]
     return [(x[i:j], y[i:j]) for i, j in zip(starts, stops, strict=True)]
@@ -239,7 +253,16 @@ def _drawn(trace) -> list[tuple[np.ndarray, np.ndarray]]:
 @pytest.mark.parametrize("x_range", RANGES, ids=lambda r: f"{r[0]:g}..{r[1]:g}")
 @pytest.mark.parametrize(
     "keys",
-    [["elu"], ["gelu"], ["selu"], ["sigmoid"], ["leaky_relu", "elu", "gelu", "silu"]],
+    [
+        ["elu"],
+        ["gelu"],
+        ["selu"],
+        ["sigmoid"],
+        ["relu6"],
+        ["hardswish"],
+        ["leaky_relu", "elu", "gelu", "silu"],
+        ["relu6", "hardswish", "selu"],
+    ],
     ids="+".join,
 )
 def test_catalogue_figures_draw_every_curve_within_half_a_pixel(keys, x_range):
@@ -249,10 +272,20 @@ def test_catalogue_figures_draw_every_curve_within_half_a_pixel(keys, x_range):
     for fig, which in zip(figs, ("f", "df"), strict=True):
         curves = [_curves(act, params)[which] for act, params in entries]
         sy = _y_scale(np.concatenate([f(xd) for f in curves]))  # one y-axis a figure
-        lines = [t for t in fig.data if t.mode == "lines"]
+        lines = [t for t in fig["data"] if t["mode"] == "lines"]
         for line, f in zip(lines, curves, strict=True):
             pieces = _drawn(line)
-            assert _pixel_error(pieces, f, x_range, sy) <= TOL, line.name
-            assert len(line.x) <= 250
+            assert _pixel_error(pieces, f, x_range, sy) <= TOL, line["name"]
+            assert len(line["x"]) <= 250
+            # No vertical segment: the line is broken at every jump of f′ inside the
+            # range, and only there (hard-swish's at -3 and 3, none at 0).
+            act, params = entries[lines.index(line)]
+            jumps = [
+                k.at
+                for k in act.kinks
+                if x_range[0] < k.at < x_range[1] and len(set(act.sides(k.at, **params))) == 2
+            ]
+            breaks = [float(px[-1]) for px, _ in pieces[:-1]]
+            assert breaks == (jumps if which == "df" else []), line["name"]
             if x_range[0] < 0 < x_range[1]:
-                assert 0.0 in pieces[0][0]
+                assert 0.0 in np.concatenate([px for px, _ in pieces])

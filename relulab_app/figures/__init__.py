@@ -1,4 +1,5 @@
-"""Plotly figures of ReLU / Leaky ReLU and their derivatives. Pure: no Streamlit here.
+"""Plotly figures of ReLU / Leaky ReLU and their derivatives, as plain
+``{"data", "layout"}`` dicts. Pure: no Streamlit here.
 
 The curves are exact, not sampled: ReLU-family functions are straight lines on either
 side of 0, so each is drawn as a polyline through ``lo``, ``0`` and ``hi`` with every
@@ -12,9 +13,8 @@ Marked points (the article's examples, the student's values) carry their own lab
 rounded to 4 significant digits; full precision stays in the tables and the CSV.
 
 The builders live by concern: :mod:`relulab_app.figures.article`, :mod:`~.catalogue`,
-:mod:`~.lab`, :mod:`~.poll` (the class poll's chart), what they share in ``_common``, and
-how a figure reaches the browser in :mod:`~.transport`. Everything is importable from
-here.
+:mod:`~.lab`, :mod:`~.poll` (the class poll's chart), and what they share in ``_common``.
+Everything is importable from here.
 """
 
 from relulab_app.figures._common import (
@@ -28,6 +28,7 @@ from relulab_app.figures._common import (
     RELU_COLOR,
     answer_trace,
     hidden_figure,
+    hover_refs,
     own_points,
 )
 from relulab_app.figures.article import (
@@ -50,7 +51,6 @@ from relulab_app.figures.catalogue import (
 )
 from relulab_app.figures.lab import lab_curves_figure, lab_regions_figure
 from relulab_app.figures.poll import tally_figure
-from relulab_app.figures.transport import SpecFigure, _wire, hover_refs, spec
 
 __all__ = [
     "DASHES",
@@ -65,8 +65,6 @@ __all__ = [
     "RELU_COLOR",
     "SAMPLES",
     "ZOOM_HEADROOM",
-    "SpecFigure",
-    "_wire",
     "answer_trace",
     "article_hover",
     "catalogue_figures",
@@ -82,7 +80,6 @@ __all__ = [
     "overlay_line",
     "own_points",
     "sample_x",
-    "spec",
     "tally_figure",
     "vertices",
 ]

@@ -1,5 +1,8 @@
 """What every figure shares: colours, sizes, the base layout, marked points, the hidden
-placeholder and the quiz's answer mark, and the dot pair at a kink."""
+placeholder and the quiz's answer mark, the dots at a kink, and the hover lines.
+
+A figure is a plain ``{"data": [...], "layout": {...}}`` dict: the chart element sends
+it as it is (:mod:`relulab_app.wire`), and ``st.plotly_chart`` takes it too."""
 
 from __future__ import annotations
 
@@ -31,9 +34,6 @@ def _base_layout(
     lo, hi = x_range
     pad = 0.02 * (hi - lo)
     return {
-        # No Python-side template (Plotly's default is ~7 KB of JSON per chart): the
-        # page's chart theme, light or dark, is applied in the browser.
-        "template": {},  # no plotly default: the page theme applies
         # Left-aligned: the modebar (top right) never covers it, even on a phone.
         "title": {
             "text": title,
@@ -150,11 +150,10 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     right, so a label goes left of a point, above one at or below 0.
 
     >>> from relulab_app.figures import derivative_figure, function_figure
-    >>> from relulab_app.figures.transport import spec
-    >>> d = spec(derivative_figure(0.05, (-5, 5)))
+    >>> d = derivative_figure(0.05, (-5, 5))
     >>> answer_label_side(4, 1, d), answer_label_side(0, 0.05, d), answer_label_side(-2, 0.05, d)
     ('bottom left', 'middle right', 'bottom center')
-    >>> f = spec(function_figure(0.1, (-5, 5)))
+    >>> f = function_figure(0.1, (-5, 5))
     >>> answer_label_side(3, 3, f), answer_label_side(-2.2, -0.22, f)
     ('middle left', 'top center')
     """
@@ -178,20 +177,23 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     return f"top {across}"
 
 
-def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str = "") -> list:
-    """A closed dot on the value f′ takes at 0, an open one on each one-sided limit it
-    does not take: one, or both where the value taken is neither (TensorFlow's PReLU
-    layer takes 0 between a and 1)."""
+def _dot_pair(
+    taken: float, others: list[float], color: str, size: int, who: str = "", at: float = 0.0
+) -> list:
+    """A closed dot on the value f′ takes at the kink ``at``, an open one on each
+    one-sided limit it does not take: one, or both where the value taken is neither
+    (TensorFlow's PReLU layer takes 0 between a and 1)."""
     dots = [
         {
             "type": "scatter",
             "mode": "markers",
-            "x": [0.0],
+            "x": [at],
             "y": [taken],
             "showlegend": False,
             "meta": "kink",
             "marker": {"color": color, "size": size, "symbol": "circle"},
-            "hovertemplate": f"{who}f′(0) = {taken:.4g}: the value taken at 0<extra></extra>",
+            "hovertemplate": f"{who}f′({at:g}) = {taken:.4g}: the value taken at {at:g}"
+            "<extra></extra>",
         }
     ]
     for other in others:
@@ -199,7 +201,7 @@ def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": [0.0],
+                "x": [at],
                 "y": [other],
                 "showlegend": False,
                 "meta": "kink",
@@ -210,7 +212,38 @@ def _dot_pair(taken: float, others: list[float], color: str, size: int, who: str
                     "line": {"width": 3},
                 },
                 "hovertemplate": f"{who}{other:.4g}: a one-sided limit, not the value"
-                " taken at 0<extra></extra>",
+                f" taken at {at:g}<extra></extra>",
             }
         )
     return dots
+
+
+def hover_refs(
+    f_fig: dict, df_fig: dict, curves: list[tuple[str, dict[float, float]]]
+) -> list[dict]:
+    """For each (name, f′ at each kink drawn) the indices of the line traces named
+    ``name`` in the function and the derivative figure: the chart element reads f and
+    f′ at the cursor's x from them, and f′ at exactly a kink from the values given.
+
+    >>> from relulab_app.figures import derivative_figure, function_figure
+    >>> f, df = function_figure(0.1, (-5, 5)), derivative_figure(0.1, (-5, 5))
+    >>> hover_refs(f, df, [("ReLU", {0.0: 0.0})])
+    [{'name': 'ReLU', 'f': [0, 1], 'df': [1, 1], 'kinks': [[0.0, 0.0]]}]
+    """
+
+    def index(fig: dict, name: str) -> int:
+        return next(
+            i
+            for i, t in enumerate(fig["data"])
+            if t.get("name") == name and t.get("mode") == "lines" and t.get("meta") != "inset"
+        )
+
+    return [
+        {
+            "name": name,
+            "f": [0, index(f_fig, name)],
+            "df": [1, index(df_fig, name)],
+            "kinks": [[x, v] for x, v in kinks.items()],
+        }
+        for name, kinks in curves
+    ]

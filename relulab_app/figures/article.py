@@ -4,7 +4,6 @@ of x < 0) and their derivatives (steps with the dots at 0)."""
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from relulab.activations import relu, relu_dash
 from relulab.frameworks import LEFT, relu_dash_under
@@ -18,7 +17,6 @@ from relulab_app.figures._common import (
     _points_trace,
     note_size,
 )
-from relulab_app.figures.transport import _figure
 
 
 def vertices(x_range: tuple[float, float]) -> np.ndarray:
@@ -62,7 +60,7 @@ def function_figure(
     own: np.ndarray | None = None,
     convention: str = LEFT,
     font_size: int = FONT_SIZE,
-) -> go.Figure:
+) -> dict:
     """ReLU and Leaky ReLU on the same axes, with a magnified inset of x < 0.
 
     Leaky ReLU is a solid line and ReLU a dashed one drawn on top, so both stay
@@ -99,7 +97,7 @@ def function_figure(
     layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
     if lo < 0 and leak != 0:
         traces += _inset(layout, leak, xs, font_size)
-    return _figure(traces, layout, plain=True)
+    return {"data": traces, "layout": layout}
 
 
 def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[dict]:
@@ -286,12 +284,13 @@ def _derivative_inset(
 
 
 def article_hover(leak: float, x_range: tuple[float, float], convention: str = LEFT) -> list:
-    """What the article's chart pair shows on hover: both curves, f′(0) by convention."""
+    """What the article's chart pair shows on hover: both curves, f′(0) by convention
+    (where 0 is drawn)."""
     leak_name, relu_name = _labels(leak)
     inside = x_range[0] <= 0 <= x_range[1]
     return [
-        (leak_name, float(relu_dash_under(0.0, leak, convention)) if inside else None),
-        (relu_name, float(relu_dash_under(0.0, 0.0, convention)) if inside else None),
+        (name, {0.0: float(relu_dash_under(0.0, v, convention))} if inside else {})
+        for name, v in ((leak_name, leak), (relu_name, 0.0))
     ]
 
 
@@ -348,7 +347,7 @@ def derivative_figure(
     convention: str = LEFT,
     own: np.ndarray | None = None,
     font_size: int = FONT_SIZE,
-) -> go.Figure:
+) -> dict:
     """The derivatives of ReLU and Leaky ReLU as steps with marked values at 0 (the
     value taken there follows ``convention``: the article's, or JAX's)."""
     leak_name, relu_name = _labels(leak)
@@ -380,4 +379,4 @@ def derivative_figure(
         ]
         if 0 < leak < DERIVATIVE_INSET_BELOW:
             traces += _derivative_inset(layout, leak, lo, hi, convention, font_size)
-    return _figure(traces, layout, plain=True)
+    return {"data": traces, "layout": layout}

@@ -5,12 +5,10 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 import numpy as np
-import plotly.graph_objects as go
 
 from relulab import registry
 from relulab.frameworks import LEFT, kink_value
 from relulab_app.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair
-from relulab_app.figures.transport import _figure
 from relulab_app.sampling import adaptive_x
 
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -58,23 +56,22 @@ def catalogue_figures(
     width_px: float = ZOOM_HEADROOM * 700.0,
     height_px: float = ZOOM_HEADROOM * HEIGHT,
     font_size: int = FONT_SIZE,
-) -> tuple[go.Figure, go.Figure]:
+) -> tuple[dict, dict]:
     """f and f′ of each (activation record, parameters), overlaid on two figures.
 
     Curves are sampled by :func:`relulab_app.sampling.adaptive_x` for a chart of about
     ``width_px`` × ``height_px``: by default a 700 × 470 chart zoomed in 4× (a zoom
     survives slider moves, and hover reads values off the drawn line). A derivative
-    that jumps at 0 is drawn as two pieces with a gap (no vertical segment), with a
-    closed dot on the value taken at 0 under ``convention`` and an open dot on the
-    other one-sided limit.
+    that jumps at a kink is drawn as pieces with a gap there (no vertical segment),
+    with a closed dot on the value taken at the kink under ``convention`` and an open
+    dot on the other one-sided limit.
     """
-    # Within half a pixel of every curve, 0 always a vertex. The two figures have their
+    # Within half a pixel of every curve, 0 and the kinks vertices. The two figures have their
     # own y-axes, so f and f′ are sampled separately and share the union of the two.
     x = _shared_x(entries, x_range, width_px, height_px)
     lo, hi = float(x[0]), float(x[-1])
     f_traces: list[dict] = []
     d_traces: list[dict] = []
-    tiny = np.finfo(float).tiny
     for i, (act, params) in enumerate(entries):
         color = PALETTE[i % len(PALETTE)]
         line = overlay_line(i, len(entries), color)
@@ -93,16 +90,14 @@ def catalogue_figures(
                 "hoverinfo": "skip",  # the chart element reads f and f′ at the cursor
             }
         )
-        at0 = kink_value(act.key, params, convention) if lo < 0 < hi else None
-        left = float(act.derivative(-tiny, **params))
-        right = float(act.derivative(tiny, **params))
-        if at0 is not None and left != right:
-            neg, pos = x <= 0, x > 0
-            dx = np.concatenate([x[neg], [np.nan, 0.0], x[pos]])
-            dy = np.concatenate([df[neg], [np.nan, right], df[pos]])
-            dy[np.flatnonzero(neg)[-1]] = left  # the left piece ends at the left limit
-        else:
-            dx, dy = x, df
+        # f′ at each kink inside the range: the value taken and the one-sided limits.
+        kinks = [
+            (k.at, kink_value(act.key, params, convention, k.at), *act.sides(k.at, **params))
+            for k in act.kinks
+            if lo < k.at < hi
+        ]
+        jumps = [(at, left, right) for at, _, left, right in kinks if left != right]
+        dx, dy = _split_at_jumps(x, df, jumps)
         d_traces.append(
             {
                 "type": "scatter",
@@ -115,18 +110,40 @@ def catalogue_figures(
                 "hoverinfo": "skip",
             }
         )
-        if at0 is not None and (left != right or at0 != left):
-            # Open dots on the limits not taken: one, or both where f′(0) is neither
-            # (TensorFlow's PReLU layer takes 0: between a and 1, and off the line at a = 1).
-            others = list(dict.fromkeys(v for v in (left, right) if v != at0))
-            d_traces += _dot_pair(at0, others, color, 13, f"{name}: ")
+        for at, taken, left, right in kinks:
+            if left != right or taken != left:
+                # Open dots on the limits not taken: one, or both where f′ there is neither
+                # (TensorFlow's PReLU layer takes 0 at 0: between a and 1, off the line at a = 1).
+                others = list(dict.fromkeys(v for v in (left, right) if v != taken))
+                d_traces += _dot_pair(taken, others, color, 13, f"{name}: ", at=at)
     f_layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
     d_layout = _base_layout("Derivative f′(x)", "f′(x)", (lo, hi), font_size)
-    return _figure(f_traces, f_layout), _figure(d_traces, d_layout)
+    return {"data": f_traces, "layout": f_layout}, {"data": d_traces, "layout": d_layout}
+
+
+def _split_at_jumps(x: np.ndarray, y: np.ndarray, jumps: list) -> tuple[np.ndarray, np.ndarray]:
+    """The polyline (x, y) broken by a gap (NaN) at each jump (at, left, right), a vertex
+    of x: the piece before it ends at the left limit, the one after starts at the right.
+
+    >>> x, y = np.array([-1.0, 0.0, 1.0]), np.array([0.1, 0.1, 1.0])
+    >>> _split_at_jumps(x, y, [(0.0, 0.1, 1.0)])
+    (array([-1.,  0., nan,  0.,  1.]), array([0.1, 0.1, nan, 1. , 1. ]))
+    """
+    for at, left, right in sorted(jumps, reverse=True):  # from the right: indices hold
+        i = int(np.searchsorted(x, at))  # x[i] == at
+        x = np.concatenate([x[: i + 1], [np.nan, at], x[i + 1 :]])
+        y = np.concatenate([y[:i], [left, np.nan, right], y[i + 1 :]])
+    return x, y
 
 
 def _sample(entries, x_range, width_px: float, height_px: float) -> np.ndarray:
-    size = {"width_px": width_px, "height_px": height_px}
+    # 0, where the axes cross, and every kink are vertices: a jump of f′ is drawn
+    # between its two one-sided limits exactly there.
+    size = {
+        "width_px": width_px,
+        "height_px": height_px,
+        "must_include": (0.0, *(k.at for a, _ in entries for k in a.kinks)),
+    }
     return np.union1d(
         adaptive_x([partial(a, **p) for a, p in entries], x_range, **size),
         adaptive_x([partial(a.derivative, **p) for a, p in entries], x_range, **size),
@@ -159,11 +176,14 @@ def catalogue_hover(
     entries: list[tuple[object, dict[str, float]]],
     x_range: tuple[float, float],
     convention: str = LEFT,
-) -> list[tuple[str, float | None]]:
-    """Each entry's legend name and its f′ at exactly 0 under ``convention`` (None where
-    there is no kink, or 0 is outside the x-range: hover then reads the drawn line)."""
-    inside = x_range[0] < 0 < x_range[1]
+) -> list[tuple[str, dict[float, float]]]:
+    """Each entry's legend name and its f′ at each kink inside the x-range under
+    ``convention`` (elsewhere, hover reads the drawn line)."""
+    lo, hi = x_range
     return [
-        (entry_label(act, p), kink_value(act.key, p, convention) if inside else None)
+        (
+            entry_label(act, p),
+            {k.at: kink_value(act.key, p, convention, k.at) for k in act.kinks if lo < k.at < hi},
+        )
         for act, p in entries
     ]

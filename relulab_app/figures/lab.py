@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from relulab_app.figures._common import FONT_SIZE, LEAKY_COLOR, RELU_COLOR, note_size
-from relulab_app.figures.transport import _figure
 
 # Both lab figures are read on a phone (~350 px wide) as well as on a projector, and a
 # layout that only works wide is what made them unreadable there: subplots side by side
@@ -57,7 +55,7 @@ def loss_axis(*losses) -> dict:
     return {"range": [lo - pad, hi + pad], "dtick": max(1, int(np.ceil((hi - lo) / LOSS_LABELS)))}
 
 
-def lab_curves_figure(relu_hist, leaky_hist, leak: float, font_size: int = FONT_SIZE) -> go.Figure:
+def lab_curves_figure(relu_hist, leaky_hist, leak: float, font_size: int = FONT_SIZE) -> dict:
     """Loss (top) and fraction of dead hidden units (bottom) per epoch, both networks,
     as two rows over one shared epoch axis (zooming one zooms both)."""
     text, ticks, scale = _sizes(font_size)
@@ -104,12 +102,10 @@ def lab_curves_figure(relu_hist, leaky_hist, leak: float, font_size: int = FONT_
                    **ticks, "title": {"text": "dead units", "standoff": 4, **text}},
     }  # fmt: skip
     layout["yaxis"].update(loss_axis(relu_hist.loss, leaky_hist.loss))
-    return _figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
-def lab_regions_figure(
-    X, y, grids: list[tuple[str, tuple]], font_size: int = FONT_SIZE
-) -> go.Figure:
+def lab_regions_figure(X, y, grids: list[tuple[str, tuple]], font_size: int = FONT_SIZE) -> dict:
     """Each network's class-1 probability over the plane, with the training points.
 
     Each panel is square and titled by its x-axis title, so the title sits right under
@@ -152,4 +148,4 @@ def lab_regions_figure(
                  "xaxis": f"x{sx}", "yaxis": f"y{sx}", "hoverinfo": "skip",
                  "marker": {"color": color, "size": 6, "line": {"width": 1, "color": "white"}}}
             )  # fmt: skip
-    return _figure(traces, layout)
+    return {"data": traces, "layout": layout}

@@ -10,8 +10,8 @@
 // Payload (JSON bytes, see relulab_app.wire):
 //   charts: [{data, layout, name}]   Plotly figures; the inset's traces carry
 //                                     meta "inset", its shapes and annotations name "inset"
-//   hover:  [{name, f: [chart, trace], df: [chart, trace], at0}]   which drawn lines
-//           hold each curve's f and f′, and f′ at exactly 0 (the convention's value)
+//   hover:  [{name, f: [chart, trace], df: [chart, trace], kinks}]   which drawn lines
+//           hold each curve's f and f′, and [x, f′] at each kink (the convention's value)
 //   present: bool                     present mode: taller charts
 //   revision: string                  uirevision for both charts
 //   steps, leak (optional)            the id of the leak steps this payload is one of,
@@ -236,7 +236,8 @@ function hoverLines(state, x) {
       const t = charts[ref[0]].data[ref[1]];
       return t ? valueAt(t.x, t.y, x) : null;
     };
-    const df = x === 0 && c.at0 !== null && c.at0 !== undefined ? c.at0 : at(c.df);
+    const kink = (c.kinks || []).find((k) => k[0] === x); // a jump's ends are not f′ there
+    const df = kink ? kink[1] : at(c.df);
     return `${c.name}: f = ${show4(at(c.f))}, f′ = ${show4(df)}`;
   });
 }

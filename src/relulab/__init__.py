@@ -11,7 +11,7 @@ np.float64(1.7580993408473766)
 from relulab import catalogue
 from relulab.activations import relu, relu_dash
 from relulab.catalogue import *  # noqa: F403 -- every catalogue function, listed once there
-from relulab.registry import REGISTRY, Activation, Param
+from relulab.registry import REGISTRY, Activation, Kink, Param
 
-__all__ = ["REGISTRY", "Activation", "Param", "relu", "relu_dash", *catalogue.__all__]
+__all__ = ["REGISTRY", "Activation", "Kink", "Param", "relu", "relu_dash", *catalogue.__all__]
 __version__ = "0.2.0"

@@ -37,8 +37,9 @@ points.
 SciPy is imported on first use, so ``import relulab`` (all the article's page needs)
 stays numpy only.
 
-At a kink (ReLU family, PReLU, ELU with alpha != 1, SELU at 0) the derivative takes
-the left-hand value, the ``x <= 0`` branch, as the article, PyTorch and TensorFlow do.
+At a kink the derivative takes PyTorch's value: the ``x <= 0`` branch at 0 for the
+ReLU family, PReLU, ELU (alpha != 1) and SELU, as the article does; ReLU6's 0 at both
+its kinks and hard-swish's outer pieces (0 at -3, 1 at 3), where every framework agrees.
 """
 
 from __future__ import annotations
@@ -61,11 +62,15 @@ __all__ = [
     "gelu_dash",
     "gelu_tanh",
     "gelu_tanh_dash",
+    "hardswish",
+    "hardswish_dash",
     "mish",
     "mish_dash",
     "prelu",
     "prelu_da",
     "prelu_dash",
+    "relu6",
+    "relu6_dash",
     "selu",
     "selu_dash",
     "sigmoid",
@@ -634,3 +639,73 @@ def mish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
         return _near_zero_of_dash("mish", np.tanh(s) + c * special.expit(c) / np.cosh(s) ** 2, x)
 
     return _elementwise(compute, x, out)
+
+
+# --- ReLU6 and hard-swish: piecewise, kinks away from 0 ------------------------------
+
+
+def relu6(x: ArrayLike, *, out: np.ndarray | None = None):
+    """ReLU6: ReLU capped at 6 (MobileNet's), ``torch.nn.functional.relu6``.
+
+    The math, as code::
+
+        relu6(x) = min(max(x, 0), 6)
+
+    >>> relu6([-2.0, 0.0, 3.0, 6.0, 9.0])
+    array([0., 0., 3., 6., 6.])
+    """
+    return _elementwise(lambda x: np.clip(x, 0.0, 6.0), x, out)
+
+
+def relu6_dash(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Derivative of :func:`relu6`: 1 strictly between its kinks at 0 and 6, else 0.
+
+    At both kinks it takes 0, as PyTorch, TensorFlow, Keras and JAX all do::
+
+        relu6_dash(x) = 1  if 0 < x < 6
+                        0  otherwise (x <= 0 or x >= 6)
+
+    >>> relu6_dash([-1.0, 0.0, 3.0, 6.0, 7.0])
+    array([0., 0., 1., 0., 0.])
+    """
+    # NaN compares False both ways: kept as NaN rather than taken as 0.
+    return _elementwise(lambda x: np.where(np.isnan(x), x, (x > 0) & (x < 6)), x, out)
+
+
+def hardswish(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Hard-swish (Howard et al., 2019, MobileNetV3): SiLU with its sigmoid replaced
+    by a piecewise-linear ``relu6(x + 3) / 6``.
+
+    The math, as code::
+
+        hardswish(x) = x * relu6(x + 3) / 6
+                     = 0                  if x <= -3
+                       x * (x + 3) / 6    if -3 < x < 3
+                       x                  if x >= 3
+
+    computed piecewise, so ``hardswish(-inf)`` is 0 rather than ``-inf * 0``.
+
+    >>> hardswish([-4.0, -3.0, -1.5, 0.0, 3.0, 5.0])
+    array([ 0.   ,  0.   , -0.375,  0.   ,  3.   ,  5.   ])
+    """
+    return _elementwise(
+        lambda x: np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3) / 6)), x, out
+    )
+
+
+def hardswish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
+    """Derivative of :func:`hardswish`; f′ jumps at both kinks, -3 and 3.
+
+    At the kinks it takes the outer pieces' values, 0 at -3 and 1 at 3, as PyTorch,
+    TensorFlow, Keras and JAX do::
+
+        hardswish_dash(x) = 0                if x <= -3
+                            (2 * x + 3) / 6  if -3 < x < 3
+                            1                if x >= 3
+
+    >>> hardswish_dash([-3.0, -1.5, 0.0, 3.0])
+    array([0. , 0. , 0.5, 1. ])
+    """
+    return _elementwise(
+        lambda x: np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, (2 * x + 3) / 6)), x, out
+    )

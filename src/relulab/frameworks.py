@@ -2,7 +2,7 @@
 and the current function as a line of code for each.
 
 The per-activation facts live in each :mod:`relulab.registry` record (its ``code``
-templates, ``kink_at_zero`` and ``kink_by``); this module reads them. The facts behind
+templates and ``kinks``); this module reads them. The facts behind
 them, from each framework's source (paths as of 2026):
 
 * PyTorch ``torch.nn.functional.leaky_relu(input, negative_slope=0.01)``; its backward
@@ -36,6 +36,15 @@ them, from each framework's source (paths as of 2026):
   ``jax.nn.softplus`` (``jnp.logaddexp(x, 0)``) take neither beta nor a threshold, so
   their lines scale by beta and, unless the threshold is PyTorch's default, spell the
   switch out with ``where``.
+* ReLU6 and hard-swish: every framework takes the same values at their kinks. PyTorch's
+  ``relu6`` is ``hardtanh(x, 0, 6)``, whose backward is 0 where ``x <= 0`` or
+  ``x >= 6``; TensorFlow's Relu6Grad is ``g * (features > 0) * (features < 6)``;
+  ``jax.nn.relu6`` has a custom JVP selecting ``(x > 0) & (x < 6)`` (JAX 0.4.6 and
+  later). PyTorch's ``hardswish_backward`` is 0 for ``x <= -3``, ``x / 3 + 1/2`` for
+  ``x < 3`` and 1 above (aten/src/ATen/native/cpu/Activation.cpp; CPU builds before
+  2025 tested ``x < -3`` and ``x <= 3``, so -0.5 and 1.5); ``jax.nn.hard_swish``,
+  ``keras.activations.hard_swish`` (on TensorFlow) and the TensorFlow line are
+  ``x * relu6(x + 3) / 6``, so 0 at -3 and 1 at 3.
 """
 
 from __future__ import annotations
@@ -93,12 +102,12 @@ FACTS: tuple[FrameworkFacts, ...] = (
 
 
 # The conventions at a kink the page can switch between: each is what one library's
-# printed line gives at 0 (relulab's own for LEFT), so a label can name it.
-LEFT = "left"  # the x <= 0 branch: the article, relulab and PyTorch
+# printed line gives there (relulab's own for LEFT), so a label can name it.
+LEFT = "left"  # relulab's and PyTorch's: at 0 the x <= 0 branch, as the article
 TENSORFLOW = "tensorflow"  # TensorFlow's gradients; Keras' too, on its default backend
 JAX = "jax"  # jnp.where(x >= 0, ...) for leaky_relu: the x > 0 branch at 0
 CONVENTIONS = {
-    LEFT: "x ≤ 0 branch at 0 (the article, PyTorch)",
+    LEFT: "PyTorch's, and the article's: the x ≤ 0 branch at 0",
     TENSORFLOW: "TensorFlow's (Keras' on TensorFlow): PReLU's layer takes 0 at 0, SELU λ",
     JAX: "JAX's: Leaky ReLU takes the x > 0 branch at 0 (but at leak 0 its line is"
     " jax.nn.relu, 0; PReLU's, written with x > 0, takes a)",
@@ -107,29 +116,34 @@ CONVENTIONS = {
 _LIBRARY = {LEFT: "numpy (relulab)", TENSORFLOW: "TensorFlow", JAX: "JAX"}
 
 
-def library_kink(key: str, params: dict[str, float], library: str) -> float | None:
-    """f′(0) of ``library``'s printed line for ``key`` (:func:`code_lines`), for
-    activations with a kink at 0 (None otherwise): the record's ``kink_by`` for that
-    library, or the derivative's own value, the x <= 0 branch.
+def library_kink(key: str, params: dict[str, float], library: str, at: float = 0.0) -> float | None:
+    """f′(at) of ``library``'s printed line for ``key`` (:func:`code_lines`) where the
+    record has a kink at ``at`` (None otherwise): the kink's ``by`` for that library,
+    or the derivative's own value there.
 
     >>> library_kink("prelu", {"a": 0.25}, "PyTorch"), library_kink("prelu", {"a": 0.25}, "Keras")
     (0.25, 0.0)
     >>> library_kink("leaky_relu", {"leak": 0.0}, "JAX")  # the line is jax.nn.relu(x)
     0.0
+    >>> library_kink("hardswish", {}, "JAX", -3.0), library_kink("hardswish", {}, "JAX")
+    (0.0, None)
     """
     if library not in LIBRARIES:
         raise ValueError(f"library must be one of {list(LIBRARIES)}; got {library!r}")
     act = get(key)
-    if not act.kink_at_zero:
+    kink = next((k for k in act.kinks if k.at == at), None)
+    if kink is None:
         return None
-    if library in act.kink_by:
-        return float(act.kink_by[library](**params))
-    return float(act.derivative(0.0, **params))
+    if library in kink.by:
+        return float(kink.by[library](**params))
+    return float(act.derivative(at, **params))
 
 
-def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> float | None:
-    """f′(0) under a convention, for activations with a kink at 0 (None otherwise): the
-    gradient at 0 of the line its library prints (:func:`library_kink`).
+def kink_value(
+    key: str, params: dict[str, float], convention: str = LEFT, at: float = 0.0
+) -> float | None:
+    """f′(at) under a convention where the record has a kink at ``at`` (None otherwise):
+    the gradient there of the line its library prints (:func:`library_kink`).
 
     >>> kink_value("leaky_relu", {"leak": 0.1}), kink_value("leaky_relu", {"leak": 0.1}, JAX)
     (0.1, 1.0)
@@ -139,12 +153,12 @@ def kink_value(key: str, params: dict[str, float], convention: str = LEFT) -> fl
     0.0
     >>> kink_value("relu", {}, JAX), kink_value("selu", {}, JAX) == SELU_LAMBDA * SELU_ALPHA
     (0.0, True)
-    >>> kink_value("gelu", {}) is None
-    True
+    >>> kink_value("gelu", {}) is None, kink_value("relu6", {}, at=6.0)
+    (True, 0.0)
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {sorted(CONVENTIONS)}; got {convention!r}")
-    return library_kink(key, params, _LIBRARY[convention])
+    return library_kink(key, params, _LIBRARY[convention], at)
 
 
 def _g(v: float) -> str:
@@ -176,15 +190,16 @@ def code_lines(key: str, params: dict[str, float]) -> dict[str, str]:
 
 
 def derivative_under(key: str, x, params: dict[str, float], convention: str = LEFT):
-    """The registry derivative of ``key`` at ``x``, with f′(0) set by ``convention``.
+    """The registry derivative of ``key`` at ``x``, with f′ at each kink set by
+    ``convention``.
 
     >>> derivative_under("leaky_relu", [-1.0, 0.0, 2.0], {"leak": 0.1}, JAX)
     array([0.1, 1. , 1. ])
     """
     out = np.asarray(get(key).derivative(x, **params))
-    at0 = kink_value(key, params, convention)
-    if at0 is not None:
-        out = np.where(np.asarray(x) == 0, out.dtype.type(at0), out)
+    for kink in get(key).kinks:
+        taken = kink_value(key, params, convention, kink.at)
+        out = np.where(np.asarray(x) == kink.at, out.dtype.type(taken), out)
     return out
 
 

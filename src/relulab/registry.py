@@ -1,16 +1,19 @@
-"""Name -> activation record: everything the page, the frameworks panel, copy-as-code
-and the tests know about an activation, in one place.
+"""Name -> activation record: everything the page, the frameworks panel and copy-as-code
+know about an activation, in one place.
 
 Like Keras' ``activations`` registry: a new activation is one function pair in
 :mod:`relulab.catalogue` and one :class:`Activation` entry below; the page's picker,
-its sliders, the code lines and the tests all iterate :data:`REGISTRY`.
+its sliders, the sampler's vertices and the dots at its kinks, the code lines and the
+tests all iterate :data:`REGISTRY`. The tests' exact references live with the tests
+(tests/reference.py), as Keras keeps its reference functions in its tests.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from relulab import catalogue as cat
 from relulab.activations import relu, relu_dash
@@ -32,6 +35,20 @@ class Param:
     help: str = ""
 
 
+@dataclass(frozen=True)
+class Kink:
+    """A point where f′ jumps, for some parameter values.
+
+    f′ there is the record's derivative at ``at``, which takes PyTorch's value (and the
+    article's). ``by`` gives, by library name as in LIBRARIES, f′ at ``at`` of that
+    library's printed line (``code``/``code_when``) from the parameters, where it is
+    another value. Keras' lines are taken on its default backend, TensorFlow.
+    """
+
+    at: float
+    by: dict[str, Callable[..., float]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Activation:
     """One activation: its function, derivative, parameters, formulas and code lines."""
@@ -50,25 +67,13 @@ class Activation:
     # parameter prints as the given value, those templates replace ``code``'s (the first
     # matching pair wins). E.g. ELU at alpha 1 is plain ``tf.nn.elu(x)``.
     code_when: tuple[tuple[dict[str, float], dict[str, str]], ...] = ()
-    # Scalar references in plain Python floats, written from the definition with the
-    # math module and independent of fn and deriv (as Keras tests against ``_ref_``
-    # functions): the tests hold fn and deriv to them. At a kink, the x <= 0 branch.
-    ref: Callable[..., float]
-    ref_dash: Callable[..., float]
-    # f(-inf), f(inf), f'(-inf), f'(inf) at the default parameters: what the tests hold
-    # fn and deriv to at the infinities, where the references' formulas give NaN.
-    limits: tuple[float, float, float, float]
     params: tuple[Param, ...] = ()
     fixed: dict[str, float] = field(default_factory=dict)
+    # The kink, in words, for the page: where f′ jumps and the value each library takes.
     kink: str = ""
-    # Whether f' jumps at x = 0 (for some parameter values). The value f' takes there is
-    # the derivative's own (the x <= 0 branch: the article and PyTorch); the page draws
-    # it as a closed dot and the other one-sided limit as an open one.
-    kink_at_zero: bool = False
-    # f'(0) of a library's printed line (``code``/``code_when``), from the parameters,
-    # where its gradient there is not the x <= 0 branch's: by library name, as in
-    # LIBRARIES. Keras' lines are taken on its default backend, TensorFlow.
-    kink_by: dict[str, Callable[..., float]] = field(default_factory=dict)
+    # Where f′ jumps (for some parameter values), in increasing order: the page makes
+    # each a vertex of the sampled curve and draws the jump with its dots.
+    kinks: tuple[Kink, ...] = ()
     # For an activation with a learned parameter (PReLU): d f / d param, by name.
     param_grads: dict[str, Callable] = field(default_factory=dict)
 
@@ -81,13 +86,18 @@ class Activation:
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 
-    def reference(self, x: float, **params) -> float:
-        """f(x) from the scalar reference :attr:`ref`."""
-        return self.ref(x, **{**self.fixed, **params})
+    def sides(self, at: float, **params) -> tuple[float, float]:
+        """f′'s one-sided limits at ``at``: the ends of the two pieces a jump there is
+        drawn between. Each is f′ at the neighbouring float, or f′(at) itself where
+        within 1e-12 of it (that side's piece is the one taken at ``at``).
 
-    def reference_dash(self, x: float, **params) -> float:
-        """f′(x) from the scalar reference :attr:`ref_dash`."""
-        return self.ref_dash(x, **{**self.fixed, **params})
+        >>> REGISTRY["relu6"].sides(6.0), REGISTRY["hardswish"].sides(3.0)
+        ((1.0, 0.0), (1.5, 1.0))
+        """
+        here = float(self.derivative(at, **params))
+        near = self.derivative(np.nextafter(at, [-np.inf, np.inf]), **params)
+        left, right = (here if abs(v - here) <= 1e-12 else float(v) for v in near)
+        return left, right
 
     def param_sets(self) -> list[dict[str, float]]:
         """The defaults, then each parameter alone at either end of its slider: the
@@ -100,27 +110,6 @@ class Activation:
         for p in self.params:
             sets += [{**self.defaults(), p.name: v} for v in (p.min, p.max) if v != p.default]
         return sets
-
-
-# --- scalar references: plain Python floats, straight from the definitions -------------
-
-
-def _sig(z: float) -> float:
-    """The logistic sigmoid, in the form that does not overflow ``math.exp``."""
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-
-
-def _relu_ref(x: float, leak: float) -> float:
-    return x if x > 0 else (0.0 if leak == 0 else leak * x)
-
-
-def _relu_ref_dash(x: float, leak: float) -> float:
-    return 1.0 if x > 0 else leak
-
-
-_C, _K = math.sqrt(2 / math.pi), 0.044715  # GELU's tanh approximation
-_LAM, _ALPHA = cat.SELU_LAMBDA, cat.SELU_ALPHA
-_INF = math.inf
 
 
 LEAK = Param(
@@ -155,12 +144,9 @@ REGISTRY: dict[str, Activation] = {
             latex=r"\mathrm{ReLU}(x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
             latex_deriv=(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"),
             code=RELU_CODE,
-            ref=_relu_ref,
-            ref_dash=_relu_ref_dash,
-            limits=(0.0, _INF, 0.0, 1.0),
             fixed={"leak": 0.0},
             kink="At x = 0 the derivative is taken as 0 (article, PyTorch, TensorFlow, JAX).",
-            kink_at_zero=True,
+            kinks=(Kink(0.0),),
         ),
         Activation(
             key="leaky_relu",
@@ -183,17 +169,13 @@ REGISTRY: dict[str, Activation] = {
                 "numpy (relulab)": "relulab.relu(x, leak={leak})",
             },
             code_when=(({"leak": 0.0}, RELU_CODE),),
-            ref=_relu_ref,
-            ref_dash=_relu_ref_dash,
-            limits=(-_INF, _INF, 0.1, 1.0),
             params=(LEAK,),
             kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow;"
             " JAX: 1, or 0 at leak 0, where its line is jax.nn.relu).",
-            kink_at_zero=True,
             # jax.nn.leaky_relu is jnp.where(x >= 0, x, negative_slope * x): at 0 jax.grad
             # follows the x >= 0 branch, so 1 whatever the slope. At leak 0 the line
             # printed is jax.nn.relu(x) (code_when), whose custom JVP gives 0 at 0.
-            kink_by={"JAX": lambda leak: 0.0 if leak == 0 else 1.0},
+            kinks=(Kink(0.0, by={"JAX": lambda leak: 0.0 if leak == 0 else 1.0}),),
         ),
         Activation(
             key="prelu",
@@ -216,9 +198,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
                 "numpy (relulab)": "relulab.prelu(x, a={a})",
             },
-            ref=lambda x, a: _relu_ref(x, a),
-            ref_dash=lambda x, a: _relu_ref_dash(x, a),
-            limits=(-_INF, _INF, 0.25, 1.0),
             params=(
                 Param(
                     "a",
@@ -232,11 +211,34 @@ REGISTRY: dict[str, Activation] = {
             ),
             kink="At x = 0, ∂f/∂x is taken as a and ∂f/∂a as 0 (PyTorch, and JAX's line);"
             " TensorFlow's and Keras' PReLU layers give ∂f/∂x = 0 there.",
-            kink_at_zero=True,
             # Keras' PReLU (also tf.keras') is relu(x) - alpha * relu(-x), and relu's
             # gradient at 0 is 0 on every backend: so 0 at 0, whatever alpha (1 too).
-            kink_by={"TensorFlow": lambda a: 0.0, "Keras": lambda a: 0.0},
+            kinks=(Kink(0.0, by={"TensorFlow": lambda a: 0.0, "Keras": lambda a: 0.0}),),
             param_grads={"a": cat.prelu_da},
+        ),
+        Activation(
+            key="relu6",
+            name="ReLU6",
+            fn=cat.relu6,
+            deriv=cat.relu6_dash,
+            latex=r"\mathrm{ReLU6}(x) = \min(\max(x, 0), 6)",
+            latex_deriv=(
+                r"\mathrm{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & x \le 0"
+                r" \text{ or } x \ge 6 \end{cases}"
+            ),
+            code={
+                "PyTorch": "torch.nn.functional.relu6(x)",
+                "TensorFlow": "tf.nn.relu6(x)",
+                "Keras": "keras.activations.relu6(x)",
+                "JAX": "jax.nn.relu6(x)",
+                "numpy (relulab)": "relulab.relu6(x)",
+            },
+            kink="f′ jumps at 0 and at 6, and is taken as 0 at both (PyTorch, TensorFlow,"
+            " Keras, and JAX 0.4.6 and later).",
+            # PyTorch's relu6 is hardtanh(x, 0, 6), whose backward is 0 where x <= 0 or
+            # x >= 6; TensorFlow's Relu6Grad keeps the gradient only for 0 < x < 6 (Keras
+            # calls tf.nn.relu6); jax.nn.relu6's custom JVP selects (x > 0) & (x < 6).
+            kinks=(Kink(0.0), Kink(6.0)),
         ),
         Activation(
             key="elu",
@@ -259,9 +261,6 @@ REGISTRY: dict[str, Activation] = {
                 "numpy (relulab)": "relulab.elu(x, alpha={alpha})",
             },
             code_when=(({"alpha": 1.0}, {"TensorFlow": "tf.nn.elu(x)"}),),
-            ref=lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
-            ref_dash=lambda x, alpha: 1.0 if x > 0 else alpha * math.exp(x),
-            limits=(-1.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "alpha",
@@ -274,7 +273,7 @@ REGISTRY: dict[str, Activation] = {
                 ),
             ),
             kink="For α ≠ 1, f′ jumps at 0; it is taken as α there (PyTorch).",
-            kink_at_zero=True,
+            kinks=(Kink(0.0),),
         ),
         Activation(
             key="selu",
@@ -296,13 +295,14 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.selu(x)",
                 "numpy (relulab)": "relulab.selu(x)",
             },
-            ref=lambda x: _LAM * (x if x > 0 else _ALPHA * math.expm1(x)),
-            ref_dash=lambda x: _LAM if x > 0 else _LAM * _ALPHA * math.exp(x),
-            limits=(-_LAM * _ALPHA, _INF, 0.0, _LAM),
             kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
-            kink_at_zero=True,
             # TensorFlow's SeluGrad tests features < 0, so at 0 it takes the x > 0 side.
-            kink_by={"TensorFlow": lambda: _LAM, "Keras": lambda: _LAM},
+            kinks=(
+                Kink(
+                    0.0,
+                    by={"TensorFlow": lambda: cat.SELU_LAMBDA, "Keras": lambda: cat.SELU_LAMBDA},
+                ),
+            ),
         ),
         Activation(
             key="gelu",
@@ -319,12 +319,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.gelu(x, approximate=False)",
                 "numpy (relulab)": "relulab.gelu(x)",
             },
-            ref=lambda x: 0.5 * x * math.erfc(-x / math.sqrt(2)),
-            ref_dash=lambda x: (
-                0.5 * math.erfc(-x / math.sqrt(2))
-                + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-            ),
-            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. PyTorch's and TensorFlow's default; JAX defaults to the tanh form.",
         ),
         Activation(
@@ -342,12 +336,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.gelu(x, approximate=True)",
                 "numpy (relulab)": "relulab.gelu_tanh(x)",
             },
-            ref=lambda x: 0.5 * x * (1 + math.tanh(_C * (x + _K * x**3))),
-            ref_dash=lambda x: (
-                0.5 * (1 + math.tanh(_C * (x + _K * x**3)))
-                + 0.5 * x * (1 - math.tanh(_C * (x + _K * x**3)) ** 2) * _C * (1 + 3 * _K * x * x)
-            ),
-            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. jax.nn.gelu's default; PyTorch with approximate='tanh'.",
         ),
         Activation(
@@ -380,9 +368,6 @@ REGISTRY: dict[str, Activation] = {
                     },
                 ),
             ),
-            ref=lambda x, beta: x * _sig(beta * x),
-            ref_dash=lambda x, beta: _sig(beta * x) * (1 + beta * x * (1 - _sig(beta * x))),
-            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -395,6 +380,34 @@ REGISTRY: dict[str, Activation] = {
                 ),
             ),
             kink="No kink.",
+        ),
+        Activation(
+            key="hardswish",
+            name="Hard-swish",
+            fn=cat.hardswish,
+            deriv=cat.hardswish_dash,
+            latex=(
+                r"\mathrm{HardSwish}(x) = x\,\frac{\mathrm{ReLU6}(x + 3)}{6} = \begin{cases}"
+                r" 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\ x & x \ge 3 \end{cases}"
+            ),
+            latex_deriv=(
+                r"\mathrm{HardSwish}'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 &"
+                r" -3 < x < 3 \\ 1 & x \ge 3 \end{cases}"
+            ),
+            code={
+                "PyTorch": "torch.nn.functional.hardswish(x)",
+                "TensorFlow": "x * tf.nn.relu6(x + 3) / 6  # tf.nn has no hard_swish",
+                "Keras": "keras.activations.hard_swish(x)",
+                "JAX": "jax.nn.hard_swish(x)",
+                "numpy (relulab)": "relulab.hardswish(x)",
+            },
+            kink="Smooth at 0. f′ jumps at −3 (from 0 to −0.5) and at 3 (from 1.5 to 1); it"
+            " is taken as 0 and 1 there, the outer pieces (PyTorch, TensorFlow, Keras, JAX).",
+            # PyTorch's hardswish_backward: 0 where x <= -3, x / 3 + 1/2 where x < 3, else
+            # 1 (CPU builds before 2025 took the middle piece at both, -0.5 and 1.5).
+            # Keras (on TensorFlow), JAX and the TensorFlow line are x * relu6(x + 3) / 6,
+            # whose relu6 gradient is 0 at both ends: 0 at -3, and 6/6 = 1 at 3.
+            kinks=(Kink(-3.0), Kink(3.0)),
         ),
         Activation(
             key="softplus",
@@ -452,11 +465,6 @@ REGISTRY: dict[str, Activation] = {
                     },
                 ),
             ),
-            ref=lambda x, beta, threshold: (
-                x if beta * x > threshold else math.log1p(math.exp(beta * x)) / beta
-            ),
-            ref_dash=lambda x, beta, threshold: 1.0 if beta * x > threshold else _sig(beta * x),
-            limits=(0.0, _INF, 0.0, 1.0),
             params=(
                 Param(
                     "beta",
@@ -498,12 +506,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.mish(x)",  # JAX 0.4.27 and later
                 "numpy (relulab)": "relulab.mish(x)",
             },
-            ref=lambda x: x * math.tanh(math.log1p(math.exp(x))),
-            ref_dash=lambda x: (
-                math.tanh(math.log1p(math.exp(x)))
-                + x * _sig(x) * (1 - math.tanh(math.log1p(math.exp(x))) ** 2)
-            ),
-            limits=(0.0, _INF, 0.0, 1.0),
             kink="No kink. Not monotonic: a minimum of about −0.309 at x ≈ −1.19, where f′ = 0.",
         ),
         Activation(
@@ -520,9 +522,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jax.nn.sigmoid(x)",
                 "numpy (relulab)": "relulab.sigmoid(x)",
             },
-            ref=_sig,
-            ref_dash=lambda x: _sig(x) * (1 - _sig(x)),
-            limits=(0.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
         Activation(
@@ -539,9 +538,6 @@ REGISTRY: dict[str, Activation] = {
                 "JAX": "jnp.tanh(x)",
                 "numpy (relulab)": "relulab.tanh(x)",
             },
-            ref=math.tanh,
-            ref_dash=lambda x: 1 - math.tanh(x) ** 2,
-            limits=(-1.0, 1.0, 0.0, 0.0),
             kink="No kink.",
         ),
     )
