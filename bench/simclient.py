@@ -1,39 +1,23 @@
 """A simulated browser session: Streamlit's websocket protocol, spoken with Streamlit's own
 protobuf classes, without a browser.
 
-It does what the frontend does for a student who opens the page and moves a slider:
+It does what the frontend does for a student who opens the page and uses it: connects
+to ``/_stcore/stream`` (``streamlit`` subprotocol, the host's Origin: CORS and XSRF are
+on); sends ``rerun_script`` BackMsgs with the address bar's query string, the browser's
+context, the state of every widget it knows and, for a widget inside an
+``@st.fragment``, that fragment's id; reads ForwardMsgs up to ``script_finished``,
+learning every widget the page draws as the frontend does (its id, value, URL key and
+fragment); keeps the address bar as the server rewrites it; keeps the messages the
+server marks cacheable and lists their hashes in every request, as the frontend's
+ForwardMsg cache does (so the server sends an unchanged large element as a reference);
+and reruns each ``@st.fragment(run_every=...)`` on its timer, as the frontend's
+setInterval does.
 
-- connects to ``/_stcore/stream`` with the ``streamlit`` subprotocol and an Origin header
-  matching the host (the server rejects any other origin: CORS and XSRF are on);
-- sends a ``rerun_script`` BackMsg with the page's query string and the browser's context;
-- reads ForwardMsgs until ``script_finished``, learning every widget the page renders (its
-  id, its value, its URL key and the fragment it lives in) as the frontend does;
-- on a slider move, sends the states of all widgets it knows, the new URL query string and,
-  for a slider inside an ``@st.fragment``, that fragment's id, so the server reruns only
-  the fragment, exactly as a real browser's rerun does;
-- likewise for a typed text, a radio choice, an opened popover or expander, and a button
-  click (a trigger the frontend sends with one request only);
-- keeps the address bar as the server rewrites it (``page_info_changed``);
-- keeps the messages the server marks cacheable, ages them by runs and lists their hashes
-  in every rerun request, as the frontend's ForwardMsg cache does, so that the server
-  sends an unchanged large element as a reference, to it as to a browser (the frontend
-  also skips the ageing of a run it asked to replace mid-run; one request at a time,
-  below, never does that);
-- reruns each ``@st.fragment(run_every=...)`` on its timer (``auto_rerun``), as the
-  frontend's setInterval does, until the server stops it or a full run starts over.
-
-One request is in flight per session at a time: a click or a timer tick that comes while a
-run is going waits for it, and its latency counts from the moment it came. The browser
-would send it at once, but the server queues a fragment rerun behind the run in progress
-(it does not preempt it), so the server's work and the wait the student sees are the
-same; two requests that the server would have folded into one run become two runs here.
-
-tests/test_load.py checks that simulated requests look to the server the same as a real
-Chromium's (same BackMsg fields, same reply sequence, same kind of rerun): a slider move
-(with the lab closed and open), a series of moves (the cached messages each request
-lists), the teacher's opening of a class with the auto-rerun that follows, and a
-student's answer (a number, a choice) and Send (all fields but the cached messages,
-which the panels' timers age out of phase).
+One request is in flight per session at a time: a click or a timer tick that comes while
+a run is going waits for it, and its latency counts from the moment it came. The server
+queues a fragment rerun behind the run in progress anyway, so the server's work and the
+wait the student sees are the same. tests/test_load.py checks that simulated requests
+look to the server the same as a real Chromium's.
 """
 
 from __future__ import annotations
@@ -55,18 +39,12 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 # ForwardMsg.ScriptFinishedStatus values that mean the run completed.
-FINISHED_OK = {
-    ForwardMsg.FINISHED_SUCCESSFULLY,
-    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-}
+FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+TEXT = ("text_input", "text_area")
 # The browser reports its context with every rerun; a headless Chromium's, as recorded.
-CONTEXT = {
-    "timezone": "UTC",
-    "timezone_offset": 0,
-    "locale": "en-US",
-    "is_embedded": False,
-    "color_scheme": "light",
-}
+CONTEXT = dict(
+    timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light"
+)
 
 
 def js_number(v: float) -> str:
@@ -129,6 +107,20 @@ def _initial_state(kind: str, el) -> WidgetState | None:
     return s
 
 
+def _state(w: Widget, value) -> WidgetState:
+    """The state the frontend sends for `w` once the user gives it `value`."""
+    s = WidgetState(id=w.id)
+    if w.kind == "slider":
+        s.double_array_value.data.extend(value if isinstance(value, tuple) else [value])
+    elif w.kind in ("radio", "selectbox") and value not in w.options:
+        raise ValueError(f"{value!r} is not one of {w.id!r}'s options {w.options}")
+    elif w.kind in (*TEXT, "radio", "selectbox"):
+        s.string_value = str(value)  # for a choice, the option's text, as the frontend sends
+    else:  # a checkbox, an opened popover or expander
+        s.bool_value = bool(value)
+    return s
+
+
 @dataclass
 class Run:
     """What the server sent for one rerun request, up to its script_finished."""
@@ -140,9 +132,7 @@ class Run:
     steps: list[str] = field(default_factory=list)  # the chart's leak steps (JSON text)
     assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
-    received_bytes: int = 0
     texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
-    auto: bool = False  # a fragment's timer asked for it, not the user
     finished_at: float = 0.0  # time.perf_counter() when its script_finished arrived
 
     @property
@@ -158,14 +148,11 @@ class SimSession:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.ws_url = f"ws://{parts.netloc}/_stcore/stream"
         self.page_url = base_url.rstrip("/") + "/"
-        self.query: list[tuple[str, str]] = [
-            tuple(p.split("=", 1)) for p in query.split("&") if "=" in p
-        ]
+        self.query: list[tuple[str, str]] = parse_qsl(query, keep_blank_values=True)
         self.timeout = timeout
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self.sent: list[BackMsg] = []
-        self.query_strings: list[str] = []  # each address the server wrote, in order
         self.auto_runs: list[Run] = []  # the fragments' timed reruns, as they finished
         self.failures: list[BaseException] = []  # a timed rerun that failed (timeout, ...)
         self.last: Run | None = None  # the latest finished run, the user's or a timer's
@@ -180,6 +167,7 @@ class SimSession:
         self._timers: dict[str, tuple[float, float]] = {}
         self._timers_changed = asyncio.Event()
         self._clock: asyncio.Task | None = None
+        self._closed = False
         self._finished = asyncio.Event()  # set and replaced after every run
 
     async def __aenter__(self) -> SimSession:
@@ -195,6 +183,8 @@ class SimSession:
         return self
 
     async def __aexit__(self, *exc) -> None:
+        self._closed = True  # (should a cancellation be lost, the timers' loop still ends)
+        self._timers_changed.set()
         self._clock.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._clock
@@ -208,10 +198,7 @@ class SimSession:
     @property
     def params(self) -> dict[str, str]:
         """The address bar's query parameters (the first value of each)."""
-        out: dict[str, str] = {}
-        for k, v in self.query:
-            out.setdefault(k, v)
-        return out
+        return dict(reversed(self.query))
 
     # -- requests ------------------------------------------------------------------------
     def back_msg(self, fragment_id: str = "", *, auto: bool = False) -> BackMsg:
@@ -232,7 +219,7 @@ class SimSession:
 
     async def open(self) -> Run:
         """Load the page: the first full run."""
-        return await self._rerun(self.back_msg())
+        return await self._use(None, None, ())
 
     async def fetch(self, path: str) -> int:
         """GET a file as a browser does (gzip accepted); its size on the wire."""
@@ -248,71 +235,51 @@ class SimSession:
 
     async def move_slider(self, key: str, value: float | tuple[float, float]) -> Run:
         """Move the slider bound to URL key `key` (or with that widget key) to `value`."""
-        t0 = time.perf_counter()
-        async with self._lock:
-            w = self._find(key)
-            values = list(value) if isinstance(value, tuple) else [value]
-            w.state = WidgetState(id=w.id)
-            w.state.double_array_value.data.extend(values)
-            if w.url_key:
-                self.query = [(k, v) for k, v in self.query if k != w.url_key]
-                self.query += [(w.url_key, js_number(v)) for v in values]
-            return await self._request(self.back_msg(w.fragment_id), t0)
+        return await self._use(key, value, ("slider",))
 
     async def set_value(self, key: str, value: str | bool) -> Run:
-        """Type `value` into the text input with widget key `key` and commit it (Enter,
-        or leaving the field), pick the radio or select option labelled `value`, or tick
-        a checkbox: one rerun, as the frontend sends on each of those."""
-        t0 = time.perf_counter()
-        async with self._lock:
-            w = self._find(key)
-            w.state = WidgetState(id=w.id)
-            if w.kind in ("text_input", "text_area"):
-                w.state.string_value = str(value)
-            elif w.kind in ("radio", "selectbox"):
-                if value not in w.options:
-                    raise ValueError(f"{value!r} is not one of {key!r}'s options {w.options}")
-                w.state.string_value = str(value)  # the option's text, as the frontend sends
-            elif w.kind == "checkbox":
-                w.state.bool_value = bool(value)
-            else:
-                raise TypeError(f"set_value does not know a {w.kind} ({key!r})")
-            return await self._request(self.back_msg(w.fragment_id), t0)
+        """Type `value` into the text input with widget key `key` and commit it (Enter, or
+        leaving the field), pick the radio or select option labelled `value`, or tick a
+        checkbox: one rerun, as the frontend sends on each of those."""
+        return await self._use(key, value, (*TEXT, "radio", "selectbox", "checkbox"))
 
     async def submit(self, key: str, value: str, label: str) -> Run:
-        """Type `value` into the text input with widget key `key` inside a form and send
-        the form with its button labelled `label` (or Enter): one rerun, as the frontend
-        sends a form's fields only with its submission."""
-        t0 = time.perf_counter()
-        async with self._lock:
-            w = self._find(key)
-            if w.kind not in ("text_input", "text_area"):
-                raise TypeError(f"{key!r} is a {w.kind}, not a text field")
-            w.state = WidgetState(id=w.id, string_value=str(value))
-            b = self.button(label)
-            msg = self.back_msg(b.fragment_id)
-            msg.rerun_script.widget_states.widgets.append(WidgetState(id=b.id, trigger_value=True))
-            return await self._request(msg, t0)
+        """Type `value` into the text field `key` of a form and send the form with its
+        button labelled `label`: one rerun (a form's fields go only with its submission)."""
+        return await self._use(key, value, TEXT, button=label)
 
     async def open_block(self, key: str, is_open: bool = True) -> Run:
-        """Open (or close) the popover or expander with widget key `key`: its state is a
-        bool, and a stateful one (on_change set) reruns the page when it changes."""
-        t0 = time.perf_counter()
-        async with self._lock:
-            w = self._find(key)
-            if w.kind not in ("popover", "expandable"):
-                raise TypeError(f"{key!r} is a {w.kind}, not a popover or expander")
-            w.state = WidgetState(id=w.id, bool_value=is_open)
-            return await self._request(self.back_msg(w.fragment_id), t0)
+        """Open (or close) the popover or expander with widget key `key` (its state is a
+        bool; a stateful one, with on_change, reruns the page when it changes)."""
+        return await self._use(key, is_open, ("popover", "expandable"))
 
     async def click(self, label: str) -> Run:
         """Click the button labelled `label`: its trigger goes with this request only
         (the frontend drops it once sent), with every other widget's state."""
+        return await self._use(None, None, (), button=label)
+
+    async def _use(self, key: str | None, value, kinds: tuple[str, ...], button: str = "") -> Run:
+        """Give the widget `key` (one of `kinds`) `value` and/or click `button`, and send
+        the rerun of the fragment they live in; its time counts from now."""
         t0 = time.perf_counter()
         async with self._lock:
-            w = self.button(label)
-            msg = self.back_msg(w.fragment_id)
-            msg.rerun_script.widget_states.widgets.append(WidgetState(id=w.id, trigger_value=True))
+            fragment = ""
+            if key is not None:
+                w = self._find(key)
+                if w.kind not in kinds:
+                    raise TypeError(f"{key!r} is a {w.kind}, not one of {kinds}")
+                w.state, fragment = _state(w, value), w.fragment_id
+                if w.kind == "slider" and w.url_key:  # the frontend rewrites the address
+                    values = w.state.double_array_value.data
+                    self.query = [(k, v) for k, v in self.query if k != w.url_key]
+                    self.query += [(w.url_key, js_number(v)) for v in values]
+            if button:
+                b = self.button(button)
+                fragment = b.fragment_id
+            msg = self.back_msg(fragment)
+            if button:
+                trigger = WidgetState(id=b.id, trigger_value=True)
+                msg.rerun_script.widget_states.widgets.append(trigger)
             return await self._request(msg, t0)
 
     def button(self, label: str) -> Widget:
@@ -337,14 +304,15 @@ class SimSession:
             if left <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._finished.wait(), left)
+                async with asyncio.timeout(left):
+                    await self._finished.wait()
         return True
 
     # -- the fragments' timers -----------------------------------------------------------
     async def _tick(self) -> None:
         """The frontend's setInterval per auto-rerunning fragment: a rerun request for it
         every `interval` seconds, at a fixed phase from when the server asked for it."""
-        while True:
+        while not self._closed:
             self._timers_changed.clear()
             if not self._timers:
                 await self._timers_changed.wait()
@@ -352,8 +320,11 @@ class SimSession:
             fragment, (interval, due) = min(self._timers.items(), key=lambda kv: kv[1][1])
             now = time.perf_counter()
             if due > now:
+                # (asyncio.timeout, not wait_for: Python 3.11's wait_for can lose the
+                # cancellation that closes the session if its timeout fires with it.)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._timers_changed.wait(), due - now)
+                    async with asyncio.timeout(due - now):
+                        await self._timers_changed.wait()
                 continue
             # Ticks missed while a run held the session come as one request: the
             # server would have folded them into one run.
@@ -367,17 +338,12 @@ class SimSession:
                     # the server would ignore the request for a fragment it no longer has.
                     if fragment in self._timers:
                         run = await self._request(self.back_msg(fragment, auto=True), due)
-                        run.auto = True
                         self.auto_runs.append(run)
             except Exception as e:  # a timeout, a dropped connection: the caller sees it
                 self.failures.append(e)
                 return
 
     # -- replies -------------------------------------------------------------------------
-    async def _rerun(self, msg: BackMsg) -> Run:
-        async with self._lock:
-            return await self._request(msg, time.perf_counter())
-
     async def _request(self, msg: BackMsg, t0: float) -> Run:
         """Send `msg` (holding the lock) and read up to its run's script_finished; the
         run's seconds count from `t0`, when the user (or the timer) asked."""
@@ -385,7 +351,8 @@ class SimSession:
         # this run's: read them off first.
         while True:
             try:
-                data = await asyncio.wait_for(self._ws.recv(), 0.001)
+                async with asyncio.timeout(0.001):
+                    data = await self._ws.recv()
             except TimeoutError:
                 break
             self._handle(data, Run(seconds=0.0, status=-1), set())
@@ -425,7 +392,6 @@ class SimSession:
         return run
 
     def _handle(self, data: bytes, run: Run, seen: set[str]) -> ForwardMsg:
-        run.received_bytes += len(data)
         fm = ForwardMsg()
         fm.ParseFromString(data)
         self._cached(fm, data)
@@ -445,7 +411,6 @@ class SimSession:
         elif kind == "page_info_changed":
             # The script changed st.query_params: the frontend rewrites the address bar,
             # and every later request carries it.
-            self.query_strings.append(fm.page_info_changed.query_string)
             self.query = parse_qsl(fm.page_info_changed.query_string, keep_blank_values=True)
         elif kind == "auto_rerun" and fm.auto_rerun.fragment_id:
             fragment, interval = fm.auto_rerun.fragment_id, fm.auto_rerun.interval
@@ -495,11 +460,9 @@ class SimSession:
         kind = delta.WhichOneof("type")
         if kind == "add_block":
             # Popovers and expanders with on_change are widgets too (a bool state).
-            block = delta.add_block
-            sub = block.WhichOneof("type")
-            el = getattr(block, sub) if sub in ("popover", "expandable") else None
+            sub = delta.add_block.WhichOneof("type")
+            el = getattr(delta.add_block, sub) if sub in ("popover", "expandable") else None
             if el is not None and el.id:
-                seen.add(el.id)
                 known = self.widgets.get(el.id)
                 is_open = el.open if sub == "popover" else el.expanded
                 state = known.state if known else None
@@ -508,15 +471,7 @@ class SimSession:
                 # frontend takes that as its state.
                 if known and known.shown is not None and known.shown != is_open:
                     state = WidgetState(id=el.id, bool_value=is_open)
-                self.widgets[el.id] = Widget(
-                    id=el.id,
-                    kind=sub,
-                    url_key=getattr(el, "query_param_key", ""),
-                    fragment_id=delta.fragment_id,
-                    state=state,
-                    label=el.label,
-                    shown=is_open,
-                )
+                self._widget(sub, el, delta, seen, state).shown = is_open
             return
         if kind != "new_element":
             return
@@ -541,7 +496,6 @@ class SimSession:
         elif el_kind in ("markdown", "alert"):
             run.texts.append(el.body)
         elif getattr(el, "id", "").startswith("$$ID-"):
-            seen.add(el.id)
             known = self.widgets.get(el.id)
             fresh = _initial_state(el_kind, el)
             # A widget the frontend already holds keeps its value across runs, unless the
@@ -549,15 +503,20 @@ class SimSession:
             # x-range boxes, which follow the slider on every run, or a question's view.
             if known and not (getattr(el, "set_value", False) and fresh is not None):
                 fresh = known.state
-            self.widgets[el.id] = Widget(
-                id=el.id,
-                kind=el_kind,
-                url_key=getattr(el, "query_param_key", ""),
-                fragment_id=delta.fragment_id,
-                state=fresh,
-                label=getattr(el, "label", ""),
-                options=list(getattr(el, "options", [])),
-            )
+            self._widget(el_kind, el, delta, seen, fresh)
+
+    def _widget(self, kind: str, el, delta, seen: set[str], state: WidgetState | None) -> Widget:
+        seen.add(el.id)
+        self.widgets[el.id] = w = Widget(
+            id=el.id,
+            kind=kind,
+            url_key=getattr(el, "query_param_key", ""),
+            fragment_id=delta.fragment_id,
+            state=state,
+            label=getattr(el, "label", ""),
+            options=list(getattr(el, "options", [])),
+        )
+        return w
 
 
 def describe(fm: ForwardMsg) -> str:

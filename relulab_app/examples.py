@@ -82,14 +82,12 @@ def example_tables(
     [("The article's result (leak 0.1, the slider's too)", 4)]
     """
     cols = example_columns(example, leak, convention)
-    names = list(cols)
     if leak == example.leak:  # x, relu, relu_dash and, under JAX's convention, its f′
         return [(f"The article's result (leak {leak:g}, the slider's too)", cols)]
-    article_part = {name: cols[name] for name in names[:3]}
-    slider_part = {"x": cols["x"], **{name: cols[name] for name in names[3:]}}
+    items = list(cols.items())
     return [
-        (f"The article's result (leak {example.leak:g})", article_part),
-        (f"The same x at the slider's leak, {leak:g}", slider_part),
+        (f"The article's result (leak {example.leak:g})", dict(items[:3])),
+        (f"The same x at the slider's leak, {leak:g}", dict(items[:1] + items[3:])),
     ]
 
 
@@ -100,8 +98,7 @@ def split_by_range(x: np.ndarray, x_range: tuple[float, float]) -> tuple[np.ndar
     (array([ 0.11, -2.2 ]), array([50.2]))
     """
     x = np.ravel(x)
-    lo, hi = x_range
-    inside = (x >= lo) & (x <= hi)
+    inside = (x >= x_range[0]) & (x <= x_range[1])
     return x[inside], x[~inside]
 
 
@@ -119,13 +116,12 @@ def markdown_table(cols: dict[str, list[float]]) -> str:
     | -0.5 | -0.05 |
     | 0 | 0 |
     """
-    head = "| " + " | ".join(f"`{c}`" for c in cols) + " |"
-    rule = "|" + "---:|" * len(cols)
-    rows = [
-        "| " + " | ".join(f"{v:.6g}" for v in row) + " |"
-        for row in zip(*cols.values(), strict=True)
-    ]
-    return "\n".join([head, rule, *rows])
+
+    def row(cells) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    body = [row(f"{v:.6g}" for v in r) for r in zip(*cols.values(), strict=True)]
+    return "\n".join([row(f"`{c}`" for c in cols), "|" + "---:|" * len(cols), *body])
 
 
 WHERE_DEMO_X = np.array([-2.0, 0.0, 3.0])
@@ -144,15 +140,14 @@ def where_demo_table(leak: float = 0.1) -> str:
     | 3 | False: takes `x` | 3 | 1 |
     """
     x = WHERE_DEMO_X
-    cond = x <= 0
     f, df = article.relu(x, leak), article.relu_dash(x, leak)
     head = (
         f"| `x` | `x <= 0` | `np.where(x <= 0, {leak:g} * x, x)` "
         f"| `np.where(x <= 0, {leak:g}, 1)` |\n|---:|:---|---:|---:|"
     )
+    taken = {True: f"True: takes `{leak:g} * x`", False: "False: takes `x`"}
     rows = [
-        f"| {xi:g} | {'True: takes `' + f'{leak:g} * x' + '`' if c else 'False: takes `x`'} "
-        f"| {fi:g} | {di:g} |"
-        for xi, c, fi, di in zip(x, cond, f, df, strict=True)
+        f"| {a:g} | {taken[bool(a <= 0)]} | {b:g} | {c:g} |"
+        for a, b, c in zip(x, f, df, strict=True)
     ]
     return "\n".join([head, *rows])

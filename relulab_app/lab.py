@@ -127,15 +127,10 @@ def train(setting: Setting, leak: float, X: np.ndarray, y: np.ndarray, progress=
         history.loss.append(loss)
         history.dead.append(dead_fraction([cache[1], cache[3]]))
         for p, g, mi, vi in zip(params, grads, m, v, strict=True):
-            mi *= b1
-            mi += (1 - b1) * g
-            vi *= b2
-            vi += (1 - b2) * g * g
-            p -= (
-                setting.learning_rate
-                * (mi / (1 - b1**epoch))
-                / (np.sqrt(vi / (1 - b2**epoch)) + eps)
-            )
+            mi[...] = b1 * mi + (1 - b1) * g
+            vi[...] = b2 * vi + (1 - b2) * g * g
+            m_hat, v_hat = mi / (1 - b1**epoch), vi / (1 - b2**epoch)
+            p -= setting.learning_rate * m_hat / (np.sqrt(v_hat) + eps)
         if progress is not None and epoch % 25 == 0:
             progress(epoch / setting.epochs)
     logits, _ = forward(params, X, leak)

@@ -1,23 +1,17 @@
 """Predict, then reveal: questions generated from the library, and their answers checked.
 
-Every question is made from a *kind* and a *seed*: the seed picks the values (the leak,
-the x, the preset, which activations to offer) and the library computes the answer —
-:func:`relulab.relu`, :func:`relulab.relu_dash`, :mod:`relulab.frameworks`, the registry,
-the article's examples, the lab — so no answer is typed in here. The same kind and seed
-always give the same question (for a given version of this module), so a question
-travels as its short :attr:`Question.id`, e.g. in a URL, and comes back with
+A question is made from a *kind* and a *seed*: the seed picks the values (the leak, the
+x, the preset, the activations offered) and the library computes the answer, so no
+answer is typed in here. The same kind and seed always give the same question, so a
+question travels as its short :attr:`Question.id` (e.g. in a URL) and comes back with
 :func:`from_id`.
 
-The page's part, in four calls:
-
-* :func:`for_student` gives a session's questions, all kinds mixed; seed it per session
-  (e.g. ``secrets.randbits(32)``, kept in the session) so neighbours get other values;
-* while a question is open the page sets what :attr:`Question.show` says and hides
-  everything :attr:`Question.hides` names (the vocabulary is :data:`HIDES`);
-* :func:`check` reads the student's typed text (with :func:`relulab_app.parse.parse_values`,
-  never evaluated) or chosen choice and says right or wrong, the answer and why;
-* on reveal the page unhides, does what :attr:`Question.reveal` says (mark a point, set
-  the leak, run the lab), and :func:`another` gives a fresh question of the same kind.
+The page poses a question by setting what :attr:`Question.show` says and hiding what
+:attr:`Question.hides` names (the vocabulary is :data:`HIDES`); :func:`check` reads the
+student's typed text (with :func:`relulab_app.parse.parse_values`, never evaluated) or
+chosen choice; on reveal the page does what :attr:`Question.reveal` says, and
+:func:`another` gives a fresh question of the same kind. :func:`for_student` gives a
+session's questions, all kinds mixed: seed it per session so neighbours get other values.
 
 Prompts, choices and explanations are the module's own text, safe to render as Markdown
 (code in backticks, no ``$``, no HTML): nothing a student typed ever goes into them.
@@ -54,24 +48,6 @@ from relulab.registry import REGISTRY
 from relulab_app import lab, sketch
 from relulab_app.examples import EXAMPLES
 from relulab_app.parse import ParseError, comma_note, parse_values, results_table
-
-__all__ = [
-    "CHOICE",
-    "DEAD_BANDS",
-    "HIDES",
-    "KINDS",
-    "KIND_TITLES",
-    "LEAKS",
-    "NUMBER",
-    "PRESET_SLUGS",
-    "Question",
-    "Result",
-    "another",
-    "check",
-    "for_student",
-    "from_id",
-    "make",
-]
 
 NUMBER = "number"  # answered by typing one number
 CHOICE = "choice"  # answered by picking one of Question.choices
@@ -128,43 +104,20 @@ _ID = re.compile(r"([a-z0-9_]{1,32})-(0|[1-9][0-9]{0,19})")  # canonical: one id
 class Question:
     """One question, with everything needed to pose, check and reveal it.
 
-    Attributes
-    ----------
-    kind, seed : str, int
-        What made it; :func:`make` ``(kind, seed)`` makes it again.
-    prompt : str
-        The question, with how to answer it (and the tolerance, for numbers).
-    answer_type : {"number", "choice"}
-        Typed (:data:`NUMBER`) or picked from ``choices`` (:data:`CHOICE`).
-    answer : float or str
-        The right number, or the right choice (one of ``choices``, exactly).
-    explanation : str
-        One sentence saying why.
-    hides : frozenset of str
-        What the page hides while the question is open (keys of :data:`HIDES`).
-    choices : tuple of str
-        For a choice question: each distinct, the answer among them once.
-    tolerance : float
-        For a number question: typed answers within this (absolute) count as right.
-    unit : str
-        ``"%"`` for a percentage (a typed answer may end with it), else ``""``.
-    show : dict
-        What the page sets to pose it. Keys the page already has: ``act`` (the view:
-        ``"relu"`` for the article's pair, ``"compare"``, or a registry key), ``leak``,
-        ``kink`` (``frameworks.LEFT`` or ``frameworks.JAX``), ``x_range`` (lo, hi),
-        ``show`` (registry keys to overlay), ``lab`` (open it) and ``lab_preset``. The
-        quiz's own: ``x`` (the x asked about), ``example`` (index into
-        :data:`relulab_app.examples.EXAMPLES`), ``curves`` (``(label, registry key,
-        params)`` triples to draw with their labels, not their names).
-    reveal : dict
-        What the page does on reveal: ``chart`` (``"function"``, ``"derivative"`` or
-        ``"lab"``: where the answer shows), and as the question needs ``x`` and ``y`` (a
-        point to mark), ``leak`` (move the leak to it), ``curve`` (the label that is
-        the answer).
-    lab_preset : str or None
-        For ``dead_units``: the lab preset's slug (a key of :data:`PRESET_SLUGS`).
+    ``answer`` is the right number (``answer_type`` :data:`NUMBER`; typed answers within
+    ``tolerance`` count) or the right one of ``choices`` (:data:`CHOICE`). ``hides`` are
+    keys of :data:`HIDES`.
 
-    Treat ``show`` and ``reveal`` as read-only; every :func:`make` builds new ones.
+    ``show`` is what the page sets to pose it: keys the page already has (``act``:
+    ``"relu"``, ``"compare"`` or a registry key; ``leak``; ``kink``; ``x_range``;
+    ``show``, registry keys to overlay; ``lab`` and ``lab_preset``) and the quiz's own
+    (``x``, the x asked about; ``example``, an index into
+    :data:`relulab_app.examples.EXAMPLES`; ``curves``, ``(label, registry key, params)``
+    triples to draw with their labels, not their names). ``reveal`` is what the page
+    does on reveal: ``chart`` (``"function"``, ``"derivative"`` or ``"lab"``: where the
+    answer shows) and, as the question needs, ``x`` and ``y`` (a point to mark),
+    ``leak`` (move the leak to it), ``curve`` (the label that is the answer). Treat both
+    as read-only.
     """
 
     kind: str
@@ -176,18 +129,13 @@ class Question:
     hides: frozenset[str]
     choices: tuple[str, ...] = ()
     tolerance: float = 0.0
-    unit: str = ""
     show: dict = field(default_factory=dict, hash=False)
     reveal: dict = field(default_factory=dict, hash=False)
-    lab_preset: str | None = None
+    lab_preset: str | None = None  # dead_units: the preset's slug (see PRESET_SLUGS)
 
     @property
     def id(self) -> str:
-        """``kind-seed``: short, and safe in a URL, JSON and a widget key.
-
-        >>> make("kink_jax", 12).id
-        'kink_jax-12'
-        """
+        """``kind-seed``: short, and safe in a URL, JSON and a widget key."""
         return f"{self.kind}-{self.seed}"
 
     @property
@@ -197,21 +145,16 @@ class Question:
         >>> make("f_at_x", 6).answer_text, make("dead_units", 1).answer_text
         ('-0.45', '40% to under 60%')
         """
-        if self.answer_type == CHOICE:
-            return str(self.answer)
         if self.answer_type == SKETCH:
             return "the dashed curve on the chart"
-        return _g(self.answer) + self.unit
+        return str(self.answer) if self.answer_type == CHOICE else _g(self.answer)
 
 
 @dataclass(frozen=True)
 class Result:
-    """What :func:`check` says about one answer.
-
-    ``value`` is what was read (a float, or the chosen choice). ``None`` means nothing
-    usable was read: not an attempt, so the message does not give the answer away and
-    the page should let the student try again.
-    """
+    """What :func:`check` says about one answer: ``value`` is what was read (a float, or
+    the chosen choice); None means nothing usable was read, not an attempt, so the
+    message does not give the answer away and the student may try again."""
 
     correct: bool
     message: str
@@ -231,11 +174,7 @@ def _g(v: float) -> str:
 
 
 def _g4(v: float) -> str:
-    """A computed value to 4 significant digits (exact short values stay exact).
-
-    >>> _g4(-0.8646647167633873), _g4(-0.045)
-    ('-0.8647', '-0.045')
-    """
+    """A computed value to 4 significant digits (exact short values stay exact)."""
     return f"{float(v) + 0.0:.4g}"
 
 
@@ -266,22 +205,6 @@ def _x_range(x: float) -> tuple[float, float]:
     return (float(min(-5, math.floor(x) - 1)), float(max(5, math.ceil(x) + 1)))
 
 
-def _activation(leak: float) -> str:
-    if leak == 0:
-        return "ReLU, that is `relu(x)`"
-    return f"Leaky ReLU with leak = {_g(leak)}, that is `relu(x, leak={_g(leak)})`"
-
-
-def _how(tolerance: float) -> str:
-    return f"Type one number; answers within {_g(tolerance)} count."
-
-
-_AT_ZERO = (
-    " At exactly 0, use the article's convention: the `x <= 0` branch, as PyTorch and "
-    "TensorFlow take it."
-)
-
-
 def _f_why(x: float, leak: float, y: float) -> str:
     if x > 0:
         return f"x = {_g(x)} is above 0, so f takes the `x` branch and returns it unchanged."
@@ -307,72 +230,46 @@ def _df_why(x: float, leak: float, dy: float) -> str:
     )
 
 
-def _column(x: np.ndarray) -> str:
-    """A column the way the article prints it.
-
-    >>> _column(np.array([-0.5, 0.0, 4.5]))
-    '[[-0.5], [0], [4.5]]'
-    """
-    return "[" + ", ".join(f"[{_g(v)}]" for v in x) + "]"
-
-
-def _number(kind: str, seed: int, prompt: str, answer: float, **rest) -> Question:
-    return Question(
-        kind=kind,
-        seed=seed,
-        prompt=f"{prompt} {_how(NUMBER_TOLERANCE)}",
-        answer_type=NUMBER,
-        answer=float(answer),
-        tolerance=NUMBER_TOLERANCE,
-        **rest,
-    )
-
-
-# --- the kinds ---------------------------------------------------------------------
+# --- the kinds: each maker draws its values from the rng and returns the Question's
+# fields; a maker without ``choices`` makes a number question (see make) ---------------
 
 _HIDE_F = frozenset({"function_chart", "tables"})
 _HIDE_DF = frozenset({"derivative_chart", "kink_dot", "tables"})
+_AT_ZERO = (
+    " At exactly 0, use the article's convention: the `x <= 0` branch, as PyTorch and "
+    "TensorFlow take it."
+)
 
 
-def _f_at_x(seed: int, rng: np.random.Generator) -> Question:
-    leak = _pick(rng, (0.0, *LEAKS))
-    x = 0.0 if rng.random() < 1 / 6 else _pick(rng, _X_NONZERO)
-    y = float(relu(x, leak))
-    return _number(
-        "f_at_x",
-        seed,
-        f"{_activation(leak)}: what is f({_g(x)})?",
-        y,
-        explanation=_f_why(x, leak, y),
-        hides=_HIDE_F,
-        show={"act": "relu", "leak": leak, "x_range": _x_range(x), "x": x},
-        reveal={"chart": "function", "x": x, "y": y},
+def _at(x: float, leak: float, deriv: bool, prompt: str, **show) -> dict:
+    """A number question on the article's f (or f′, under its convention) at ``x``."""
+    if deriv:
+        y = float(frameworks.relu_dash_under(np.array([x]), leak, frameworks.LEFT)[0])
+        prompt += _AT_ZERO if x == 0 else ""
+        show["kink"] = frameworks.LEFT
+    else:
+        y = float(relu(x, leak))
+    return dict(
+        prompt=prompt,
+        answer=y,
+        explanation=(_df_why if deriv else _f_why)(x, leak, y),
+        hides=_HIDE_DF if deriv else _HIDE_F,
+        show={"act": "relu", "leak": leak, "x_range": _x_range(x), "x": x, **show},
+        reveal={"chart": "derivative" if deriv else "function", "x": x, "y": y},
     )
 
 
-def _df_at_x(seed: int, rng: np.random.Generator) -> Question:
+def _f_at_x(rng: np.random.Generator, deriv: bool = False) -> dict:
     leak = _pick(rng, (0.0, *LEAKS))
     x = 0.0 if rng.random() < 1 / 6 else _pick(rng, _X_NONZERO)
-    dy = float(frameworks.relu_dash_under(np.array([x]), leak, frameworks.LEFT)[0])
-    return _number(
-        "df_at_x",
-        seed,
-        f"{_activation(leak)}: what is its derivative f′({_g(x)})?" + (_AT_ZERO if x == 0 else ""),
-        dy,
-        explanation=_df_why(x, leak, dy),
-        hides=_HIDE_DF,
-        show={
-            "act": "relu",
-            "leak": leak,
-            "kink": frameworks.LEFT,
-            "x_range": _x_range(x),
-            "x": x,
-        },
-        reveal={"chart": "derivative", "x": x, "y": dy},
-    )
+    act = "ReLU, that is `relu(x)`"
+    if leak:
+        act = f"Leaky ReLU with leak = {_g(leak)}, that is `relu(x, leak={_g(leak)})`"
+    what = "its derivative f′" if deriv else "f"
+    return _at(x, leak, deriv, f"{act}: what is {what}({_g(x)})?")
 
 
-def _article_array(seed: int, rng: np.random.Generator) -> Question:
+def _article_array(rng: np.random.Generator) -> dict:
     index = int(rng.integers(len(EXAMPLES)))
     example = EXAMPLES[index]
     column = example.x[:, 0].astype(float)
@@ -380,214 +277,169 @@ def _article_array(seed: int, rng: np.random.Generator) -> Question:
     # Half the time the article's own leak, so its printed results come back.
     leak = example.leak if rng.random() < 0.5 else _pick(rng, LEAKS)
     deriv = bool(rng.integers(2))
-    # The whole column through the library, as the article does, then one entry.
-    if deriv:
-        values = frameworks.relu_dash_under(column, leak, frameworks.LEFT)
-        call, why = f"relu_dash(x, {_g(leak)})", _df_why
-    else:
-        values = relu(column, leak)
-        call, why = f"relu(x, {_g(leak)})", _f_why
-    x, answer = float(column[row]), float(values[row])
-    return _number(
-        "article_array",
-        seed,
-        f"The article's example {index + 1} has x = `{_column(column)}`. What is "
-        f"`{call}` in row {row + 1}, where x = {_g(x)}?" + (_AT_ZERO if deriv and x == 0 else ""),
-        answer,
-        explanation=why(x, leak, answer),
-        hides=_HIDE_DF if deriv else _HIDE_F,
-        show={
-            "act": "relu",
-            "leak": leak,
-            "kink": frameworks.LEFT,
-            "x_range": _x_range(x),
-            "x": x,
-            "example": index,
-        },
-        reveal={"chart": "derivative" if deriv else "function", "x": x, "y": answer},
+    x = float(column[row])
+    shown = "[" + ", ".join(f"[{_g(v)}]" for v in column) + "]"  # as the article prints it
+    call = f"{'relu_dash' if deriv else 'relu'}(x, {_g(leak)})"
+    prompt = (
+        f"The article's example {index + 1} has x = `{shown}`. What is `{call}` in row "
+        f"{row + 1}, where x = {_g(x)}?"
     )
+    return _at(x, leak, deriv, prompt, kink=frameworks.LEFT, example=index)
 
 
-_HIDE_KINK = frozenset({"derivative_chart", "kink_dot", "tables", "definitions", "framework_facts"})
+# Each framework's gradient at exactly 0, from its source: (convention, what takes it, why).
+_KINK_FACTS = {
+    "PyTorch": (
+        frameworks.LEFT,
+        "autograd",
+        "PyTorch's backward for `leaky_relu` is `x > 0 ? grad : grad * negative_slope`, "
+        "so at exactly 0 (not > 0) it passes the slope, {}.",
+    ),
+    "JAX": (
+        frameworks.JAX,
+        "`jax.grad`",
+        "`jax.nn.leaky_relu` is `jnp.where(x >= 0, x, negative_slope * x)`, so at exactly 0 "
+        "it takes the `x` branch, whose slope is {}, not the leak.",
+    ),
+}
 
 
-def _kink(kind: str, seed: int, rng: np.random.Generator) -> Question:
+def _kink(library: str, rng: np.random.Generator) -> dict:
     leak = _pick(rng, LEAKS)
-    params = {"leak": leak}
-    if kind == "kink_pytorch":
-        convention, library, grad = frameworks.LEFT, "PyTorch", "autograd"
-    else:
-        convention, library, grad = frameworks.JAX, "JAX", "`jax.grad`"
-    line = frameworks.code_lines("leaky_relu", params)[library]
-    answer = frameworks.kink_value("leaky_relu", params, convention)
-    if convention == frameworks.JAX:
-        why = (
-            "`jax.nn.leaky_relu` is `jnp.where(x >= 0, x, negative_slope * x)`, so at "
-            f"exactly 0 it takes the `x` branch, whose slope is {_g(answer)}, not the leak."
-        )
-    else:
-        why = (
-            "PyTorch's backward for `leaky_relu` is `x > 0 ? grad : grad * negative_slope`, "
-            f"so at exactly 0 (not > 0) it passes the slope, {_g(answer)}."
-        )
-    return _number(
-        kind,
-        seed,
-        f"In {library}, y = `{line}`. At exactly x = 0, what derivative dy/dx does {grad} give?",
-        answer,
-        explanation=why,
-        hides=_HIDE_KINK,
+    convention, grad, why = _KINK_FACTS[library]
+    line = frameworks.code_lines("leaky_relu", {"leak": leak})[library]
+    answer = frameworks.kink_value("leaky_relu", {"leak": leak}, convention)
+    return dict(
+        prompt=f"In {library}, y = `{line}`. At exactly x = 0, what derivative dy/dx does "
+        f"{grad} give?",
+        answer=answer,
+        explanation=why.format(_g(answer)),
+        hides=_HIDE_DF | {"definitions", "framework_facts"},
         show={"act": "relu", "leak": leak, "kink": convention, "x_range": (-5.0, 5.0), "x": 0.0},
         reveal={"chart": "derivative", "x": 0.0, "y": answer},
     )
 
 
-def _where_branch(seed: int, rng: np.random.Generator) -> Question:
+def _where_branch(rng: np.random.Generator) -> dict:
     leak = _pick(rng, LEAKS)
     # x = 0 a third of the time: the element students get wrong.
     x = 0.0 if rng.random() < 1 / 3 else _pick(rng, _X_NONZERO)
-    # The branch names the page's own results table uses, for one x on each side.
-    choices = tuple(results_table(np.array([-1.0, 1.0]), leak)["branch"])
-    answer = results_table(np.array([x]), leak)["branch"][0]
-    taken = bool(np.asarray(x) <= 0)
-    return Question(
-        kind="where_branch",
-        seed=seed,
+    taken, y = x <= 0, float(relu(x, leak))
+    return dict(
         prompt=f"The article computes Leaky ReLU as `np.where(x <= 0, leak * x, x)`, here "
         f"with leak = {_g(leak)}. Which branch does the element x = {_g(x)} take?",
-        answer_type=CHOICE,
-        answer=answer,
-        choices=choices,
+        # The branch names the page's own results table uses, for one x on each side.
+        answer=results_table(np.array([x]), leak)["branch"][0],
+        choices=tuple(results_table(np.array([-1.0, 1.0]), leak)["branch"]),
         explanation=f"`x <= 0` is {taken} for x = {_g(x)}, so `np.where` takes "
-        f"{'`leak * x`' if taken else '`x`'} there, giving {_g(relu(x, leak))}.",
+        f"{'`leak * x`' if taken else '`x`'} there, giving {_g(y)}.",
         hides=frozenset({"tables", "kink_dot"}),
         show={"act": "relu", "leak": leak, "x_range": _x_range(x), "x": x},
-        reveal={"chart": "function", "x": x, "y": float(relu(x, leak))},
+        reveal={"chart": "function", "x": x, "y": y},
     )
 
 
-def _looks_leaky(x1: float, x2: float, f1: float, f2: float) -> bool:
-    """Whether two values on the negative side fit f(x) = s × x with 0 < s <= 1 (PReLU
-    at its default does; ReLU, at s = 0, does not)."""
-    s1, s2 = f1 / x1, f2 / x2
-    return 0 < s1 <= 1 and abs(s1 - s2) < 1e-9
-
-
-def _which_curve(seed: int, rng: np.random.Generator) -> Question:
+def _which_curve(rng: np.random.Generator) -> dict:
     leak = _pick(rng, LEAKS)
     i, j = sorted(rng.choice(len(_X_FAR_NEGATIVE), 2, replace=False).tolist(), reverse=True)
     x1, x2 = _X_FAR_NEGATIVE[i], _X_FAR_NEGATIVE[j]  # x1 nearer 0
 
-    def row(key: str, params: dict) -> tuple[str, str]:
-        act = REGISTRY[key]
-        return (_g4(act(x1, **params)), _g4(act(x2, **params)))
+    def at(key: str, params: dict) -> tuple[float, float]:
+        return float(REGISTRY[key](x1, **params)), float(REGISTRY[key](x2, **params))
 
-    target = ("leaky_relu", {"leak": leak})
-    curves = [target]
-    shown = {row(*target)}
+    curves = [("leaky_relu", {"leak": leak})]
+    shown = {tuple(map(_g4, at(*curves[0])))}
     # Distractors from the catalogue at its defaults, in a per-seed order, skipping any
-    # that would also read as a Leaky ReLU here or print the same numbers as another.
+    # that print the same numbers as another or would also read as a Leaky ReLU here
+    # (f = s × x at both points with 0 < s <= 1: PReLU at its default does).
     for k in rng.permutation(len(REGISTRY)).tolist():
         key = list(REGISTRY)[k]
         params = REGISTRY[key].defaults()
-        values = row(key, params)
-        f1, f2 = (float(REGISTRY[key](x, **params)) for x in (x1, x2))
-        if key == target[0] or values in shown or _looks_leaky(x1, x2, f1, f2):
+        (f1, f2), values = at(key, params), tuple(map(_g4, at(key, params)))
+        leaky = 0 < f1 / x1 <= 1 and abs(f1 / x1 - f2 / x2) < 1e-9
+        if key == "leaky_relu" or values in shown or leaky:
             continue
         curves.append((key, params))
         shown.add(values)
         if len(curves) == 4:
             break
     order = rng.permutation(len(curves)).tolist()
-    labels = "ABCD"
-    drawn = tuple((labels[n], *curves[k]) for n, k in enumerate(order))
-    answer = "Curve " + labels[order.index(0)]
+    drawn = tuple(("ABCD"[n], *curves[k]) for n, k in enumerate(order))
+    answer = "ABCD"[order.index(0)]
     lines = "; ".join(
-        f"{label}: f({_g(x1)}) = {a}, f({_g(x2)}) = {b}"
+        f"{label}: f({_g(x1)}) = {_g4(a)}, f({_g(x2)}) = {_g4(b)}"
         for label, key, params in drawn
-        for a, b in [row(key, params)]
+        for a, b in [at(key, params)]
     )
-    return Question(
-        kind="which_curve",
-        seed=seed,
+    return dict(
         prompt=f"Four curves, A to D, are drawn without their names. At x = {_g(x1)} and "
         f"x = {_g(x2)} they give {lines}. Which one is Leaky ReLU (with a leak above 0)?",
-        answer_type=CHOICE,
-        answer=answer,
+        answer="Curve " + answer,
         choices=tuple("Curve " + label for label, _, _ in drawn),
-        explanation=f"Only curve {answer[-1]} gives {_g(leak)} × x at both points, a straight "
+        explanation=f"Only curve {answer} gives {_g(leak)} × x at both points, a straight "
         f"line through 0 with slope {_g(leak)} for x < 0: Leaky ReLU with leak {_g(leak)}.",
         hides=frozenset({"curve_names", "definitions", "tables"}),
         show={"act": "compare", "curves": drawn, "x_range": (-5.0, 5.0)},
-        reveal={"chart": "function", "curve": answer[-1]},
+        reveal={"chart": "function", "curve": answer},
     )
 
 
-# What raising or lowering the leak can do to f on the negative side; the question's
-# answer is whichever the library's numbers show (see _effect).
-_MORE_NEGATIVE = "f(x) moves further below 0 (more negative) for every x < 0"
-_TOWARD_ZERO = "f(x) moves up, closer to 0, for every x < 0"
-_BECOMES_ZERO = "f(x) becomes exactly 0 for every x < 0"
-_UNCHANGED = "Nothing: the leak only changes f for x > 0"
-_EFFECTS = (_MORE_NEGATIVE, _TOWARD_ZERO, _BECOMES_ZERO, _UNCHANGED)
+# What changing the leak can do to f on the negative side; the answer is whichever the
+# library's numbers show.
+_EFFECTS = {
+    "more negative": "f(x) moves further below 0 (more negative) for every x < 0",
+    "toward zero": "f(x) moves up, closer to 0, for every x < 0",
+    "zero": "f(x) becomes exactly 0 for every x < 0",
+    "unchanged": "Nothing: the leak only changes f for x > 0",
+}
 
 
-def _effect(before: np.ndarray, after: np.ndarray) -> str:
-    """Which of the effects the values of f on the negative side show."""
-    if np.all(after == 0):
-        return _BECOMES_ZERO
-    if np.all(after < before):
-        return _MORE_NEGATIVE
-    if np.all(after > before):
-        return _TOWARD_ZERO
-    if np.array_equal(after, before):
-        return _UNCHANGED
-    raise AssertionError("no single effect")  # not for two leaks of LEAKS
-
-
-def _leak_effect(seed: int, rng: np.random.Generator) -> Question:
+def _leak_effect(rng: np.random.Generator) -> dict:
     old, new = (LEAKS[k] for k in rng.choice(len(LEAKS), 2, replace=False).tolist())
-    negative = np.array([x for x in X_GRID if x < 0])
     at = -2.0  # the point the explanation quotes
-    how = "raised" if new > old else "lowered"
-    base = f"Leaky ReLU's leak is {how} from {_g(old)} to {_g(new)}."
-    show = {"act": "relu", "leak": old, "kink": frameworks.LEFT, "x_range": (-5.0, 5.0)}
-    hides = frozenset({"function_chart", "derivative_chart", "tables"})
+    base = (
+        f"Leaky ReLU's leak is {'raised' if new > old else 'lowered'} from {_g(old)} to {_g(new)}."
+    )
+    common = dict(
+        hides=frozenset({"function_chart", "derivative_chart", "tables"}),
+        show={"act": "relu", "leak": old, "kink": frameworks.LEFT, "x_range": (-5.0, 5.0)},
+    )
     if rng.random() < 0.5:
-        answer = _effect(relu(negative, old), relu(negative, new))
-        return Question(
-            kind="leak_effect",
-            seed=seed,
+        negative = np.array([x for x in X_GRID if x < 0])
+        before, after = relu(negative, old), relu(negative, new)
+        shows = {
+            "zero": np.all(after == 0),
+            "more negative": np.all(after < before),
+            "toward zero": np.all(after > before),
+            "unchanged": np.array_equal(after, before),
+        }
+        effect = next(k for k, holds in shows.items() if holds)
+        effects = list(_EFFECTS.values())
+        return dict(
             prompt=f"{base} What happens to f(x) for x < 0?",
-            answer_type=CHOICE,
-            answer=answer,
-            choices=tuple(_EFFECTS[k] for k in rng.permutation(len(_EFFECTS)).tolist()),
-            explanation=f"For x < 0, f(x) = leak × x with x negative, so f({_g(at)}) goes from "
-            f"{_g(relu(at, old))} to {_g(relu(at, new))}, and every x < 0 moves the same way, "
-            "while x > 0 is untouched.",
-            hides=hides,
-            show=show,
+            answer=_EFFECTS[effect],
+            choices=tuple(effects[k] for k in rng.permutation(len(effects)).tolist()),
+            explanation=f"For x < 0, f(x) = leak × x with x negative, so f({_g(at)}) goes "
+            f"from {_g(relu(at, old))} to {_g(relu(at, new))}, and every x < 0 moves the "
+            "same way, while x > 0 is untouched.",
             reveal={"chart": "function", "leak": new},
+            **common,
         )
     # The slopes a student might say: the old leak, the new, ReLU's 0, the x > 0 side's 1.
     slopes = [relu_dash(at, old), relu_dash(at, new), relu_dash(at, 0.0), relu_dash(-at, new)]
     answer = _g(relu_dash(at, new))
-    return Question(
-        kind="leak_effect",
-        seed=seed,
+    return dict(
         prompt=f"{base} What is the slope f′(x) for x < 0 now?",
-        answer_type=CHOICE,
         answer=answer,
         choices=tuple(_g(s) for s in sorted(set(map(float, slopes)))),
         explanation="For x < 0, f(x) = leak × x, a straight line whose slope is the leak "
         f"itself, now {answer}.",
-        hides=hides,
-        show=show,
         reveal={"chart": "derivative", "leak": new},
+        **common,
     )
 
 
-def _smooth_at_0(seed: int, rng: np.random.Generator) -> Question:
+def _smooth_at_0(rng: np.random.Generator) -> dict:
     # The registry says which activations have a kink at 0 (for some parameter values).
     kinked = [a for a in REGISTRY.values() if 0.0 in (k.at for k in a.kinks)]
     smooth = [a for a in REGISTRY.values() if a not in kinked]
@@ -598,43 +450,35 @@ def _smooth_at_0(seed: int, rng: np.random.Generator) -> Question:
     offered = [answer, *others]
     offered = [offered[k] for k in rng.permutation(4).tolist()]
     names = ", ".join(a.name for a in others[:-1]) + f" and {others[-1].name}"
+    corner = "where f′ jumps for at least some parameter values"
     if ask_smooth:
         prompt = (
-            "Which of these activations from the catalogue is smooth at x = 0 whatever its "
-            "parameters (no corner: its derivative f′ does not jump there)?"
+            "is smooth at x = 0 whatever its parameters (no corner: its derivative f′ does "
+            "not jump there)?"
         )
-        why = (
-            f"{answer.name} is smooth at 0 (its derivative is continuous there), while "
-            f"{names} have a corner at 0, where f′ jumps for at least some parameter values."
-        )
+        why = f"is smooth at 0 (its derivative is continuous there), while {names} have a "
+        why += f"corner at 0, {corner}."
     else:
         prompt = (
-            "Which of these activations from the catalogue has a corner at x = 0 (its "
-            "derivative f′ jumps there, at least for some parameter values)?"
+            "has a corner at x = 0 (its derivative f′ jumps there, at least for some "
+            "parameter values)?"
         )
-        why = (
-            f"{answer.name} has a corner at 0, where f′ jumps for at least some parameter "
-            f"values, while {names} are smooth there."
-        )
-    return Question(
-        kind="smooth_at_0",
-        seed=seed,
-        prompt=prompt,
-        answer_type=CHOICE,
+        why = f"has a corner at 0, {corner}, while {names} are smooth there."
+    return dict(
+        prompt="Which of these activations from the catalogue " + prompt,
         answer=answer.name,
         choices=tuple(a.name for a in offered),
-        explanation=why,
+        explanation=f"{answer.name} {why}",
         hides=frozenset({"function_chart", "derivative_chart", "kink_dot", "definitions"}),
         show={"act": "compare", "show": [a.key for a in offered], "x_range": (-3.0, 3.0)},
         reveal={"chart": "derivative"},
     )
 
 
-@functools.lru_cache(maxsize=len(PRESET_SLUGS))
+@functools.cache
 def _dead_relu_percent(slug: str) -> float:
-    """Dead hidden units (%) of the lab's ReLU network after training with a preset:
-    the lab's own run (same setting, data and seed as the page's). A run takes a tenth
-    of a second or so, and a class asks the same three, so each is kept per process."""
+    """Dead hidden units (%) of the lab's ReLU network after training with a preset, by
+    the lab's own run (a tenth of a second; a class asks the same three, so kept)."""
     setting = lab.PRESETS[PRESET_SLUGS[slug]]
     X, y = lab.two_moons(seed=setting.seed)
     return 100.0 * lab.train(setting, 0.0, X, y).dead[-1]
@@ -651,22 +495,18 @@ DEAD_BANDS: tuple[tuple[float, float, str], ...] = (
 )
 
 
-def _dead_units(seed: int, rng: np.random.Generator) -> Question:
+def _dead_units(rng: np.random.Generator) -> dict:
     slug = _pick(rng, tuple(PRESET_SLUGS))
     name = PRESET_SLUGS[slug]
     setting = lab.PRESETS[name]
     percent = _dead_relu_percent(slug)
     units = 2 * setting.width  # two hidden layers
-    band = next(label for lo, hi, label in DEAD_BANDS if lo <= percent < hi)
-    return Question(
-        kind="dead_units",
-        seed=seed,
+    return dict(
         prompt=f"The lab trains a small network with ReLU ({units} hidden units in two "
         f"layers) on the two-moons data. With the preset “{name}” (hidden biases start "
         f"at {_g(setting.bias_shift)}, learning rate {_g(setting.learning_rate)}), what "
         f"share of its hidden units will be dead after {setting.epochs} epochs?",
-        answer_type=CHOICE,
-        answer=band,
+        answer=next(label for lo, hi, label in DEAD_BANDS if lo <= percent < hi),
         choices=tuple(label for _, _, label in DEAD_BANDS),
         explanation=f"Running the lab leaves {_g4(percent)}% dead "
         f"({round(percent * units / 100)} of {units} units): their input is ≤ 0 for every "
@@ -690,7 +530,7 @@ _SKETCHABLE = (
 )
 
 
-def _sketch_df(seed: int, rng: np.random.Generator) -> Question:
+def _sketch_df(rng: np.random.Generator) -> dict:
     """Sketch f′ of an activation on an empty chart: the jumps, their heights, the bumps."""
     key, x_range = _pick(rng, _SKETCHABLE)
     record = REGISTRY[key]
@@ -708,9 +548,7 @@ def _sketch_df(seed: int, rng: np.random.Generator) -> Question:
     why = "; ".join(f"at x = {_g(k)} it jumps from {_g4(a)} to {_g4(b)}" for k, a, b in jumps)
     why = f"The derivative: {why}" if jumps else "The derivative is smooth: it has no jump"
     show = {"act": "relu", "leak": params["leak"]} if params else {"act": key}
-    return Question(
-        kind="sketch_df",
-        seed=seed,
+    return dict(
         prompt=(
             f"Sketch f′(x), the derivative of {name}, for x from {_g(x_range[0])} to "
             f"{_g(x_range[1])}: draw it on the empty chart (mouse, finger or pen), then "
@@ -727,10 +565,10 @@ def _sketch_df(seed: int, rng: np.random.Generator) -> Question:
 
 _MAKERS = {
     "f_at_x": _f_at_x,
-    "df_at_x": _df_at_x,
+    "df_at_x": functools.partial(_f_at_x, deriv=True),
     "article_array": _article_array,
-    "kink_pytorch": functools.partial(_kink, "kink_pytorch"),
-    "kink_jax": functools.partial(_kink, "kink_jax"),
+    "kink_pytorch": functools.partial(_kink, "PyTorch"),
+    "kink_jax": functools.partial(_kink, "JAX"),
     "where_branch": _where_branch,
     "which_curve": _which_curve,
     "leak_effect": _leak_effect,
@@ -744,22 +582,9 @@ _MAKERS = {
 
 
 def make(kind: str, seed: int) -> Question:
-    """The question of ``kind`` for ``seed``: the same every time.
+    """The question of ``kind`` (one of :data:`KINDS`) for ``seed`` (0 … 2**64 - 1): the
+    same every time. ``ValueError`` or ``TypeError`` for an unknown kind or a bad seed.
 
-    Parameters
-    ----------
-    kind : str
-        One of :data:`KINDS`.
-    seed : int
-        0 … 2**64 - 1. Its values (leak, x, preset, choices) come from it.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For an unknown kind, or a seed that is not an int in range.
-
-    Examples
-    --------
     >>> q = make("kink_pytorch", 2)
     >>> print(q.prompt)
     In PyTorch, y = `torch.nn.functional.leaky_relu(x, negative_slope=0.3)`. At exactly
@@ -776,7 +601,14 @@ def make(kind: str, seed: int) -> Question:
     if kind not in _MAKERS:
         raise ValueError(f"unknown question kind {kind!r}; known: {', '.join(KINDS)}")
     seed = _check_seed(seed)
-    return _MAKERS[kind](seed, _rng(kind, seed))
+    f = _MAKERS[kind](_rng(kind, seed))
+    if f.get("answer_type") == SKETCH:
+        return Question(kind, seed, **f)
+    if "choices" in f:
+        return Question(kind, seed, answer_type=CHOICE, **f)
+    f["prompt"] += f" Type one number; answers within {_g(NUMBER_TOLERANCE)} count."
+    f["answer"] = float(f["answer"])
+    return Question(kind, seed, answer_type=NUMBER, tolerance=NUMBER_TOLERANCE, **f)
 
 
 def another(q: Question) -> Question:
@@ -787,9 +619,6 @@ def another(q: Question) -> Question:
     >>> r = another(q)
     >>> r.kind, r.seed > q.seed, r.prompt != q.prompt
     ('df_at_x', True, True)
-    >>> q = make("smooth_at_0", 0)
-    >>> another(q).choices != q.choices
-    True
     """
     seed = q.seed
     for _ in range(64):
@@ -810,8 +639,6 @@ def for_student(session_seed: int, n: int = len(KINDS)) -> list[Question]:
     >>> qs = for_student(2024, 12)
     >>> len(qs), sorted({q.kind for q in qs[: len(KINDS)]}) == sorted(KINDS)
     (12, True)
-    >>> [q.id for q in for_student(2024, 3)] == [q.id for q in qs[:3]]
-    True
     """
     session_seed = _check_seed(session_seed)
     if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10_000:
@@ -826,16 +653,11 @@ def for_student(session_seed: int, n: int = len(KINDS)) -> list[Question]:
 
 
 def from_id(question_id: str) -> Question:
-    """The question an id names (as :attr:`Question.id` writes it).
-
-    The error never repeats the text it was given, so a page may show it as it is.
+    """The question an id names (as :attr:`Question.id` writes it). The error never
+    repeats the text it was given, so a page may show it as it is.
 
     >>> from_id("f_at_x-7") == make("f_at_x", 7)
     True
-    >>> from_id("<script>")
-    Traceback (most recent call last):
-    ...
-    ValueError: not a question id: expected a kind and a seed, like f_at_x-7
     """
     m = _ID.fullmatch(question_id) if isinstance(question_id, str) else None
     if m is None or m[1] not in _MAKERS or int(m[2]) > MAX_SEED:
@@ -843,26 +665,19 @@ def from_id(question_id: str) -> Question:
     return make(m[1], int(m[2]))
 
 
-def _within(q: Question) -> str:
-    return _g(q.tolerance) + (" percentage points" if q.unit == "%" else "")
-
-
 def check(q: Question, raw: str | None) -> Result:
     """Whether ``raw`` (the student's typed text, or the chosen choice) answers ``q``.
 
-    Numbers are read with :func:`relulab_app.parse.parse_values` (never evaluated): exactly
-    one finite number, right when within ``q.tolerance`` of the answer. A choice must be
-    one of ``q.choices``. Never raises: text that cannot be read gets a message saying
-    why (the parser's, which quotes at most 20 characters, control characters spelled
-    out) and ``value=None``; a readable answer gets the right answer and the reason.
+    A number is read with :func:`relulab_app.parse.parse_values` (never evaluated):
+    exactly one finite number, right within ``q.tolerance``. A choice must be one of
+    ``q.choices``. Never raises: unreadable text gets a message saying why (the
+    parser's) and ``value=None``; a readable answer gets the right answer and the reason.
 
     >>> q = make("f_at_x", 6)
     >>> check(q, "-0.45").correct, check(q, "  -0.4502 ").correct, check(q, "-0.46").correct
     (True, True, False)
     >>> check(q, "1, 2")
     Result(correct=False, message='Type exactly one number; that is 2.', value=None)
-    >>> check(make("smooth_at_0", 0), "Tanh").message
-    'Pick one of the choices.'
     """
     if q.answer_type == SKETCH and raw is not None:
         return _check_sketch(q, raw)
@@ -881,31 +696,25 @@ def check(q: Question, raw: str | None) -> Result:
             return Result(True, f"Right: {q.answer_text}. {q.explanation}", pick)
         return Result(False, f"Not quite: the answer is “{q.answer_text}”. {q.explanation}", pick)
     text = raw.rstrip()
-    if q.unit and text.endswith(q.unit):
-        text = text[: -len(q.unit)]  # only at the end, so the parser's positions hold
     try:
         values = parse_values(text)
     except ParseError as error:
         return Result(False, f"Could not read that: {error}. Type one number, e.g. 0.5.", None)
     if values.size != 1:
         note = comma_note(text)
-        return Result(
-            False,
-            f"Type exactly one number; that is {values.size:,}." + (f" {note}" if note else ""),
-            None,
-        )
+        how_many = f"Type exactly one number; that is {values.size:,}."
+        return Result(False, how_many + (f" {note}" if note else ""), None)
     value = float(values[0])
     if not math.isfinite(value):
         return Result(False, "Type a finite number: nan and inf are not answers here.", None)
     # A hair of slack so that a value typed exactly at the stated tolerance counts,
     # whatever the binary rounding of the two decimals.
-    slack = 1e-9 * max(1.0, abs(q.answer))
-    if abs(value - q.answer) <= q.tolerance + slack:
+    if abs(value - q.answer) <= q.tolerance + 1e-9 * max(1.0, abs(q.answer)):
         return Result(True, f"Right: {q.answer_text}. {q.explanation}", value)
     return Result(
         False,
-        f"Not quite: you typed {_g(value)}{q.unit}; the answer is {q.answer_text} "
-        f"(answers within {_within(q)} count). {q.explanation}",
+        f"Not quite: you typed {_g(value)}; the answer is {q.answer_text} "
+        f"(answers within {_g(q.tolerance)} count). {q.explanation}",
         value,
     )
 

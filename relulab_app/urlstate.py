@@ -2,9 +2,9 @@
 
 Streamlit's ``bind="query-params"`` seeds the sliders from the URL: it silently drops
 values it cannot parse or that lie outside the slider, and passes a reversed or empty
-range through as it is. These pure functions say what the page should do instead, and
-produce a short notice for the student. Notices never echo the raw text of the URL:
-only numbers the page formatted itself.
+range through as it is. These pure functions say what the page should do instead, with
+a short notice for the student. Notices never echo the raw text of the URL: only
+numbers the page formatted itself.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ class Repair:
     notice: str
 
 
-def _num(v: float) -> str:
-    return f"{v:g}"
-
-
 def parse_number(text: str) -> float | None:
     """A finite float from URL text, or None. Accepts what ``float`` accepts.
 
@@ -52,49 +48,64 @@ def _snap(value: float, step: float) -> float:
 def check_leak(raw: list[str], got: float) -> Repair | None:
     """What to do about ``leak`` given the URL's raw values and the slider's value.
 
-    >>> check_leak([], 0.1) is None
-    True
-    >>> check_leak(["0.25"], 0.25) is None
-    True
+    >>> check_leak([], 0.1) is None, check_leak(["0.25"], 0.25) is None
+    (True, True)
     >>> check_leak(["abc"], 0.1).notice
     'The link’s leak is not a finite number; using 0.1.'
-    >>> check_leak(["-3"], 0.1).notice
-    'The link’s leak -3 is outside 0–1; using 0.1.'
     >>> check_leak(["0.123"], 0.123)
     Repair(value=0.12, notice='The link’s leak 0.123 was rounded to the slider step: 0.12.')
     """
     return check_number("leak", raw, got, LEAK_BOUNDS, LEAK_STEP)
 
 
-def repair_range(lo: float, hi: float) -> tuple[tuple[float, float], str | None]:
-    """A usable x-range from two numbers: sorted, snapped to the step, not empty.
+def check_number(
+    name: str, raw: list[str], got: float, bounds: tuple[float, float], step: float
+) -> Repair | None:
+    """Like :func:`check_leak`, for any numeric slider (the catalogue's parameters).
 
-    >>> repair_range(-3.0, 3.0)
-    ((-3.0, 3.0), None)
-    >>> repair_range(5.0, -5.0)[0]
-    (-5.0, 5.0)
-    >>> repair_range(0.0, 0.0)[0]
-    (-1.0, 1.0)
-    >>> repair_range(60.0, 60.0)[0]
-    (58.0, 60.0)
+    >>> check_number("alpha", ["9"], 1.0, (0.0, 3.0), 0.05).notice
+    'The link’s alpha 9 is outside 0–3; using 1.'
+    """
+    if not raw:
+        return None
+    lo, hi = bounds
+    value = parse_number(raw[0]) if len(raw) == 1 else None
+    if len(raw) != 1:
+        return Repair(None, f"The link gives {name} {len(raw)} times; using {got:g}.")
+    if value is None:
+        return Repair(None, f"The link’s {name} is not a finite number; using {got:g}.")
+    if not lo <= value <= hi:
+        return Repair(None, f"The link’s {name} {value:g} is outside {lo:g}–{hi:g}; using {got:g}.")
+    snapped = round(min(max(_snap(value - lo, step) + lo, lo), hi), 10)
+    if snapped == value:
+        return None
+    return Repair(
+        snapped, f"The link’s {name} {value:g} was rounded to the slider step: {snapped:g}."
+    )
+
+
+def repair_range(lo: float, hi: float) -> tuple[tuple[float, float], str | None]:
+    """A usable x-range from two numbers: sorted, snapped to the step, not empty; and
+    what was done (None: nothing).
+
+    >>> repair_range(-3.0, 3.0), repair_range(5.0, -5.0)
+    (((-3.0, 3.0), None), ((-5.0, 5.0), 'reversed'))
+    >>> repair_range(0.0, 0.0)[0], repair_range(60.0, 60.0)[0]
+    ((-1.0, 1.0), (58.0, 60.0))
     """
     bmin, bmax = X_BOUNDS
     notes = []
     if lo > hi:
         lo, hi = hi, lo
         notes.append("reversed")
-    slo, shi = _snap(lo, X_STEP), _snap(hi, X_STEP)
-    if (slo, shi) != (lo, hi):
-        lo, hi = slo, shi
+    if (_snap(lo, X_STEP), _snap(hi, X_STEP)) != (lo, hi):
+        lo, hi = _snap(lo, X_STEP), _snap(hi, X_STEP)
         notes.append("rounded to the slider step")
     if hi - lo < 2 * X_STEP:
         mid = min(max((lo + hi) / 2, bmin + 1.0), bmax - 1.0)
         lo, hi = _snap(mid - 1.0, X_STEP), _snap(mid + 1.0, X_STEP)
         notes.append("too narrow to draw")
-    lo, hi = max(lo, bmin), min(hi, bmax)
-    if not notes:
-        return (lo, hi), None
-    return (lo, hi), " and ".join(notes)
+    return (max(lo, bmin), min(hi, bmax)), " and ".join(notes) or None
 
 
 def check_x_range(raw: list[str], got: tuple[float, float]) -> Repair | None:
@@ -105,70 +116,27 @@ def check_x_range(raw: list[str], got: tuple[float, float]) -> Repair | None:
     >>> check_x_range(["2"], (-5.0, 5.0)).notice
     'The link’s x-range needs two numbers (x_range=a&x_range=b); using -5 to 5.'
     """
-    default = f"using {_num(got[0])} to {_num(got[1])}"
+    using = f"using {got[0]:g} to {got[1]:g}"
     if not raw:
-        lo, hi = got
-        fixed, why = repair_range(lo, hi)
+        fixed, why = repair_range(*got)
         return None if why is None else Repair(fixed, f"The x-range was {why}.")
     if len(raw) != 2:
-        return Repair(
-            None, f"The link’s x-range needs two numbers (x_range=a&x_range=b); {default}."
-        )
+        return Repair(None, f"The link’s x-range needs two numbers (x_range=a&x_range=b); {using}.")
     values = [parse_number(r) for r in raw]
-    if any(v is None for v in values):
-        return Repair(None, f"The link’s x-range is not two numbers; {default}.")
+    if None in values:
+        return Repair(None, f"The link’s x-range is not two numbers; {using}.")
     bmin, bmax = X_BOUNDS
     if any(not bmin <= v <= bmax for v in values):
-        shown = " to ".join(_num(v) for v in values)
-        return Repair(
-            None,
-            f"The link’s x-range {shown} goes beyond {_num(bmin)}…{_num(bmax)}; {default}.",
-        )
-    fixed, why = repair_range(values[0], values[1])
+        shown = " to ".join(f"{v:g}" for v in values)
+        return Repair(None, f"The link’s x-range {shown} goes beyond {bmin:g}…{bmax:g}; {using}.")
+    fixed, why = repair_range(*values)
     if why is None:
         return None
-    return Repair(
-        fixed,
-        f"The link’s x-range was {why}; showing {_num(fixed[0])} to {_num(fixed[1])}.",
-    )
-
-
-def check_number(
-    name: str, raw: list[str], got: float, bounds: tuple[float, float], step: float
-) -> Repair | None:
-    """Like :func:`check_leak`, for any numeric slider (the catalogue's parameters).
-
-    >>> check_number("alpha", ["9"], 1.0, (0.0, 3.0), 0.05).notice
-    'The link’s alpha 9 is outside 0–3; using 1.'
-    >>> check_number("alpha", ["0.5"], 0.5, (0.0, 3.0), 0.05) is None
-    True
-    """
-    if not raw:
-        return None
-    lo, hi = bounds
-    if len(raw) != 1:
-        return Repair(None, f"The link gives {name} {len(raw)} times; using {_num(got)}.")
-    value = parse_number(raw[0])
-    if value is None:
-        return Repair(None, f"The link’s {name} is not a finite number; using {_num(got)}.")
-    if not lo <= value <= hi:
-        return Repair(
-            None,
-            f"The link’s {name} {_num(value)} is outside {_num(lo)}–{_num(hi)}; using {_num(got)}.",
-        )
-    snapped = min(max(_snap(value - lo, step) + lo, lo), hi)
-    snapped = round(snapped, 10)
-    if snapped != value:
-        return Repair(
-            snapped,
-            f"The link’s {name} {_num(value)} was rounded to the slider step: {_num(snapped)}.",
-        )
-    return None
+    return Repair(fixed, f"The link’s x-range was {why}; showing {fixed[0]:g} to {fixed[1]:g}.")
 
 
 def match_choice(text: str, options: list[str]) -> str | None:
-    """The option ``text`` names, ignoring case and surrounding spaces (``ELU`` is
-    ``elu``), or None.
+    """The option ``text`` names, ignoring case and surrounding spaces, or None.
 
     >>> match_choice(" ELU ", ["relu", "elu"]), match_choice("elux", ["relu", "elu"])
     ('elu', None)
@@ -183,39 +151,27 @@ def check_choice(name: str, raw: list[str], options: list[str], using: str) -> R
 
     >>> check_choice("act", ["<b>x</b>"], ["relu", "elu"], "ReLU").notice
     'The link’s act is not one of the choices here; showing ReLU.'
-    >>> check_choice("act", ["elu"], ["relu", "elu"], "ELU") is None
-    True
     >>> check_choice("act", ["ELU"], ["relu", "elu"], "ELU") is None
     True
     """
-    if not raw:
-        return None
-    if len(raw) != 1 or match_choice(raw[0], options) is None:
+    if raw and (len(raw) != 1 or match_choice(raw[0], options) is None):
         return Repair(None, f"The link’s {name} is not one of the choices here; showing {using}.")
     return None
-
-
-_ON = ("1", "true", "yes", "on")
-_OFF = ("0", "false", "no", "off")
 
 
 def check_flag(name: str, raw: list[str]) -> tuple[bool, Repair | None]:
     """An on/off URL value (``present=1``): the setting, and a notice if it was unclear.
 
-    >>> check_flag("present", ["1"]), check_flag("present", [])
-    ((True, None), (False, None))
-    >>> check_flag("present", ["TRUE"])[0], check_flag("present", ["0"])[0]
-    (True, False)
+    >>> check_flag("present", ["TRUE"]), check_flag("present", ["0"]), check_flag("present", [])
+    ((True, None), (False, None), (False, None))
     >>> check_flag("present", ["<b>"])
     (False, Repair(value=None, notice='The link’s present is not 1 or 0; left off.'))
     """
-    if not raw:
-        return False, None
     text = raw[0].strip().lower() if len(raw) == 1 else None
-    if text in _ON:
-        return True, None
-    if text in _OFF:
+    if not raw or text in ("0", "false", "no", "off"):
         return False, None
+    if text in ("1", "true", "yes", "on"):
+        return True, None
     return False, Repair(None, f"The link’s {name} is not 1 or 0; left off.")
 
 
@@ -279,9 +235,7 @@ class Link:
     def notices_at(self, state: object) -> list[str]:
         """The notices to show with the page in ``state``; once ``state`` differs from
         the one they were first shown at, they are gone."""
-        if not self.notices:
-            return []
-        if self.shown_for is None:
+        if self.shown_for is None and self.notices:
             self.shown_for = state
         if self.shown_for != state:
             self.notices = []
