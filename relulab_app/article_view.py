@@ -62,7 +62,7 @@ def show(convention: str) -> float:
         # class's question does not cost every page the whole build.
         every = moved or st.session_state.get(_EVERY) == view
         st.session_state[_EVERY] = view if every else None
-        packed = steps(view, LEAKS if every else (leak,))
+        packed = steps(view, None if every else leak)
     chart.chart_pair(packed, slider=_slider(), on_change=_leak_moved)
     common.copy_as_code("leaky_relu", {"leak": leak})
 
@@ -145,11 +145,14 @@ def _figures(leak: float, x_range, inside, own, convention: str, font: int):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def steps(view: tuple, leaks: tuple[float, ...]) -> str:
+def steps(view: tuple, leak: float | None) -> str:
     """The chart payloads of ``view`` (x-range, convention, own values as bytes, font
-    size, present mode) at each of ``leaks``, packed (:func:`chart.pack`): what the
-    chart element draws the moment its slider moves. Pure: kept across sessions, so a
-    class on the same view builds them once (the others wait for that build)."""
+    size, present mode) at ``leak``, or at every leak the slider can take (None),
+    packed (:func:`chart.pack`): what the chart element draws the moment its slider
+    moves. Pure: kept across sessions, so a class on the same view builds them once
+    (the others wait for that build). A leak, not the list of them: Streamlit hashes
+    the arguments on every call, 2 ms for a tuple of 101 floats."""
+    leaks = LEAKS if leak is None else (leak,)
     x_range, convention, own_bytes, font, present = view
     values = np.frombuffer(own_bytes, dtype=np.float64) if own_bytes else None
     own = figures.own_points(values, x_range)

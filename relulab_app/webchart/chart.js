@@ -288,14 +288,20 @@ function makeSlider(state) {
   value.htmlFor = input.id;
   label.append(name, value);
   box.append(label, input);
+  // A key press, or a drag's release, sends the value (each report is a rerun on the
+  // server), then draws: Streamlit sends the report from a timer, which runs first, so
+  // the server's rerun and this drawing go on at the same time. A drag draws as it goes.
+  input.addEventListener("pointerdown", () => (state.dragging = true));
+  input.addEventListener("pointerup", () => (state.dragging = false));
   input.addEventListener("input", () => {
     slider.value = Number(input.value);
     value.textContent = input.value;
-    redraw(state, "steps").catch(() => {}); // the server's answer draws it anyway
+    if (state.dragging) requestAnimationFrame(() => redraw(state, "steps").catch(() => {}));
   });
-  // Reported on change (a key press, or a drag's release), not on every step of a
-  // drag: each report is a rerun on the server.
-  input.addEventListener("change", () => state.setStateValue("leak", Number(input.value)));
+  input.addEventListener("change", () => {
+    state.setStateValue("leak", slider.value);
+    setTimeout(() => redraw(state, "steps").catch(() => {})); // the server's answer draws too
+  });
   Object.assign(state, { box, input, name, value });
   return box;
 }
