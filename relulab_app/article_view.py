@@ -124,8 +124,8 @@ def _slider() -> dict:
 
 
 def _leak_moved() -> None:
-    """The element's slider moved (its state, from the browser): anything but one of
-    the slider's values is ignored."""
+    """The element's slider moved (its state, from the browser): a number within the
+    slider's bounds is taken to its step, anything else ignored."""
     value = (st.session_state.get("charts") or {}).get("leak")
     if isinstance(value, int | float) and not isinstance(value, bool) and _LO <= value <= _HI:
         leak = LEAKS[round((value - _LO) / urlstate.LEAK_STEP)]
