@@ -36,9 +36,9 @@ def show(convention: str) -> float:
     """The view; returns the leak, which the lab follows."""
     url = link.current()
     leak = _leak(url)
-    # The x-range in the left half (a phone's whole width), above the leak slider,
-    # which is the chart element's own (chart.js), so its moves are drawn at once.
-    x_range = common.x_range_slider(st.columns(2, gap="medium")[0])
+    # The x-range above the leak slider, as wide as it (chart.css), which is the chart
+    # element's own (chart.js), so that its moves are drawn at once.
+    x_range = common.x_range_slider(st.container(key="x_range_box"))
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("relu", leak, tuple(x_range), convention))
     common.sync_url("leak", f"{leak:g}", f"{urlstate.LEAK_DEFAULT:g}")

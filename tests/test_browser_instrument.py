@@ -223,7 +223,7 @@ def test_a_leak_the_server_sets_moves_the_slider(page):
     pg.get_by_role("button", name="Example 1").click()
     wait_drawn(pg, "Leaky ReLU (0)")
     assert pg.locator(LEAK_THUMB).input_value() == "0"
-    assert pg.locator(".rl-slider output").text_content() == "0"
+    assert pg.locator(".rl-slider output").text_content() == "0.00"
     for _ in range(11):
         pg.locator(LEAK_THUMB).press("ArrowRight")
     wait_drawn(pg, "Leaky ReLU (0.11)")

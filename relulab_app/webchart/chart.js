@@ -295,7 +295,7 @@ function makeSlider(state) {
   input.addEventListener("pointerup", () => (state.dragging = false));
   input.addEventListener("input", () => {
     slider.value = Number(input.value);
-    value.textContent = input.value;
+    value.textContent = shown(input);
     if (state.dragging) requestAnimationFrame(() => redraw(state, "steps").catch(() => {}));
   });
   input.addEventListener("change", () => {
@@ -315,7 +315,13 @@ function showSlider(state, spec) {
   Object.assign(input, { min: spec.min, max: spec.max, step: spec.step });
   if (spec.set !== slider.set) Object.assign(slider, { value: spec.value, set: spec.set });
   input.value = String(slider.value);
-  state.value.textContent = input.value;
+  state.value.textContent = shown(input);
+}
+
+// The value as Streamlit's sliders show theirs: to the step's decimals (0.10, 0.00).
+function shown(input) {
+  const decimals = (input.step.split(".")[1] || "").length;
+  return Number(input.value).toFixed(decimals);
 }
 
 // The payload to draw: the step at the slider's value; without it (a view whose steps
