@@ -410,6 +410,7 @@ function create(root) {
   });
   state.observer.observe(pair);
   root.prepend(makeSlider(state));
+  root.style.position = "relative"; // the slider's place is set from the element's box
   return state;
 }
 
