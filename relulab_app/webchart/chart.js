@@ -287,7 +287,12 @@ function makeSlider(state) {
   const value = document.createElement("output");
   value.htmlFor = input.id;
   label.append(name, value);
-  box.append(label, input);
+  // Its bounds at its ends, on the track's row (the input itself tells them to a reader).
+  const ends = [document.createElement("span"), document.createElement("span")];
+  ends.forEach((end) => end.setAttribute("aria-hidden", "true"));
+  const row = document.createElement("div");
+  row.append(ends[0], input, ends[1]);
+  box.append(label, row);
   // A key press, or a drag's release, sends the value (each report is a rerun on the
   // server), then draws: Streamlit sends the report from a timer, which runs first, so
   // the server's rerun and this drawing go on at the same time. A drag draws as it goes.
@@ -302,7 +307,7 @@ function makeSlider(state) {
     state.setStateValue("leak", slider.value);
     setTimeout(() => redraw(state, "steps").catch(() => {})); // the server's answer draws too
   });
-  Object.assign(state, { box, input, name, value });
+  Object.assign(state, { box, input, name, value, ends });
   return box;
 }
 
@@ -316,12 +321,15 @@ function showSlider(state, spec) {
   if (spec.set !== slider.set) Object.assign(slider, { value: spec.value, set: spec.set });
   input.value = String(slider.value);
   state.value.textContent = shown(input);
+  const [lo, hi] = state.ends;
+  lo.textContent = shown(input, spec.min);
+  hi.textContent = shown(input, spec.max);
 }
 
 // The value as Streamlit's sliders show theirs: to the step's decimals (0.10, 0.00).
-function shown(input) {
+function shown(input, value = input.value) {
   const decimals = (input.step.split(".")[1] || "").length;
-  return Number(input.value).toFixed(decimals);
+  return Number(value).toFixed(decimals);
 }
 
 // The payload to draw: the step at the slider's value; without it (a view whose steps
