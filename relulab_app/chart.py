@@ -58,9 +58,8 @@ def chart_pair(packed: str, *, slider: dict | None = None, on_change=None) -> No
     The element keeps one key across reruns and views, so its plots (and a student's
     zoom) live on. While only the slider moves, the data is the same: Streamlit then
     sends a reference to the message the browser already has."""
-    _CHART(
-        data={"slider": slider, "steps_gz_base64": packed},
-        key="charts",
-        width="stretch",
-        on_leak_change=on_change,
-    )
+    data = {"slider": slider, "steps_gz_base64": packed}
+    if (st.session_state.get("charts") or {}).get("gunzip") is False:
+        # A browser without DecompressionStream (before 2023) said so: plain JSON text.
+        data = {"slider": slider, "steps_json": gzip.decompress(base64.b64decode(packed)).decode()}
+    _CHART(data=data, key="charts", width="stretch", on_leak_change=on_change)

@@ -9,7 +9,8 @@
 //
 // Data (relulab_app.chart.chart_pair):
 //   steps_gz_base64: base64 of gzipped JSON {leaks: [number] | null, payloads: [payload]},
-//                    a payload per leak the slider can take (or one, without a slider)
+//                    a payload per leak the slider can take (or one, without a slider);
+//                    or steps_json, that JSON as text, for a browser that cannot gunzip
 //   slider: null, or {label, help, min, max, step, value, set}: the element's own slider;
 //           it takes `value` whenever `set` (a count) is new, which is when the server
 //           set the leak (a question, a preset, a link), not when the student moved it
@@ -481,12 +482,18 @@ export default function (component) {
   }
   state.setStateValue = setStateValue;
   showSlider(state, data.slider);
-  const text = data.steps_gz_base64;
+  const gzipped = typeof DecompressionStream === "function";
+  if (!gzipped && data.steps_gz_base64 && !state.toldPlain) {
+    state.toldPlain = true; // the server sends plain JSON text from the next run on
+    setStateValue("gunzip", false);
+  }
+  const text = data.steps_json || data.steps_gz_base64;
   if (text !== state.text) {
     // None of the previous steps is drawn from now on (a question may hide what they show).
     Object.assign(state, { text, steps: null });
-    state.unpacked = unpack(text).then((steps) => {
-      if (state.text === text) state.steps = steps;
+    const steps = data.steps_json ? Promise.resolve(JSON.parse(text)) : gzipped && unpack(text);
+    state.unpacked = Promise.resolve(steps).then((steps) => {
+      if (state.text === text && steps) state.steps = steps;
     });
   }
   Promise.all([loadPlotly(), state.unpacked])
