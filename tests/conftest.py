@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -91,6 +92,17 @@ def trace(spec: dict, name: str) -> dict:
     matches = [t for t in spec["data"] if t.get("name") == name]
     assert len(matches) == 1, f"{name!r} not in {[t.get('name') for t in spec['data']]}"
     return {k: decode(v) for k, v in matches[0].items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_leak_steps():
+    """Each test starts with no leak steps kept: the page keeps them across sessions
+    (``article_view.steps``, a resource cache), so across the AppTests of one process
+    too, and a test would otherwise draw steps that an earlier test built."""
+    yield
+    view = sys.modules.get("relulab_app.article_view")
+    if view is not None:
+        view.steps.clear()
 
 
 @pytest.fixture
