@@ -63,7 +63,9 @@ def show(convention: str) -> float:
         every = moved or st.session_state.get(_EVERY) == view
         st.session_state[_EVERY] = view if every else None
         packed = steps(view, None if every else leak)
-    chart.chart_pair(packed, slider=_slider(), on_change=_leak_moved)
+    reported = chart.chart_pair(packed, slider=_slider(), on_change=_leak_moved).get("leak")
+    if _take(reported):  # a move the callback did not see: a new session's first run
+        st.rerun()
     common.copy_as_code("leaky_relu", {"leak": leak})
 
     # Heading, text, the note on hidden points and the tables as one element: one
@@ -82,6 +84,7 @@ LEAKS = tuple(
 _MOVED = "_leak_moved"  # set when the student moved the slider, for this run
 _EVERY = "_leak_every"  # the view whose every step this session's element has
 _SHOWN = "_leak_shown"  # the leak the element's slider shows
+_REPORTED = "_leak_reported"  # the element's state as the page last took it
 _TOLD = "_leak_told"  # (the leak the server last set the slider to, how many times)
 
 
@@ -105,7 +108,7 @@ def _leak(url: urlstate.Link) -> float:
         if isinstance(st.session_state.get("charts"), dict):
             # The element's state, as the server knows it, is the new leak: a move back
             # to the value it had is then a change (and reaches _leak_moved).
-            st.session_state["charts"]["leak"] = leak
+            st.session_state["charts"]["leak"] = st.session_state[_REPORTED] = leak
     return leak
 
 
@@ -124,14 +127,22 @@ def _slider() -> dict:
 
 
 def _leak_moved() -> None:
-    """The element's slider moved (its state, from the browser): a number within the
-    slider's bounds is taken to its step, anything else ignored."""
-    value = (st.session_state.get("charts") or {}).get("leak")
-    if isinstance(value, int | float) and not isinstance(value, bool) and _LO <= value <= _HI:
-        leak = LEAKS[round((value - _LO) / urlstate.LEAK_STEP)]
-        st.session_state["leak"] = leak
-        st.session_state[_SHOWN] = leak
-        st.session_state[_MOVED] = True
+    _take((st.session_state.get("charts") or {}).get("leak"))
+
+
+def _take(value) -> bool:
+    """The element's slider moved (its state, from the browser), if ``value`` is new: a
+    number within the slider's bounds is taken to its step, anything else ignored.
+    Returns whether it was taken."""
+    if value == st.session_state.get(_REPORTED) or isinstance(value, bool):
+        return False
+    if not isinstance(value, int | float) or not _LO <= value <= _HI:
+        return False
+    st.session_state[_REPORTED] = value
+    leak = LEAKS[round((value - _LO) / urlstate.LEAK_STEP)]
+    st.session_state["leak"] = st.session_state[_SHOWN] = leak
+    st.session_state[_MOVED] = True
+    return True
 
 
 def _figures(leak: float, x_range, inside, own, convention: str, font: int):

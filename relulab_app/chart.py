@@ -48,12 +48,13 @@ def pack(payloads: list[dict], leaks: list[float] | None = None) -> str:
     return base64.b64encode(gzip.compress(data, 6, mtime=0)).decode()
 
 
-def chart_pair(packed: str, *, slider: dict | None = None, on_change=None) -> None:
+def chart_pair(packed: str, *, slider: dict | None = None, on_change=None):
     """Draw the two charts of ``packed`` (from :func:`pack`) side by side, stacked on a
     phone, under a slider of their own when ``slider`` says so (``label``, ``help``,
     ``min``, ``max``, ``step``, and ``value``, which the slider takes whenever ``set``,
     a count, is new to it). A move of the slider draws the payload at its value at
-    once, then reports the value as the element's state ``leak`` (``on_change``).
+    once, then reports the value as the element's state ``leak`` (``on_change``), which
+    this returns.
 
     The element keeps one key across reruns and views, so its plots (and a student's
     zoom) live on. While only the slider moves, the data is the same: Streamlit then
@@ -62,4 +63,4 @@ def chart_pair(packed: str, *, slider: dict | None = None, on_change=None) -> No
     if (st.session_state.get("charts") or {}).get("gunzip") is False:
         # A browser without DecompressionStream (before 2023) said so: plain JSON text.
         data = {"slider": slider, "steps_json": gzip.decompress(base64.b64decode(packed)).decode()}
-    _CHART(data=data, key="charts", width="stretch", on_leak_change=on_change)
+    return _CHART(data=data, key="charts", width="stretch", on_leak_change=on_change)

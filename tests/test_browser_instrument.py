@@ -183,6 +183,7 @@ def test_a_key_on_the_slider_redraws_both_charts_before_the_server_answers(brows
         move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
         pg.wait_for_url("**leak=0.11**", timeout=30_000)
         pg.wait_for_selector(READY, timeout=60_000)
+        pg.wait_for_selector('.rl-pair[data-steps="101"]', timeout=30_000)
         pg.evaluate(
             """() => { const react = Plotly.react; window.__reacts = 0;
                        Plotly.react = (...a) => { window.__reacts++; return react(...a); }; }"""

@@ -493,7 +493,9 @@ export default function (component) {
     Object.assign(state, { text, steps: null });
     const steps = data.steps_json ? Promise.resolve(JSON.parse(text)) : gzipped && unpack(text);
     state.unpacked = Promise.resolve(steps).then((steps) => {
-      if (state.text === text && steps) state.steps = steps;
+      if (state.text !== text || !steps) return;
+      state.steps = steps;
+      state.pair.dataset.steps = steps.payloads.length; // for tests: how many it has
     });
   }
   Promise.all([loadPlotly(), state.unpacked])
