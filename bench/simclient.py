@@ -23,8 +23,10 @@ look to the server the same as a real Chromium's.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import gzip
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +114,8 @@ def _state(w: Widget, value) -> WidgetState:
     s = WidgetState(id=w.id)
     if w.kind == "slider":
         s.double_array_value.data.extend(value if isinstance(value, tuple) else [value])
+    elif w.kind == "bidi_component":  # the chart element's own slider: its state
+        s.json_value = json.dumps({w.label: value}, separators=(",", ":"))
     elif w.kind in ("radio", "selectbox") and value not in w.options:
         raise ValueError(f"{value!r} is not one of {w.id!r}'s options {w.options}")
     elif w.kind in (*TEXT, "radio", "selectbox"):
@@ -129,7 +133,6 @@ class Run:
     status: int
     kinds: list[str] = field(default_factory=list)  # "delta:new_element:slider", ...
     charts: list[str] = field(default_factory=list)  # chart payloads or specs (JSON text)
-    steps: list[str] = field(default_factory=list)  # the chart's leak steps (JSON text)
     assets: set[str] = field(default_factory=set)  # component files the browser would load
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
@@ -160,6 +163,7 @@ class SimSession:
         # The frontend's ForwardMsg cache: hash -> [message, run count when last used,
         # fragment id]. Its hashes go with every rerun request.
         self._cache: dict[str, list] = {}
+        self._shown: dict[str, tuple] = {}  # chart element id -> (told count, value shown)
         self._run_count = 0
         self._max_age = 2  # global.maxCachedMessageAge, until the server's config says
         self._lock = asyncio.Lock()  # one request in flight (see the module's docstring)
@@ -235,7 +239,7 @@ class SimSession:
 
     async def move_slider(self, key: str, value: float | tuple[float, float]) -> Run:
         """Move the slider bound to URL key `key` (or with that widget key) to `value`."""
-        return await self._use(key, value, ("slider",))
+        return await self._use(key, value, ("slider", "bidi_component"))
 
     async def set_value(self, key: str, value: str | bool) -> Run:
         """Type `value` into the text input with widget key `key` and commit it (Enter, or
@@ -269,6 +273,8 @@ class SimSession:
                 if w.kind not in kinds:
                     raise TypeError(f"{key!r} is a {w.kind}, not one of {kinds}")
                 w.state, fragment = _state(w, value), w.fragment_id
+                if w.kind == "bidi_component":  # the element now shows the student's value
+                    self._shown[w.id] = (self._shown[w.id][0], value)
                 if w.kind == "slider" and w.url_key:  # the frontend rewrites the address
                     values = w.state.double_array_value.data
                     self.query = [(k, v) for k, v in self.query if k != w.url_key]
@@ -289,9 +295,32 @@ class SimSession:
             raise KeyError(f"{len(found)} buttons labelled {label!r} on the page (have {have})")
         return found[0]
 
+    def _drawn(self, element_id: str, data: dict, fragment_id: str) -> str:
+        """The chart element's payload at its slider's value, as chart.js picks it (the
+        step nearest to it). The slider shows the server's value when the server set
+        it (a count it has not seen), else the student's last move."""
+        steps = json.loads(gzip.decompress(base64.b64decode(data["steps_gz_base64"])))
+        slider = data["slider"]
+        if slider is None:
+            return json.dumps(steps["payloads"][0])
+        known = self.widgets.get(element_id)
+        self.widgets[element_id] = Widget(
+            element_id, "bidi_component", "", fragment_id, known.state if known else None, "leak"
+        )
+        if self._shown.get(element_id, (None,))[0] != slider["set"]:
+            self._shown[element_id] = (slider["set"], slider["value"])
+        at = self._shown[element_id][1]
+        leaks = steps["leaks"]
+        return json.dumps(
+            steps["payloads"][min(range(len(leaks)), key=lambda i: abs(leaks[i] - at))]
+        )
+
     def _find(self, key: str) -> Widget:
         for w in self.widgets.values():
             if w.url_key == key or w.id.endswith(f"-{key}"):
+                return w
+        for w in self.widgets.values():  # a chart element's own slider
+            if w.kind == "bidi_component" and w.label == key:
                 return w
         raise KeyError(f"no widget {key!r} on the page (have {list(self.widgets)})")
 
@@ -480,11 +509,13 @@ class SimSession:
         if el_kind == "plotly_chart":
             run.charts.append(el.spec)
         elif el_kind == "bidi_component":
-            # The chart element: its payload (or, gzipped, the leak steps the browser
-            # keeps for it), and the files the browser loads for it.
-            if el.bytes[:2] == b"\x1f\x8b":
-                run.steps.append(gzip.decompress(el.bytes).decode())
-            else:
+            # The chart element: the payload it draws, and the files the browser loads
+            # for it. One with a slider is a widget whose state reports the slider.
+            data = json.loads(el.json) if el.json else {}
+            if "steps_gz_base64" in data:
+                run.charts.append(self._drawn(el.id, data, delta.fragment_id))
+                seen.update([el.id] if data["slider"] else [])
+            elif el.bytes:
                 run.charts.append(el.bytes.decode())
             run.assets.update(
                 f"/_stcore/bidi-components/{el.component_name}/{path}"

@@ -3,12 +3,6 @@ as markers and tables, and the student's own values."""
 
 from __future__ import annotations
 
-import collections
-import dataclasses
-import hashlib
-import secrets
-import threading
-
 import numpy as np
 import streamlit as st
 
@@ -22,7 +16,6 @@ from relulab_app import (
     own_values,
     quiz_view,
     urlstate,
-    wire,
 )
 
 # The leak steps (below) carry the student's own points at all 101 leaks: past this
@@ -41,58 +34,115 @@ CAPTION = (
 
 def show(convention: str) -> float:
     """The view; returns the leak, which the lab follows."""
-    # Every element here is re-sent on each slider move (bench/load.py counts them), so
-    # text that never changes sits outside the fragment. Columns: side by side on a
-    # wide screen, stacked at full width on a phone.
-    left, right = st.columns(2, gap="medium")
     url = link.current()
-    if url.unread:
-        leak_repair = urlstate.check_leak(url.values("leak"), urlstate.LEAK_DEFAULT)
-        link.repair_address("leak", leak_repair, urlstate.LEAK_DEFAULT)
-    leak = left.slider(
-        "leak (slope for x ≤ 0)",
-        *urlstate.LEAK_BOUNDS,
-        urlstate.LEAK_DEFAULT,
-        urlstate.LEAK_STEP,
-        key="leak",
-        bind="query-params",
-        help=registry.LEAK.help,
-        on_change=_leak_moved,
-    )
-    x_range = common.x_range_slider(right)
-    url.check("leak", urlstate.check_leak(url.values("leak"), leak))
+    leak = _leak(url)
+    # The x-range above the leak slider, as wide as it (chart.css), which is the chart
+    # element's own (chart.js), so that its moves are drawn at once.
+    x_range = common.x_range_slider(st.container(key="x_range_box"))
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("relu", leak, tuple(x_range), convention))
+    common.sync_url("leak", f"{leak:g}", f"{urlstate.LEAK_DEFAULT:g}")
 
     values, error = own_values.parsed()
     own = figures.own_points(values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
     font, present = common.font_size(), common.present()
-    key = _steps_key(x_range, convention, values, font, present)
-    built = _built(key)
-    ready = None if built is None or common.quiz_changes_charts() else built.pairs.get(leak)
-    if ready is not None:  # this view's steps are built: its payload at this leak too
-        chart.chart_pair(ready, key="charts")
-        live = True
+    own_bytes = b"" if values is None else np.asarray(values, dtype=np.float64).tobytes()
+    moved = st.session_state.pop(_MOVED, False)
+    if common.quiz_changes_charts() or len(own_bytes) > 8 * STEPS_MAX_OWN:
+        # A question's charts, or many own points: this leak's payload alone, as the
+        # server draws it; the slider's moves wait for the server.
+        figs = _figures(leak, x_range, inside, own, convention, font)
+        packed = chart.pack([common.pair_payload(*figs, x_range)], [leak])
     else:
-        live = common.show_charts(
-            *_figures(leak, x_range, inside, own, convention, font),
-            x_range,
-            steps=None if key is None else (_steps_id(key), leak),
-        )
+        # Its bytes, not the numbers: a NaN is then equal to itself, -0.0 is not 0.0.
+        view = (tuple(float(v) for v in x_range), convention, own_bytes, font, present)
+        # Every step once the student moves the leak in this view (~100 ms, shared by
+        # every session); until then this leak's step alone, so that a new x-range or a
+        # class's question does not cost every page the whole build.
+        every = moved or st.session_state.get(_EVERY) == view
+        st.session_state[_EVERY] = view if every else None
+        packed = steps(view, None if every else leak)
+    reported = chart.chart_pair(packed, slider=_slider(), on_change=_leak_moved).get("leak")
+    if _take(reported):  # a move the callback did not see: a new session's first run
+        st.rerun()
     common.copy_as_code("leaky_relu", {"leak": leak})
 
     # Heading, text, the note on hidden points and the tables as one element: one
     # message per move, not seven.
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
-    moved = st.session_state.pop(_MOVED, False)  # this run's, whether or not used
-    if live:
-        # Last: when this run builds the steps, the charts' own message goes first.
-        steps = built if built is not None else _ready_steps(key, moved)
-        if steps is not None:
-            chart.leak_steps(steps.packed, key="leak_steps")
     return leak
+
+
+_LO, _HI = urlstate.LEAK_BOUNDS
+# The slider's values as the browser sends them (0.37, not 0.37000000000000005).
+LEAKS = tuple(
+    round(_LO + i * urlstate.LEAK_STEP, 10)
+    for i in range(round((_HI - _LO) / urlstate.LEAK_STEP) + 1)
+)
+_MOVED = "_leak_moved"  # set when the student moved the slider, for this run
+_EVERY = "_leak_every"  # the view whose every step this session's element has
+_SHOWN = "_leak_shown"  # the leak the element's slider shows
+_REPORTED = "_leak_reported"  # the element's state as the page last took it
+_TOLD = "_leak_told"  # (the leak the server last set the slider to, how many times)
+
+
+def _leak(url: urlstate.Link) -> float:
+    """The page's leak: the link's on a session's first run, the slider's after, or
+    what a question, a preset or a repair set. When the server set it, the slider is
+    told to follow (a count it has not seen yet)."""
+    if url.unread:
+        raw = url.values("leak")
+        repair = urlstate.check_leak(raw, urlstate.LEAK_DEFAULT)
+        link.repair_address("leak", repair, urlstate.LEAK_DEFAULT)
+        if "leak" not in st.session_state:  # a question may have set it already
+            fixed = urlstate.parse_number(raw[0]) if raw and repair is None else None
+            fixed = repair.value if repair is not None else fixed
+            st.session_state["leak"] = urlstate.LEAK_DEFAULT if fixed is None else fixed
+    leak = float(st.session_state.setdefault("leak", urlstate.LEAK_DEFAULT))
+    url.check("leak", urlstate.check_leak(url.values("leak"), leak))
+    if leak != st.session_state.get(_SHOWN):
+        st.session_state[_SHOWN] = leak
+        st.session_state[_TOLD] = (leak, st.session_state.get(_TOLD, (None, 0))[1] + 1)
+        if isinstance(st.session_state.get("charts"), dict):
+            # The element's state, as the server knows it, is the new leak: a move back
+            # to the value it had is then a change (and reaches _leak_moved).
+            st.session_state["charts"]["leak"] = st.session_state[_REPORTED] = leak
+    return leak
+
+
+def _slider() -> dict:
+    value, told = st.session_state[_TOLD]
+    p = registry.LEAK
+    return {
+        "label": p.label,
+        "help": p.help,
+        "min": _LO,
+        "max": _HI,
+        "step": p.step,
+        "value": value,
+        "set": told,
+    }
+
+
+def _leak_moved() -> None:
+    _take((st.session_state.get("charts") or {}).get("leak"))
+
+
+def _take(value) -> bool:
+    """The element's slider moved (its state, from the browser), if ``value`` is new: a
+    number within the slider's bounds is taken to its step, anything else ignored.
+    Returns whether it was taken."""
+    if value == st.session_state.get(_REPORTED) or isinstance(value, bool):
+        return False
+    if not isinstance(value, int | float) or not _LO <= value <= _HI:
+        return False
+    st.session_state[_REPORTED] = value
+    leak = LEAKS[round((value - _LO) / urlstate.LEAK_STEP)]
+    st.session_state["leak"] = st.session_state[_SHOWN] = leak
+    st.session_state[_MOVED] = True
+    return True
 
 
 def _figures(leak: float, x_range, inside, own, convention: str, font: int):
@@ -105,134 +155,24 @@ def _figures(leak: float, x_range, inside, own, convention: str, font: int):
     )
 
 
-def _steps_key(x_range, convention: str, values, font: int, present: bool) -> tuple | None:
-    """Everything but the leak that the charts depend on, hashable; None when the
-    student's own values are too many to send at every step. The values go in as
-    their bytes: a NaN is then equal to itself (a tuple of floats holding NaN never
-    equals another, so it would never be found again), and -0.0 is not 0.0."""
-    own = b"" if values is None else np.asarray(values, dtype=np.float64).tobytes()
-    if len(own) > 8 * STEPS_MAX_OWN:
-        return None
-    return (tuple(float(v) for v in x_range), convention, own, font, present)
-
-
-# Per server process: a browser that reconnects to a restarted or redeployed server
-# keeps the steps it had, which the new code may not draw the same way.
-_STEPS_SALT = secrets.token_hex(8)
-
-
-def _steps_id(key: tuple) -> str:
-    return hashlib.sha256(f"{_STEPS_SALT}{key!r}".encode()).hexdigest()[:16]
-
-
-_MOVED = "_leak_moved"  # set by the leak slider's on_change: the student moved it
-
-
-def _leak_moved() -> None:
-    st.session_state[_MOVED] = True
-
-
-@dataclasses.dataclass(frozen=True)
-class Steps:
-    """A view's leak steps as :func:`chart.leak_steps` sends them (``packed``), and the
-    chart element's bytes at each leak (``pairs``, from ``chart.pair_data``): a leak
-    move in a built view sends those instead of building and encoding its figures
-    again (server CPU per move ~10.7 -> ~7.5 ms, measured over 300 moves)."""
-
-    packed: bytes
-    pairs: dict[float, bytes]
-
-
-# Built steps by key (an LRU; ~0.5 MB each, 16 MB at most), and the keys being built:
-# a class whose students make their first leak move together builds a view's steps
-# once, the others wait for it.
-_BUILT: collections.OrderedDict[tuple, Steps] = collections.OrderedDict()
-_BUILDING: dict[tuple, threading.Event] = {}
-_BUILT_MAX = 32
-_BUILT_LOCK = threading.Lock()
-
-
-def _built(key: tuple | None) -> Steps | None:
-    """The steps of ``key`` if they are built (never builds them), as recently used."""
-    with _BUILT_LOCK:
-        if key not in _BUILT:
-            return None
-        _BUILT.move_to_end(key)
-        return _BUILT[key]
-
-
-def _ready_steps(key: tuple, moved: bool) -> Steps | None:
-    """The leak steps for ``key`` if they are built, or if the student has just moved
-    the leak slider (then built now); else None, and the charts take the server's way.
-
-    Built on a student's leak move only (the slider's on_change: not when a class's
-    question sets the leak, nor on a link's first load), not on every new x-range: a
-    student who moves the x-range, or a class whose questions set each student's own
-    leak and x-range, would otherwise cost ~100 ms of server CPU per page each time,
-    for steps that may never be used. The first leak move in a view is drawn from the
-    server's answer; the steps go out with it, and the next moves are drawn at once."""
-    with _BUILT_LOCK:
-        if key in _BUILT:  # built by another session since this run looked
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
-        if not moved:
-            return None
-        building = _BUILDING.get(key)
-        if building is None:
-            _BUILDING[key] = threading.Event()
-    if building is not None:  # another session builds them: this run's moves wait
-        building.wait(timeout=5)
-        with _BUILT_LOCK:
-            return _BUILT.get(key)
-    try:
-        data = _leak_steps(key)
-        with _BUILT_LOCK:
-            _BUILT[key] = data
-            while len(_BUILT) > _BUILT_MAX:
-                _BUILT.popitem(last=False)
-        return data
-    finally:
-        with _BUILT_LOCK:
-            _BUILDING.pop(key).set()
-
-
-def _leak_steps(key: tuple) -> Steps:
-    """The chart payload at every step of the leak slider, as one base payload and,
-    per step, the changes from it (``wire.diff``): what the browser needs to redraw
-    the moment the slider moves, for any value it can take.
-
-    Built by :func:`_figures` and ``common.plain_pair``, as this run's charts are, so
-    that a step is the payload the server would send at that leak (a test checks
-    it); with them, each step's chart element bytes, which later leak moves in the
-    view send as they are. ~100 ms; :func:`_ready_steps` keeps them across sessions,
-    so a class on the same view builds them once."""
-    x_range, convention, own_bytes, font, present = key
+@st.cache_resource(max_entries=64, show_spinner=False)
+def steps(view: tuple, leak: float | None) -> str:
+    """The chart payloads of ``view`` (x-range, convention, own values as bytes, font
+    size, present mode) at ``leak``, or at every leak the slider can take (None),
+    packed (:func:`chart.pack`): what the chart element draws the moment its slider
+    moves. Pure: kept across sessions, so a class on the same view builds them once
+    (the others wait for that build). A leak, not the list of them: Streamlit hashes
+    the arguments on every call, 2 ms for a tuple of 101 floats."""
+    leaks = LEAKS if leak is None else (leak,)
+    x_range, convention, own_bytes, font, present = view
     values = np.frombuffer(own_bytes, dtype=np.float64) if own_bytes else None
     own = figures.own_points(values, x_range)
     inside, _ = examples.split_by_range(examples.all_example_points(), x_range)
-    lo, hi = urlstate.LEAK_BOUNDS
-    n = round((hi - lo) / urlstate.LEAK_STEP) + 1
-    # round(): the slider's values as the browser sends them (0.37, not 0.37000000000000005)
-    leaks = [round(lo + i * urlstate.LEAK_STEP, 10) for i in range(n)]
     payloads = [
         common.plain_pair(*_figures(leak, x_range, inside, own, convention, font), x_range, present)
         for leak in leaks
     ]
-    base = payloads[n // 2]  # a leak > 0: the same traces as every step but 0
-    steps_id = _steps_id(key)
-    steps = {
-        "id": steps_id,
-        "leaks": leaks,
-        "base": base,
-        "patches": [wire.diff(base, p) for p in payloads],
-    }
-    return Steps(
-        packed=chart.pack_steps(steps),
-        pairs={
-            leak: chart.pair_data(p, (steps_id, leak))
-            for leak, p in zip(leaks, payloads, strict=True)
-        },
-    )
+    return chart.pack(payloads, list(leaks))
 
 
 def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:

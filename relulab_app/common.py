@@ -60,8 +60,8 @@ def revision(x_range) -> str:
 
 def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
     """The chart element's payload for two figures, as no quiz question changes it.
-    Reads no session state, so the leak steps (article_view) can build it for every
-    leak and cache it across sessions."""
+    Reads no session state, so the article view's steps can be built for every leak
+    and kept across sessions."""
     return chart.payload(
         [fig_f, fig_df],
         figures.hover_refs(fig_f, fig_df, curves),
@@ -71,7 +71,7 @@ def plain_pair(fig_f, fig_df, curves: list, x_range, present: bool) -> dict:
 
 
 def quiz_changes_charts() -> bool:
-    """Whether an open quiz question changes what the charts show (see show_charts)."""
+    """Whether an open quiz question changes what the charts show (see pair_payload)."""
     return (
         any(
             quiz_view.hidden(part)
@@ -81,18 +81,13 @@ def quiz_changes_charts() -> bool:
     )
 
 
-def show_charts(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
-    """The function and its derivative side by side (stacked on a phone), as one element
-    that keeps its plots across slider moves (and the student's zoom until the x-range
-    changes). An open quiz question may hide a chart or the dot at 0 (their data is not
-    sent at all), and a revealed one marks its answer.
-
-    ``steps`` is (leak steps id, leak), see ``chart.pair_data``. Returns whether they
-    apply: not while a question changes what the charts show."""
+def pair_payload(fig_f, fig_df, curves: list, x_range) -> dict:
+    """The chart element's payload for two figures as this student sees them now: an
+    open quiz question may hide a chart or the dot at 0 (their data is not sent at
+    all), and a revealed one marks its answer."""
     content = plain_pair(fig_f, fig_df, curves, x_range, present())
     if not quiz_changes_charts():
-        chart.chart_pair(chart.pair_data(content, steps), key="charts")
-        return steps is not None
+        return content
     specs = list(content["charts"])  # replaced, never changed in place, below
     hover = content["hover"]
     if quiz_view.hidden(Hide.KINK_DOT):
@@ -116,9 +111,14 @@ def show_charts(fig_f, fig_df, curves: list, x_range, *, steps=None) -> bool:
     if point is not None:
         i, x, y = point
         specs[i] = {**specs[i], "data": [*specs[i]["data"], figures.answer_trace(x, y, specs[i])]}
-    content = chart.payload(specs, hover, revision=revision(x_range), present=present())
-    chart.chart_pair(chart.pair_data(content), key="charts")
-    return False
+    return chart.payload(specs, hover, revision=revision(x_range), present=present())
+
+
+def show_charts(fig_f, fig_df, curves: list, x_range) -> None:
+    """The function and its derivative side by side (stacked on a phone), as one element
+    that keeps its plots across slider moves (and the student's zoom until the x-range
+    changes)."""
+    chart.chart_pair(chart.pack([pair_payload(fig_f, fig_df, curves, x_range)]))
 
 
 # Typing the x-range. The slider spans -60…60 (the article's 50.2 must be reachable), so

@@ -48,27 +48,40 @@ def decode(value):
 
 
 def chart_payloads(at) -> list[dict]:
-    """What each chart element (the explorer's function and derivative pair) sends the
-    browser: its JSON payload (``charts``, ``hover``, ``present``, ``revision``, and
-    ``steps``, ``leak`` where the leak steps apply). Not the hidden leak steps element
-    of the same component (see :func:`leak_steps`)."""
-    return [p for p in _chart_elements(at) if "charts" in p]
+    """What each chart element (the explorer's function and derivative pair) draws: its
+    payload (``charts``, ``hover``, ``present``, ``revision``) at the page's leak, where
+    the element has a leak slider and the payloads of several leaks."""
+    return [_at_leak(at, steps) for steps in chart_steps(at)]
 
 
-def leak_steps(at) -> list[dict]:
-    """The leak steps elements' contents (``id``, ``leaks``, ``base``, ``patches``)."""
-    return [p["leak_steps"] for p in _chart_elements(at) if "leak_steps" in p]
-
-
-def _chart_elements(at) -> list[dict]:
-    """Every element of the chart component, its bytes parsed (the leak steps come
-    gzipped, as the browser's DecompressionStream reads them)."""
+def chart_steps(at) -> list[dict]:
+    """Each chart element's payloads as the browser unpacks them (``leaks``, ``payloads``),
+    with its slider (``slider``, None without one)."""
     out = []
     for el in at.get("bidi_component"):
         if el.proto.component_name == "relulab_app.chart":
-            data = el.proto.bytes
-            out.append(json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
+            data = json.loads(el.proto.json)
+            packed = gzip.decompress(base64.b64decode(data["steps_gz_base64"]))
+            out.append({**json.loads(packed), "slider": data["slider"]})
     return out
+
+
+def _at_leak(at, steps: dict) -> dict:
+    if steps["leaks"] is None:
+        (payload,) = steps["payloads"]
+        return payload
+    return steps["payloads"][steps["leaks"].index(at.session_state["leak"])]
+
+
+def move_leak(at, leak: float):
+    """Move the chart element's leak slider to ``leak``, as the browser reports it (the
+    element's state), and run the page."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "relulab_app.chart"]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=el.proto.id, json_value=json.dumps({"leak": leak})))
+    return at._run(states)
 
 
 def chart_specs(at) -> list[dict]:
@@ -91,13 +104,13 @@ def trace(spec: dict, name: str) -> dict:
 
 @pytest.fixture(autouse=True)
 def fresh_leak_steps():
-    """Each test starts with no leak steps built: the page keeps them across sessions
-    (relulab_app.article_view), so across the AppTests of one test process too, and a
-    test would otherwise see steps that an earlier test built."""
+    """Each test starts with no leak steps kept: the page keeps them across sessions
+    (``article_view.steps``, a resource cache), so across the AppTests of one process
+    too, and a test would otherwise draw steps that an earlier test built."""
     yield
     view = sys.modules.get("relulab_app.article_view")
     if view is not None:
-        view._BUILT.clear()
+        view.steps.clear()
 
 
 @pytest.fixture

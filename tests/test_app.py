@@ -6,7 +6,7 @@ import inspect
 import json
 
 import pytest
-from conftest import chart_specs, n_charts, trace
+from conftest import chart_specs, move_leak, n_charts, trace
 
 from relulab import activations, registry, relu, relu_dash
 from relulab_app import quiz_view
@@ -21,7 +21,7 @@ def _all_text(at) -> str:
 def test_page_runs_and_has_the_controls(app):
     at = app.run()
     assert not at.exception and not at.error
-    assert at.slider(key="leak").value == pytest.approx(0.1)
+    assert at.session_state["leak"] == pytest.approx(0.1)
     lo, hi = at.slider(key="x_range").value
     assert lo < 0 < hi
     assert at.slider(key="x_range").min <= -50.2 and at.slider(key="x_range").max >= 50.2
@@ -64,7 +64,7 @@ def test_charts_show_library_values(app):
 def test_moving_leak_changes_the_charts(app):
     at = app.run()
     before = [json.dumps(c) for c in chart_specs(at)]
-    at.slider(key="leak").set_value(0.35).run()
+    move_leak(at, 0.35)
     assert not at.exception and not at.error
     after = [json.dumps(c) for c in chart_specs(at)]
     assert before[0] != after[0] and before[1] != after[1]
@@ -133,7 +133,7 @@ def test_url_state_is_restored(app):
     app.query_params["x_range"] = ["-3", "3"]
     at = app.run()
     assert not at.exception and not at.error and not at.warning
-    assert at.slider(key="leak").value == pytest.approx(0.25)
+    assert at.session_state["leak"] == pytest.approx(0.25)
     assert at.slider(key="x_range").value == (-3.0, 3.0)
     f, df = chart_specs(at)
     assert list(trace(f, "Leaky ReLU (0.25)")["x"]) == [-3.0, 0.0, 3.0]
@@ -165,7 +165,7 @@ def test_hostile_urls_give_a_working_page_with_a_notice(app, params, leak, x_ran
     at = app.run()
     assert not at.exception and not at.error
     assert at.warning, "a notice is shown"
-    assert at.slider(key="leak").value == pytest.approx(leak)
+    assert at.session_state["leak"] == pytest.approx(leak)
     assert at.slider(key="x_range").value == x_range
     assert n_charts(at) == 2
     text = _all_text(at)
@@ -177,7 +177,7 @@ def test_notice_goes_once_the_student_moves_on(app):
     app.query_params["x_range"] = ["5", "-5"]
     at = app.run()
     assert at.warning
-    at.slider(key="leak").set_value(0.3).run()
+    move_leak(at, 0.3)
     assert not at.exception and not at.error and not at.warning
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import chart_specs, n_charts, trace
+from conftest import chart_specs, move_leak, n_charts, trace
 
 from relulab import relu
 from relulab_app import parse
@@ -28,11 +28,11 @@ def test_presets_are_the_article_examples(opened):
     table = at.dataframe[0].value
     assert table["x"].tolist() == [0.11, -2.2, 0, 50.2, 33.5, -0.6]
     # At the article's leak for it (0, not the slider's 0.1 before), and the header says so.
-    assert at.slider(key="leak").value == 0.0
+    assert at.session_state["leak"] == 0.0
     assert table["f(x) at leak 0"].tolist() == relu(table["x"].to_numpy(), 0.0).tolist()
     at.button[1].click().run()
     assert at.text_area(key="values").value == "[[-0.5], [0], [1], [2], [3], [4.5]]"
-    assert at.slider(key="leak").value == 0.1
+    assert at.session_state["leak"] == 0.1
     assert list(at.dataframe[0].value)[1:3] == ["f(x) at leak 0.1", "f′(x) at leak 0.1"]
 
 
@@ -64,7 +64,7 @@ def test_bad_input_points_at_the_token_and_the_page_keeps_working(opened):
     assert not at.exception
     assert [e.value for e in at.error] == ["`2..5` at position 4 is not a number"]
     assert n_charts(at) == 2
-    at.slider(key="leak").set_value(0.3).run()
+    move_leak(at, 0.3)
     assert not at.exception and at.error
 
 

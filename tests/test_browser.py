@@ -18,6 +18,8 @@ SHOTS = ROOT / "screenshots"
 
 pytestmark = pytest.mark.browser
 CHARTS = "[...document.querySelectorAll('.js-plotly-plot')]"
+LEAK = '.rl-slider input[type="range"]'  # the chart element's own slider
+X_RANGE = '.st-key-x_range input[type="range"]'
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,8 @@ def test_page_loads_cleanly(open_page):
     p = open_page()
     _no_streamlit_errors(p)
     assert p.page.title().startswith("ReLU Lab")
-    assert p.page.locator('[data-testid="stSlider"]').count() == 2
+    assert p.page.locator('[data-testid="stSlider"]').count() == 1  # the x-range
+    assert p.page.locator(LEAK).count() == 1  # the chart element's own
     assert p.named(0, "Leaky ReLU (0.1)")["x"] == [-5, 0, 5]
     p.shot("light-desktop")
 
@@ -103,7 +106,7 @@ def test_page_loads_cleanly(open_page):
 def test_keyboard_moves_leak_redraws_both_charts_and_updates_url(open_page):
     p = open_page()
     before = p.traces()
-    thumb = p.page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb = p.page.locator(LEAK)
     thumb.focus()
     thumb.press("ArrowRight")
     p.page.wait_for_url(re.compile(r"leak=0\.11"), timeout=30_000)
@@ -122,9 +125,9 @@ def test_keyboard_moves_leak_redraws_both_charts_and_updates_url(open_page):
 
 def test_shared_url_restores_leak_and_range(open_page):
     p = open_page("?leak=0.25&x_range=-3&x_range=3")
-    thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
-    assert float(thumbs.nth(0).input_value()) == 0.25
-    assert [float(thumbs.nth(i).input_value()) for i in (1, 2)] == [-3, 3]
+    assert float(p.page.locator(LEAK).input_value()) == 0.25
+    thumbs = p.page.locator(X_RANGE)
+    assert [float(thumbs.nth(i).input_value()) for i in (0, 1)] == [-3, 3]
     assert p.named(0, "Leaky ReLU (0.25)")["x"] == [-3, 0, 3]
     _no_streamlit_errors(p)
 
@@ -217,8 +220,8 @@ def test_typing_the_x_range_on_a_phone(open_page):
         f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'ReLU' && t.x[0] === -3))",
         timeout=30_000,
     )
-    thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
-    assert [float(thumbs.nth(i).input_value()) for i in (1, 2)] == [-3, 5]
+    thumbs = p.page.locator(X_RANGE)
+    assert [float(thumbs.nth(i).input_value()) for i in (0, 1)] == [-3, 5]
     # past the other end: the typed number stays, the other end moves along, and a
     # toast says so
     low.fill("9")
@@ -472,9 +475,9 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
     p.page.wait_for_selector(state.format("PINGING_SERVER"), timeout=30_000)
     with serve(ROOT / "app.py", port=port):
         p.page.wait_for_selector(state.format("CONNECTED"), timeout=60_000)
-        thumbs = p.page.locator('[data-testid="stSlider"] input[type="range"]')
-        thumbs.nth(0).focus()
-        thumbs.nth(0).press("ArrowRight")  # no reload: the restarted server must answer
+        thumb = p.page.locator(LEAK)
+        thumb.focus()
+        thumb.press("ArrowRight")  # no reload: the restarted server must answer
         # The move went out while the reconnection's run was still going: the case this
         # test is for (a run that ends first would leave the fragment known to the server).
         runs = [ForwardMsg.FromString(d).WhichOneof("type") for d in after]
@@ -485,11 +488,11 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
         )
         p.wait_idle()
         assert p.named(0, "Leaky ReLU (0.31)")["x"] == [-3, 0, 3]
-        assert float(thumbs.nth(0).input_value()) == 0.31
+        assert float(thumb.input_value()) == 0.31
         p.page.wait_for_url(re.compile(r"leak=0\.31"), timeout=30_000)
         p.page.reload()
         p.wait_idle()
-        assert float(thumbs.nth(0).input_value()) == 0.31
+        assert float(thumb.input_value()) == 0.31
         assert p.named(0, "Leaky ReLU (0.31)")["x"] == [-3, 0, 3]
         assert p.page.locator('[data-testid="stException"]').count() == 0
     p.close()
@@ -554,7 +557,7 @@ def test_sessions_are_isolated(open_page):
         f"{CHARTS}[0]._fullData.some(t => t.name === 'your values')", timeout=30_000
     )
     # b moves its own slider: its page never shows a's leak or a's numbers
-    thumb = b.page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb = b.page.locator(LEAK)
     thumb.focus()
     thumb.press("ArrowRight")
     b.page.wait_for_url(re.compile(r"leak=0\.11"), timeout=30_000)

@@ -15,7 +15,8 @@ SHOTS = ROOT / "screenshots"
 
 pytestmark = pytest.mark.browser
 CHARTS = "[...document.querySelectorAll('.rl-plot.js-plotly-plot')]"
-LEAK_THUMB = '[data-testid="stSlider"] input[type="range"]'
+LEAK_THUMB = '.rl-slider input[type="range"]'
+NAMES = f"() => {CHARTS}.map(el => el.data[0].name)"
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def plot_area(pg, i: int) -> dict:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_projector_shows_the_leak_slider_and_both_plot_areas(page, scheme):
     pg = page(width=1024, height=768, scheme=scheme)
-    slider = box(pg, '[data-testid="stSlider"]')
+    slider = box(pg, ".rl-slider")
     assert slider["y"] + slider["height"] <= 768
     for i in (0, 1):
         area = plot_area(pg, i)
@@ -107,7 +108,7 @@ def test_desktop_shows_both_whole_charts(page):
 
 def test_phone_shows_the_leak_slider_and_200_px_of_the_function_plot(page):
     pg = page(width=390, height=844, phone=True)
-    slider = box(pg, '[data-testid="stSlider"]')
+    slider = box(pg, ".rl-slider")
     assert slider["y"] + slider["height"] <= 844
     area = plot_area(pg, 0)
     assert min(area["bottom"], 844) - area["top"] >= 200, area
@@ -168,40 +169,35 @@ def test_zoom_survives_slider_moves_until_reset(page):
     assert pg.errors == []
 
 
-def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browser):
+def test_a_key_on_the_slider_redraws_both_charts_before_the_server_answers(browser):
     # The server is stopped (SIGSTOP) before the keys are pressed: whatever the charts
-    # show then came from the leak steps the page already had. Once it runs again, its
-    # answers for the same leak are not drawn a second time.
+    # show then came from the steps the element already had. Once it runs again, the
+    # address takes the leak, and its rerun draws nothing a second time.
     with serve(ROOT / "app.py") as (url, pid):
         ctx = browser.new_context(viewport={"width": 1440, "height": 900})
         pg = ctx.new_page()
         pg.goto(url)
         wait_drawn(pg)
-        pg.wait_for_function("document.querySelector('.rl-pair') && window.Plotly", timeout=10_000)
         # The first leak move of a view is drawn from the server's answer, which brings
-        # the steps (built on a view's first leak move).
+        # every step (built on a view's first leak move).
         move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
-        pg.wait_for_function(  # the steps kept, for the view the charts show
-            "(() => { const p = document.querySelector('.rl-pair'); "
-            "return p.dataset.steps && p.dataset.serverLeak === '0.11'; })()",
-            timeout=10_000,
-        )
+        pg.wait_for_url("**leak=0.11**", timeout=30_000)
+        pg.wait_for_selector(READY, timeout=60_000)
+        pg.wait_for_selector('.rl-pair[data-steps="101"]', timeout=30_000)
         pg.evaluate(
             """() => { const react = Plotly.react; window.__reacts = 0;
                        Plotly.react = (...a) => { window.__reacts++; return react(...a); }; }"""
         )
         os.kill(pid, signal.SIGSTOP)
         try:
-            thumb = pg.locator(LEAK_THUMB).first
+            thumb = pg.locator(LEAK_THUMB)
             thumb.focus()
             for _ in range(3):
                 thumb.press("ArrowRight")
-            pg.wait_for_function(
-                f"{CHARTS}.every(el => el.data.some(t => t.name === 'Leaky ReLU (0.14)'))",
-                timeout=10_000,
-            )
+            pg.wait_for_function(f"({NAMES})().every(n => n === 'Leaky ReLU (0.14)')")
             drawn = pg.evaluate(f"() => {CHARTS}.map(el => el.data[0].y.slice())")
             source = pg.evaluate("() => document.querySelector('.rl-pair').dataset.drawnFrom")
+            assert pg.locator(".rl-slider output").text_content() == "0.14"
         finally:
             os.kill(pid, signal.SIGCONT)
         # f at x = -5, 0, 5 and f′ either side of 0 (a gap at the jump), at leak 0.14
@@ -210,48 +206,41 @@ def test_the_charts_follow_the_leak_slider_without_waiting_for_the_server(browse
         assert source == "steps"
         reacts = pg.evaluate("() => window.__reacts")
         assert reacts == 6  # three steps, two charts each
-        pg.wait_for_function(  # the server's answer for 0.14 has arrived...
-            "document.querySelector('.rl-pair').dataset.serverLeak === '0.14'",
-            timeout=30_000,
-        )
+        pg.wait_for_url("**leak=0.14**", timeout=30_000)  # the server has the last move...
+        pg.get_by_text("same input at the slider's leak (0.14)").wait_for(timeout=30_000)
         pg.wait_for_selector(READY, timeout=60_000)
-        assert pg.evaluate("() => window.__reacts") == reacts  # ...and was not drawn again
-        assert pg.evaluate(f"() => {CHARTS}[0].data[0].name") == "Leaky ReLU (0.14)"
+        assert pg.evaluate("() => window.__reacts") == reacts  # ...and drew nothing again
         ctx.close()
 
 
-def test_only_the_students_own_slider_moves_are_drawn_from_the_steps(browser, server):
-    # The page also sets the slider itself (a quiz or class question sets the leak, in a
-    # run that may hide or mark what a step would show): a value the slider takes
-    # without a key or pointer on it is not drawn from the steps. Here the slider's value
-    # is set as Streamlit's render would set it, once long after the student's last
-    # key press, and once right after a key press (which then draws it: the steps work).
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
-    pg = ctx.new_page()
-    pg.goto(server)
-    wait_drawn(pg)
+def test_a_leak_the_server_sets_moves_the_slider(page):
+    # A preset (as a class's or a quiz's question) sets the leak on the server: the
+    # element's slider follows, and a student's move back to the value it had before
+    # still reaches the server (its tables follow the slider again).
+    pg = page()
     move_leak(pg, "ArrowRight", "Leaky ReLU (0.11)")
-    pg.wait_for_function(
-        "(() => { const p = document.querySelector('.rl-pair'); "
-        "return p.dataset.steps && p.dataset.serverLeak === '0.11'; })()",
-        timeout=10_000,
-    )
-    pg.wait_for_selector(READY, timeout=60_000)
-    set_value = f"""(v) => {{
-        const input = document.querySelector('.st-key-leak {LEAK_THUMB.split()[-1]}');
-        input.value = String(v);
-        input.setAttribute('aria-valuetext', v.toFixed(2));
-    }}"""
-    names = f"() => {CHARTS}.map(el => el.data[0].name)"
-    pg.wait_for_timeout(1700)  # past the touch window (chart.js TOUCH_MS)
-    pg.evaluate(set_value, 0.3)
-    pg.wait_for_timeout(500)
-    assert pg.evaluate(names) == ["Leaky ReLU (0.11)"] * 2
-    pg.locator(LEAK_THUMB).first.focus()
-    pg.keyboard.press("Shift")  # a key on the slider that does not move it
-    pg.evaluate(set_value, 0.4)
-    pg.wait_for_function(f"({names})().every(n => n === 'Leaky ReLU (0.4)')", timeout=5_000)
-    ctx.close()
+    pg.wait_for_url("**leak=0.11**", timeout=30_000)
+    pg.get_by_text("Your own values").click()
+    pg.get_by_role("button", name="Example 1").click()
+    wait_drawn(pg, "Leaky ReLU (0)")
+    assert pg.locator(LEAK_THUMB).input_value() == "0"
+    assert pg.locator(".rl-slider output").text_content() == "0.00"
+    for _ in range(11):
+        pg.locator(LEAK_THUMB).press("ArrowRight")
+    wait_drawn(pg, "Leaky ReLU (0.11)")
+    pg.get_by_text("same input at the slider's leak (0.11)").wait_for(timeout=30_000)
+    pg.wait_for_url("**leak=0.11**", timeout=30_000)
+    assert pg.errors == []
+
+
+@pytest.mark.parametrize("leak", ["%3Cscript%3Ealert(1)%3C/script%3E", "7"])
+def test_a_hostile_link_leak_is_repaired_with_a_message(page, leak):
+    pg = page(f"?leak={leak}")
+    pg.get_by_text("The link’s leak").wait_for(timeout=30_000)
+    assert pg.locator(LEAK_THUMB).input_value() == "0.1"
+    assert pg.evaluate(NAMES) == ["Leaky ReLU (0.1)"] * 2
+    assert "leak=" not in pg.url
+    assert pg.errors == []
 
 
 # --- how plotly.js arrives -------------------------------------------------------------

@@ -35,7 +35,7 @@ specs = [
 i = int(i)
 specs[i]["data"].append(figures.answer_trace(x, y, specs[i]))
 content = chart.payload(specs, [], revision="r", present=False)
-chart.chart_pair(chart.pair_data(content), key="charts")
+chart.chart_pair(chart.pack([content]))
 """
 
 

@@ -82,6 +82,13 @@ def test_a_small_class_gets_every_move_right(tmp_path):
     assert "Traceback" not in log.read_text(errors="replace")
 
 
+# The leak slider is the chart element's own; the x-range is Streamlit's.
+SLIDERS = {
+    "leak": '.rl-slider input[type="range"]',
+    "x_range": '.st-key-x_range input[type="range"]',
+}
+
+
 def _browser_move(
     browser, url: str, query: str, after_load: Callable[[], object] = lambda: None
 ) -> tuple[BackMsg, list[str]]:
@@ -99,7 +106,7 @@ def _browser_move(
     _wait_until(page, lambda: _settled(frames, 0))
     after_load()
     start = len(frames)
-    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb = page.locator(SLIDERS["leak"])
     thumb.focus()
     thumb.press("ArrowRight")  # 0.2 -> 0.21
     _wait_until(page, lambda: _finished(_described(frames, start)))
@@ -232,7 +239,7 @@ def _browser_series(browser, url: str, then: Callable[[int], object]) -> list[Ba
     sent = []
     for i, (key, press) in enumerate(SERIES):
         start = len(frames)
-        thumb = page.locator(f'.st-key-{key} input[type="range"]').first
+        thumb = page.locator(SLIDERS[key]).first
         thumb.focus()
         thumb.press(press)
         _wait_until(page, lambda s=start: _settled(frames, s))

@@ -35,7 +35,9 @@ def test_any_float_array_is_strict_json_with_gaps_for_non_finite_values(a):
     flat = np.asarray(back, dtype=object).ravel() if a.ndim else [back]
     for got, want in zip(flat, a.ravel(), strict=True):
         if np.isfinite(want):
-            assert got == pytest.approx(float(want), rel=1e-8)
+            # Each number to its own precision: a float32 as the shortest decimal that
+            # reads back as that float32.
+            assert got == pytest.approx(float(want), rel=float(np.finfo(a.dtype).eps))
         else:
             assert got is None
 
@@ -73,10 +75,9 @@ _floats = st.floats(allow_nan=True, allow_infinity=True)
 _plain_leaves = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-(2**70), 2**70),
+    st.integers(-(2**63), 2**63 - 1),
     _floats,
     st.text(),  # quotes, controls, </script>, any code point but a lone surrogate
-    # numpy scalars: float64 is a float subclass (json writes it), the others are not
     _floats.map(np.float64),
     st.floats(width=32).map(np.float32),
     st.integers(-(2**63), 2**63 - 1).map(np.int64),
@@ -94,82 +95,35 @@ _plain = st.recursive(
 )
 
 
-def _outcome(encode, payload) -> bytes | type:
-    try:
-        return encode(payload)
-    except (TypeError, ValueError) as e:
-        return type(e)
-
-
-def _value_by_value(payload) -> bytes:
-    """The encoder's careful path, which writes any payload it takes value by value."""
-    out: list[str] = []
-    wire._write(payload, out)
-    return "".join(out).encode()
+def _as_parsed(v):
+    """What JSON.parse gives back for ``v``: a gap for a non-finite number, a list for a
+    tuple, a float32 as the shortest decimal that is that float32."""
+    if isinstance(v, dict):
+        return {k: _as_parsed(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_as_parsed(x) for x in v]
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, float | np.floating):
+        return (
+            (float(str(v)) if isinstance(v, np.float32) else float(v)) if np.isfinite(v) else None
+        )
+    if isinstance(v, int | np.integer):
+        return int(v)
+    return v
 
 
 @given(_plain)
-def test_plain_payloads_encode_as_the_careful_path_writes_them(payload):
-    # A payload of plain JSON values goes through json's C encoder; what it writes must
-    # be what the careful path writes, byte for byte, NaN and infinities included, and
-    # what the careful path refuses (a numpy bool) stays refused.
-    assert _outcome(wire.encode, payload) == _outcome(_value_by_value, payload)
+def test_plain_payloads_come_back_as_sent_with_gaps_for_non_finite_numbers(payload):
+    assert _strict(wire.encode(payload)) == _as_parsed(payload)
 
 
-def test_a_plain_payload_takes_json_s_encoder(monkeypatch):
-    def careful(*args):
-        raise AssertionError("the careful path wrote a plain payload")
-
-    monkeypatch.setattr(wire, "_write", careful)
-    payload = {"charts": [{"data": [{"x": [0.1, -2.2], "name": "f′"}]}], "n": 3, "ok": None}
-    assert json.loads(wire.encode(payload)) == payload
+def test_an_array_slice_is_sent_as_its_values():
+    assert _strict(wire.encode(np.arange(6.0)[::2])) == [0, 2, 4]
 
 
 def test_a_payload_that_holds_itself_is_refused():
     loop: list = [1.0]
     loop.append(loop)
-    with pytest.raises(RecursionError):
+    with pytest.raises(TypeError):
         wire.encode({"x": loop})
-
-
-# --- diff and patch: the leak steps' changes ----------------------------------------
-
-_leaves = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-5, 5),
-    st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.text(max_size=4),
-    st.lists(st.floats(-3, 3, width=16), max_size=3),
-)
-_json = st.recursive(
-    _leaves,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from("abcd"), inner, max_size=3),
-    ),
-    max_leaves=12,
-)
-
-
-@given(_json, _json)
-def test_patching_the_diff_of_two_payloads_gives_the_second(a, b):
-    changes = wire.diff(a, b)
-    assert wire.encode(wire.patch(a, changes)) == wire.encode(b)
-    assert wire.diff(b, b) == []
-
-
-@given(_json, _json)
-def test_a_patch_leaves_its_base_as_it_was(a, b):
-    before = wire.encode(a)
-    wire.patch(a, wire.diff(a, b))
-    assert wire.encode(a) == before
-
-
-def test_a_diff_names_only_what_changed():
-    base = {"data": [{"name": "a", "y": np.array([0.0, 1.0])}, {"y": [2.0]}], "rev": "r"}
-    other = {"data": [{"name": "b", "y": np.array([0.0, 1.0])}, {"y": [2.0]}], "rev": "r"}
-    assert wire.diff(base, other) == [[["data", 0, "name"], "b"]]
-    # another shape: the part that differs is replaced whole
-    longer = {"data": [*other["data"], {"y": [3.0]}], "rev": "r"}
-    assert wire.diff(base, longer) == [[["data"], longer["data"]]]

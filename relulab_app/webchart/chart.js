@@ -7,19 +7,20 @@
 // redraws in place and a student's zoom or pan survives it (layout.uirevision, set by
 // the server to the x-range: a new x-range starts a fresh view).
 //
-// Payload (JSON bytes, see relulab_app.wire):
+// Data (relulab_app.chart.chart_pair):
+//   steps_gz_base64: base64 of gzipped JSON {leaks: [number] | null, payloads: [payload]},
+//                    a payload per leak the slider can take (or one, without a slider);
+//                    or steps_json, that JSON as text, for a browser that cannot gunzip
+//   slider: null, or {label, help, min, max, step, value, set}: the element's own slider;
+//           it takes `value` whenever `set` (a count) is new, which is when the server
+//           set the leak (a question, a preset, a link), not when the student moved it
+// A payload:
 //   charts: [{data, layout, name}]   Plotly figures; the inset's traces carry
 //                                     meta "inset", its shapes and annotations name "inset"
 //   hover:  [{name, f: [chart, trace], df: [chart, trace], kinks}]   which drawn lines
 //           hold each curve's f and f′, and [x, f′] at each kink (the convention's value)
 //   present: bool                     present mode: taller charts
 //   revision: string                  uirevision for both charts
-//   steps, leak (optional)            the id of the leak steps this payload is one of,
-//                                     and its leak (see "the leak slider" below)
-//
-// or, from a hidden element of its own, gzipped, the leak steps: the payload above at
-// every value the leak slider can take, as a base payload and per value its changes:
-//   leak_steps: {id, leaks: [number], base: payload, patches: [[[path], value], ...]}
 
 const PLOTLY_URL = new URL("./plotly-basic.min.js", import.meta.url).href;
 // The same file gzipped once, when vendored (scripts/vendor_plotly.sh). Streamlit gzips
@@ -83,31 +84,15 @@ function loadPlotly() {
   return plotlyLoading;
 }
 
-function bytesOf(data) {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return null;
-}
-
-function isGzip(data) {
-  const b = bytesOf(data);
-  return b !== null && b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
-}
-
 // A gzipped stream, unpacked as it arrives, as a Response to read it from.
 function gunzip(stream) {
   return new Response(stream.pipeThrough(new DecompressionStream("gzip")));
 }
 
-function gunzipJSON(data) {
-  return gunzip(new Blob([bytesOf(data)]).stream()).text().then(JSON.parse);
-}
-
-function decode(data) {
-  const bytes = bytesOf(data);
-  if (bytes !== null) return JSON.parse(new TextDecoder().decode(bytes));
-  if (typeof data === "string") return JSON.parse(data);
-  return data;
+// The steps: base64 text of gzipped JSON, unpacked off the main thread.
+function unpack(text) {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return gunzip(new Blob([bytes]).stream()).text().then(JSON.parse);
 }
 
 // --- theme -------------------------------------------------------------------------
@@ -281,103 +266,99 @@ function onMove(state, i, event) {
   tip.style.top = `${Math.max(0, event.clientY - cell.top - tip.offsetHeight - 12)}px`;
 }
 
-// --- the leak slider: redrawn as it moves, from the server's steps -----------------
+// --- the element's slider: a move is drawn at once from the steps ---------------------
 //
-// A slider move reruns the page on the server, and its new payload reaches this
-// element after that run and after Streamlit has rendered it: most of a redraw's time.
-// Once the student has moved the leak in a view, the server also sends the payload at
-// every leak step of that view (computed by relulab like every payload). When the
-// student moves the slider again, the charts are redrawn at once from that step; when
-// the run's payload for the same step arrives it is that step, already drawn, and is
-// not drawn again. Nothing is computed here: a step is the server's payload with the
-// server's changes applied.
+// The server sends the payload at every value the slider can take (all computed by
+// relulab, as every payload). A move draws its step here, then reports the value as
+// the element's state; the server's rerun updates the rest of the page, and sends the
+// same steps again (Streamlit sends a reference to them), so nothing is drawn twice.
 
-const leakSteps = new Map(); // id -> {leaks, base, patches}, the latest few
-const LEAK_INPUT = '.st-key-leak input[type="range"]';
+// The slider's value, kept by the module: a remounted element (another view, then
+// this one again) shows the value the student left, until the server sets another.
+const slider = { value: null, set: null };
 
-function keepSteps(steps) {
-  leakSteps.delete(steps.id);
-  leakSteps.set(steps.id, steps);
-  while (leakSteps.size > 4) leakSteps.delete(leakSteps.keys().next().value);
-  for (const pair of document.querySelectorAll(".rl-pair")) pair.dataset.steps = steps.id;
-}
-
-// The server's changes (relulab_app.wire.diff) applied to a copy of its base payload.
-function applySteps(base, changes) {
-  let out = structuredClone(base);
-  for (const [path, value] of changes) {
-    if (!path.length) {
-      out = structuredClone(value);
-      continue;
-    }
-    let node = out;
-    for (const key of path.slice(0, -1)) node = node[key];
-    node[path[path.length - 1]] = value;
-  }
-  return out;
-}
-
-// The payload at `leak` from the steps the server's latest payload belongs to, or null.
-function stepPayload(state, leak) {
-  const server = state.server;
-  const steps = server && server.steps !== undefined ? leakSteps.get(server.steps) : null;
-  if (!steps || !Number.isFinite(leak)) return null;
-  const i = steps.leaks.indexOf(leak);
-  if (i < 0) return null;
-  return { ...applySteps(steps.base, steps.patches[i]), steps: server.steps, leak };
-}
-
-function leakInput() {
-  return document.querySelector(LEAK_INPUT);
-}
-
-// What a payload draws, for telling whether it is already on the screen.
-function drawnKey(state, payload) {
-  if (payload.steps === undefined) return null;
-  return JSON.stringify([payload.steps, payload.leak, state.theme, payload.present]);
-}
-
-// When the student last pressed a key or a pointer on the leak slider. Streamlit also
-// sets the slider's value itself (a class's question sets the leak, in a run that may
-// hide parts of the charts): only the student's own moves are drawn from the steps.
-let touchedAt = -Infinity;
-const TOUCH_MS = 1500;
-for (const type of ["keydown", "pointerdown", "pointermove"]) {
-  document.addEventListener(
-    type,
-    (e) => {
-      if (type === "pointermove" && !e.buttons) return;
-      if (e.target instanceof Element && e.target.closest(".st-key-leak")) {
-        touchedAt = performance.now();
-      }
-    },
-    true,
-  );
-}
-
-function watchLeak(state) {
-  // The slider's input is re-created when Streamlit remounts it: look for it again
-  // whenever the page changes, and follow its value (aria-valuetext changes with it).
-  let watched = null;
-  const follow = new MutationObserver(() => {
-    if (!watched || !window.Plotly || !state.server) return;
-    if (performance.now() - touchedAt > TOUCH_MS) return;
-    const step = stepPayload(state, Number(watched.value));
-    if (!step) return;
-    state.payload = step;
-    draw(state, false, "steps").catch(() => {}); // the server's payload follows anyway
+function makeSlider(state) {
+  const box = document.createElement("div");
+  box.className = "rl-slider";
+  const input = document.createElement("input");
+  input.type = "range";
+  input.id = `rl-slider-${Math.random().toString(36).slice(2)}`;
+  const label = document.createElement("label");
+  label.htmlFor = input.id;
+  const name = document.createElement("span");
+  const value = document.createElement("output");
+  value.htmlFor = input.id;
+  label.append(name, value);
+  // Its bounds at its ends, on the track's row (the input itself tells them to a reader).
+  const ends = [document.createElement("span"), document.createElement("span")];
+  ends.forEach((end) => end.setAttribute("aria-hidden", "true"));
+  const row = document.createElement("div");
+  row.append(ends[0], input, ends[1]);
+  box.append(label, row);
+  // A key press, or a drag's release, sends the value (each report is a rerun on the
+  // server), then draws: Streamlit sends the report from a timer, which runs first, so
+  // the server's rerun and this drawing go on at the same time. A drag draws as it goes.
+  input.addEventListener("pointerdown", () => (state.dragging = true));
+  input.addEventListener("pointerup", () => (state.dragging = false));
+  input.addEventListener("input", () => {
+    slider.value = Number(input.value);
+    value.textContent = shown(input);
+    if (state.dragging) requestAnimationFrame(() => redraw(state, "steps").catch(() => {}));
   });
-  const find = () => {
-    const input = leakInput();
-    if (input === watched) return;
-    follow.disconnect();
-    watched = input;
-    if (input) follow.observe(input, { attributes: true, attributeFilter: ["aria-valuetext"] });
-  };
-  state.finder = new MutationObserver(find);
-  state.finder.observe(document.body, { childList: true, subtree: true });
-  state.follow = follow;
-  find();
+  input.addEventListener("change", () => {
+    state.setStateValue("leak", slider.value);
+    setTimeout(() => redraw(state, "steps").catch(() => {})); // the server's answer draws too
+  });
+  Object.assign(state, { box, input, name, value, ends });
+  return box;
+}
+
+function showSlider(state, spec) {
+  state.box.hidden = !spec;
+  if (!spec) return;
+  const { input } = state;
+  state.name.textContent = spec.label;
+  state.box.title = spec.help || "";
+  Object.assign(input, { min: spec.min, max: spec.max, step: spec.step });
+  if (spec.set !== slider.set) Object.assign(slider, { value: spec.value, set: spec.set });
+  input.value = String(slider.value);
+  state.value.textContent = shown(input);
+  const [lo, hi] = state.ends;
+  lo.textContent = shown(input, spec.min);
+  hi.textContent = shown(input, spec.max);
+}
+
+// The value as Streamlit's sliders show theirs: to the step's decimals (0.10, 0.00).
+function shown(input, value = input.value) {
+  const decimals = (input.step.split(".")[1] || "").length;
+  return Number(value).toFixed(decimals);
+}
+
+// The payload to draw: the step at the slider's value; without it (a view whose steps
+// the server has not sent yet) the one nearest, until the server's answer.
+function pick(state, steps) {
+  const { leaks, payloads } = steps;
+  if (state.box.hidden || !leaks) return payloads[0];
+  const at = Number(state.input.value);
+  let best = 0;
+  leaks.forEach((leak, i) => {
+    if (Math.abs(leak - at) < Math.abs(leaks[best] - at)) best = i;
+  });
+  return payloads[best];
+}
+
+function redraw(state, source) {
+  if (!window.Plotly || !state.steps) return Promise.resolve();
+  const payload = pick(state, state.steps);
+  const theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
+  const same = JSON.stringify(theme) === JSON.stringify(state.theme);
+  if (payload === state.payload && same) return Promise.resolve();
+  Object.assign(state, { payload, theme });
+  state.box.classList.toggle("rl-present", payload.present);
+  return draw(state, false, source).catch((error) => {
+    state.payload = null; // drawn again by the next payload
+    throw error;
+  });
 }
 
 // --- layout -------------------------------------------------------------------------
@@ -438,7 +419,8 @@ function create(root) {
     draw(state, true);
   });
   state.observer.observe(pair);
-  watchLeak(state);
+  root.prepend(makeSlider(state));
+  root.style.position = "relative"; // the slider's place is set from the element's box
   return state;
 }
 
@@ -477,10 +459,6 @@ function drawOne(state, i) {
 function draw(state, resized = false, source = "server") {
   // The height is measured when it can have changed (first draw, resize, present mode),
   // not on every slider move: measuring forces the browser to lay out the page.
-  state.theme = readTheme(state.root instanceof ShadowRoot ? state.root.host : state.root);
-  const key = drawnKey(state, state.payload);
-  if (!resized && key !== null && key === state.drawn) return Promise.resolve();
-  state.drawn = null; // until this draw has succeeded
   state.pair.dataset.drawnFrom = source; // for tests: which way the last redraw came
   if (resized || state.height === null || state.present !== state.payload.present) {
     state.height = chartHeight(state);
@@ -491,45 +469,40 @@ function draw(state, resized = false, source = "server") {
     state.revision = state.payload.revision;
     state.zoomed = [false, false];
   }
-  return Promise.all(state.payload.charts.map((_, i) => drawOne(state, i))).then(() => {
-    state.drawn = key;
-  });
+  return Promise.all(state.payload.charts.map((_, i) => drawOne(state, i)));
 }
 
 const states = new WeakMap();
 
 export default function (component) {
-  const { data, parentElement } = component;
-  if (isGzip(data)) {
-    // The hidden leak steps element (gzipped JSON): nothing to draw, only to keep.
-    gunzipJSON(data)
-      .then((steps) => keepSteps(steps.leak_steps))
-      .catch(() => {}); // without steps the charts wait for the server, as before
-    return () => {};
-  }
-  const payload = decode(data);
+  const { data, parentElement, setStateValue } = component;
   let state = states.get(parentElement);
   if (!state) {
     state = create(parentElement);
     states.set(parentElement, state);
   }
-  state.server = payload;
-  state.pair.dataset.serverLeak = payload.leak === undefined ? "" : String(payload.leak);
-  if (payload.steps === undefined) {
-    // A question hides part of the charts (or the view has no steps): no step of an
-    // earlier view may be drawn, nor kept here, while it is open.
-    leakSteps.clear();
+  state.setStateValue = setStateValue;
+  showSlider(state, data.slider);
+  const gzipped = typeof DecompressionStream === "function";
+  if (!gzipped && data.steps_gz_base64 && !state.toldPlain) {
+    state.toldPlain = true; // the server sends plain JSON text from the next run on
+    setStateValue("gunzip", false);
   }
-  // The slider may already be further on than this run's leak (keys pressed while the
-  // server ran): draw where it is now, from the steps, rather than step back to it.
-  const input = leakInput();
-  const now = input && payload.steps !== undefined ? Number(input.value) : null;
-  const ahead = now !== null && now !== payload.leak ? stepPayload(state, now) : null;
-  state.payload = ahead || payload;
-  loadPlotly()
+  const text = data.steps_json || data.steps_gz_base64;
+  if (text !== state.text) {
+    // None of the previous steps is drawn from now on (a question may hide what they show).
+    Object.assign(state, { text, steps: null });
+    const steps = data.steps_json ? Promise.resolve(JSON.parse(text)) : gzipped && unpack(text);
+    state.unpacked = Promise.resolve(steps).then((steps) => {
+      if (state.text !== text || !steps) return;
+      state.steps = steps;
+      state.pair.dataset.steps = steps.payloads.length; // for tests: how many it has
+    });
+  }
+  Promise.all([loadPlotly(), state.unpacked])
     .then(() => {
       state.message.hidden = true;
-      return draw(state, false, ahead ? "steps" : "server");
+      return redraw(state, "server");
     })
     .catch((err) => {
       // Beside the plots, not over them: the next payload tries again and draws there.
@@ -541,8 +514,6 @@ export default function (component) {
     setTimeout(() => {
       if (!state.pair.isConnected) {
         state.observer.disconnect();
-        state.finder.disconnect();
-        state.follow.disconnect();
         if (window.Plotly) state.plots.forEach((gd) => window.Plotly.purge(gd));
         states.delete(parentElement);
       }
