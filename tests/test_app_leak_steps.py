@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import APP, chart_payloads, chart_steps, move_leak, trace
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, chart_payloads, chart_steps, move_leak, trace
 from relulab import relu
 from relulab_app import urlstate
 
