@@ -112,18 +112,17 @@ def test_the_cookies_element_takes_only_safe_names_and_values():
 def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
     source = (ROOT / "relulab_app" / "chart.py").read_text()
     assert 'js="chart.js", css="chart.css"' in source
-    # the charts' payload (pair_data), and the leak steps (gzipped: pack_steps), both
-    # from relulab_app.wire; the element sends nothing else
-    assert "return wire.encode(content)" in source
-    assert "gzip.compress(wire.encode(" in source
-    assert source.count("_CHART(") == 2  # chart_pair and leak_steps
-    assert source.count("_CHART(data=data, key=key") == 2
-    for view in (ROOT / "relulab_app").glob("*.py"):  # bytes only from pair_data
+    # The payloads go through pack(), JSON from relulab_app.wire only; the element is
+    # mounted once, with those and the slider's numbers and fixed texts.
+    assert "data = wire.encode(" in source and source.count("_CHART(") == 1
+    assert source.count('_CHART(data=data, key="charts"') == 1
+    for view in (ROOT / "relulab_app").glob("*.py"):  # the packed payloads come from pack()
         text = view.read_text()
-        calls = text.count("chart.chart_pair(")
-        assert calls == text.count("chart.chart_pair(chart.pair_data(") + text.count(
-            "chart.chart_pair(ready,"
-        ), view.name
+        for call in text.split("chart.chart_pair(")[1:]:
+            arg = call.split(",")[0].split(")")[0]
+            assert arg.startswith("chart.pack(") or f"{arg} = chart.pack(" in text or (
+                f"{arg} = steps(" in text and "return chart.pack(" in text
+            ), (view.name, arg)
     assets = ROOT / "relulab_app" / "webchart"
     assert {p.name for p in assets.iterdir()} >= {
         "chart.js", "chart.css", "plotly-basic.min.js", "plotly-basic.min.js.gz",
