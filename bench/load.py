@@ -310,9 +310,37 @@ def search(args) -> None:
         print(f"  p95 > 1 s  {page:<5} {where}   (p95 by class size: {'; '.join(seen)})")
 
 
+def cluster_search(args) -> None:
+    """The same search for the app behind nginx (deploy/cluster.py) with 1 and 2
+    replicas sharing Redis, the load generator on the same machine. CPU and RSS are
+    replica 0's: each replica serves about the same share."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from cluster import Cluster
+
+    knees = {}
+    for n in (1, 2):
+        seen: list[str] = []
+        with Cluster(replicas=n) as c:
+            pid = c.nodes[0].proc.pid
+            fast = functools.partial(_fast, args, f"x{n}", c.url, pid, seen)
+            good, students = 0, args.students
+            while students <= args.max_students and fast(students):
+                good, students = students, students * 2
+            bad = students if students <= args.max_students else None
+            if bad is not None and good:
+                mid = (good + bad) // 2
+                good, bad = (mid, bad) if fast(mid) else (good, mid)
+        knees[n] = good
+        where = f"between {good} and {bad} students" if bad else f"above {good} (not reached)"
+        print(f"  p95 > 1 s  app behind nginx, {n} replica(s): {where}   ({'; '.join(seen)})")
+    if knees[1]:
+        ratio = knees[2] / knees[1]
+        verdicts("cluster", [("2 vs 1", ratio >= 1.8, f"{ratio:.2f}x (target >= 1.8x)")])
+
+
 def _fast(args, page: str, url: str, pid: int, seen: list[str], n: int) -> bool:
     r = measure(page, url, pid, n, args.search_moves, args.ramp, seed=n)
-    seen.append(f"{n}: {1000 * r.pct(0.95):.0f} ms")
+    seen.append(f"{n}: {1000 * r.pct(0.95):.0f} ms, {r.peak_rss:.0f} MB")
     return r.pct(0.95) <= 1.0 and not r.n_errors
 
 
@@ -326,6 +354,7 @@ REFRESH = 2.0
 TEACHER_LAG = 2.0  # seconds, the target
 OPEN_CLASS = "Open a class (for the teacher)"
 ASK = "Ask the next question"
+SKETCH_KIND = "Sketch the derivative"  # relulab_app.quiz.KIND_TITLES["sketch_df"]
 SEND = "Send"
 TITLE = re.compile(r"(\d+) of (\d+) answered")
 QUESTION = re.compile(r"\*\*Question (\d+):")
@@ -348,6 +377,7 @@ class ClassResult(Result):
     tallies: list[tuple[int, int, int]] = field(default_factory=list)  # the teacher's charts
     tracebacks: int = 0  # in the server's log
     refresh: float = float("nan")  # the teacher's panel's auto-rerun interval, as served
+    teacher_runs: list[float] = field(default_factory=list)  # the teacher's chart's redraws
 
 
 @dataclass
@@ -356,6 +386,7 @@ class ClassPlan:
     ramp: float
     ask_at: list[float]  # seconds after the class opened: question k asked at ask_at[k-1]
     seed: int = 1
+    kind: str = ""  # a kind's title, chosen in the teacher's menu; "": the next question
 
 
 @dataclass
@@ -386,6 +417,9 @@ def tally_shown(run: Run) -> tuple[int, int, int] | None:
         title = json.loads(chart).get("layout", {}).get("title", {})
         m = TITLE.match(title.get("text", "") if isinstance(title, dict) else "")
         if m and seq is not None:
+            return seq, int(m[1]), int(m[2])
+    for text in run.texts:  # a sketch question's count is text beside its overlay
+        if (m := TITLE.search(text)) and seq is not None:
             return seq, int(m[1]), int(m[2])
     return None
 
@@ -422,7 +456,12 @@ async def class_teacher(url: str, state: ClassState, res: ClassResult) -> None:
             res.refresh = min(t.intervals.values(), default=float("nan"))
             for at in plan.ask_at:
                 await asyncio.sleep(max(0.0, state.t0 + at - time.perf_counter()))
-                run = await t.click(ASK)
+                if plan.kind:  # Choose or write a question -> the kind -> Ask the class
+                    await t.open_block("class_next")
+                    await t.set_value("class_kind", plan.kind)
+                    run = await t.press("class_ask_bank")
+                else:
+                    run = await t.click(ASK)
                 res.reruns.append(run.seconds)
                 _check_run(run, "teacher ask", res)
                 if x := tally_shown(run):
@@ -439,6 +478,7 @@ async def class_teacher(url: str, state: ClassState, res: ClassResult) -> None:
             await t.wait_for(caught_up, 3 * REFRESH + 10)
             state.over.set()
             _timed_runs(t, "teacher refresh", res)
+            res.teacher_runs = [run.seconds for run in t.auto_runs]
             shown += [(run.finished_at, x) for run in t.auto_runs if (x := tally_shown(run))]
     except TimeoutError:
         res.error("teacher: timeout")
@@ -498,10 +538,21 @@ async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: 
             return res.error("a question never reached the student")
         seq, box = answer_box(s, seq)
         await asyncio.sleep(rng.uniform(*THINK))
+        key = box.id.rsplit("-", 1)[1]
+        if box.kind == "sketch":  # a drawing: a wobbly step, sent at once
+            await asyncio.sleep(rng.uniform(*REACH))
+            run = await s.trigger(key, "sent", _sketch(rng))
+            res.reruns.append(run.seconds)
+            res.sends.append(run.seconds)
+            if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
+                state.acks.setdefault(seq, []).append(run.finished_at)
+                res.answers += 1
+            elif run.ok:
+                res.error("a sketch that did not say Sent.")
+            continue
         radio = box.kind == "radio"
         value = rng.choice(box.options) if radio else f"{rng.uniform(-1.0, 2.0):.2f}"
         answered_at = time.perf_counter()
-        key = box.id.rsplit("-", 1)[1]
         if radio:  # a pick is its own rerun; Send is another
             run = await s.set_value(key, value)
             res.reruns.append(run.seconds)
@@ -516,6 +567,15 @@ async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: 
             res.answers += 1
         elif run.ok:
             res.error("a Send that did not say Sent.")
+
+
+def _sketch(rng: random.Random) -> str:
+    """A sketch as a hand sends it: 200 points of a step at a random place and height,
+    with a tremor (inside every sketch question's axes: x within ±2, y within 0..0.45)."""
+    at, low = rng.uniform(-1, 1), rng.uniform(0, 0.1)
+    xs = [-2 + 4 * i / 199 for i in range(200)]
+    points = [[x, min(0.45, max(0.0, (low if x < at else 0.4) + rng.gauss(0, 0.02)))] for x in xs]
+    return json.dumps([points])
 
 
 def run_class(backend: str, url: str, pid: int, plan: ClassPlan) -> ClassResult:
@@ -580,7 +640,8 @@ def class_line(r: ClassResult) -> str:
         f"max {1000 * max(r.reruns, default=0):5.0f} ms ({len(r.reruns)} reruns; "
         f"question arrival p50 {1000 * r.pct(0.5, r.arrivals):4.0f} "
         f"p95 {1000 * r.pct(0.95, r.arrivals):4.0f} ms, {len(r.arrivals)})  "
-        f"teacher lag max {max(r.lags.values(), default=float('nan')):.2f} s ({lags})  "
+        f"teacher lag max {max(r.lags.values(), default=float('nan')):.2f} s ({lags}), "
+        f"chart redraw p95 {1000 * r.pct(0.95, r.teacher_runs):4.0f} ms  "
         f"peak RSS {r.peak_rss:5.0f} MB  CPU mean {r.mean_cpu:4.2f} peak {r.peak_cpu:4.2f} cores"
     )
 
@@ -590,12 +651,13 @@ def class_scenario(args, plain: dict[str, float]) -> tuple[bool, list[dict]]:
     the plain slider scenario's rerun p95 for the same students in this run (and the
     ratio to the floor page's, ``plain["floor"]``)."""
     ask_at = [0.0] + [args.ramp + k * args.class_gap for k in range(1, args.questions)]
-    plan = ClassPlan(args.students, args.ramp, ask_at)
+    plan = ClassPlan(args.students, args.ramp, ask_at, kind=SKETCH_KIND if args.sketch else "")
     print(
         f"class: 1 teacher, {args.students} students arriving over {args.ramp:g} s, "
         f"questions asked at {', '.join(f'{a:g}' for a in ask_at)} s, "
         f"{THINK[0]:g}-{THINK[1]:g} s to answer; students' panels refresh every "
-        f"{REFRESH:g} s, the teacher's chart every 1 s",
+        f"{REFRESH:g} s, the teacher's chart every 1 s"
+        + (" (every question a sketch: 200 points sent by each student)" if args.sketch else ""),
         flush=True,
     )
     ok, out = True, []
@@ -658,6 +720,8 @@ def main() -> None:
     add("--questions", type=int, default=3, help="questions per class")
     add("--class-gap", type=float, default=12.0, help="seconds between questions 2, 3, ...")
     add("--backends", default="sqlite,redis", help="class stores to run")
+    add("--sketch", action="store_true", help="every class question a sketch of f′")
+    add("--cluster", action="store_true", help="only the search, behind nginx: 1, 2 replicas")
     args = parser.parse_args()
     print(
         f"load: {args.students} simulated students, {args.moves} leak moves each, "
@@ -665,6 +729,9 @@ def main() -> None:
         flush=True,
     )
     results: dict[str, object] = {}
+    if args.cluster:
+        cluster_search(args)
+        return
     ok, runs, plain = compare(args, 1 if args.class_only else args.rounds)
     ok = ok or args.class_only  # (one round is only the class's reference)
     results.update(runs)

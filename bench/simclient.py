@@ -288,6 +288,31 @@ class SimSession:
                 msg.rerun_script.widget_states.widgets.append(trigger)
             return await self._request(msg, t0)
 
+    async def press(self, key: str) -> Run:
+        """Click the button with widget key `key` (where two buttons share a label)."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            b = self._find(key)
+            msg = self.back_msg(b.fragment_id)
+            msg.rerun_script.widget_states.widgets.append(WidgetState(id=b.id, trigger_value=True))
+            return await self._request(msg, t0)
+
+    async def trigger(self, key: str, event: str, value) -> Run:
+        """Fire the trigger `event` of the components-v2 element with key `key`, with
+        `value`, as its script's setTriggerValue does (the sketch element's "sent")."""
+        t0 = time.perf_counter()
+        async with self._lock:
+            w = self._find(key)
+            msg = self.back_msg(w.fragment_id)
+            fired = [{"event": event, "value": value}]
+            msg.rerun_script.widget_states.widgets.append(
+                WidgetState(
+                    id=f"$$STREAMLIT_INTERNAL_KEY_{w.id}__events",
+                    json_trigger_value=json.dumps(fired),
+                )
+            )
+            return await self._request(msg, t0)
+
     def button(self, label: str) -> Widget:
         found = [w for w in self.widgets.values() if w.kind == "button" and w.label == label]
         if len(found) != 1:
@@ -515,6 +540,9 @@ class SimSession:
             if "steps_gz_base64" in data:
                 run.charts.append(self._drawn(el.id, data, delta.fragment_id))
                 seen.update([el.id] if data["slider"] else [])
+            elif el.component_name == "relulab_app.sketch":  # a drawing: its trigger
+                self.widgets[el.id] = Widget(el.id, "sketch", "", delta.fragment_id, None)
+                seen.add(el.id)
             elif el.bytes:
                 run.charts.append(el.bytes.decode())
             run.assets.update(

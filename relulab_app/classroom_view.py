@@ -592,18 +592,19 @@ def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, cha
     spec = sketch.Spec.loads(str(q.answer))
     drawn = [d for d in (sketch_view.stored(s, spec) for s in tally.sketches) if d]
     marked: dict[str, int] = {}
+    line = f"**{tally.n_answers} of {tally.n_students} answered**"
     if revealed and drawn:
         scores = [spec.score(d) for d in drawn]
         marked["closest"] = max(range(len(drawn)), key=lambda i: scores[i].share)
         wrong = [i for i, d in enumerate(drawn) if not spec.is_right(d)]
         if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
             marked["typical"] = wrong[typical]
-        shares = [s.share for s in scores]
-        text.markdown(
-            f"**{tally.n_correct} of {len(drawn)} sketches right**; median "
-            f"{round(100 * float(np.median(shares)))} % of the x-range within tolerance. "
+        median = round(100 * float(np.median([s.share for s in scores])))
+        line += (
+            f"; {tally.n_correct} right, median {median} % of the x-range within tolerance. "
             "Green: the closest. Red: the most common wrong shape."
         )
+    text.markdown(line)
     with chart:
         sketch_view.show(
             spec.axes, f"{len(drawn)} sketches of the class", key="class_overlay", others=drawn,

@@ -136,7 +136,7 @@ def test_a_class_sketches_the_derivative(browser, tmp_path, monkeypatch):
         assert _overlay_count(teacher) == 2
 
         teacher.get_by_role("button", name="Reveal to the class").click()
-        _wait_text(teacher, r"1 of 2 sketches right")
+        _wait_text(teacher, r"2 of 3 answered; 1 right")
         teacher.locator(".rl-sk-truth").wait_for(state="attached", timeout=10_000)
         teacher.locator(".rl-sk-others path.closest").first.wait_for(
             state="attached", timeout=10_000
