@@ -53,6 +53,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --class --sketch --backends sqlite
 
 fuzz: $(VENV)/.dev  # the long hostile-URL, typed-input and class-poll runs (10,000 cases each)
 	RELULAB_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz_urls.py tests/test_fuzz_typed.py -q

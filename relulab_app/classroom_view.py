@@ -599,10 +599,13 @@ def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, cha
         wrong = [i for i, d in enumerate(drawn) if not spec.is_right(d)]
         if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
             marked["typical"] = wrong[typical]
-        median = round(100 * float(np.median([s.share for s in scores])))
+        shares = np.array([s.share for s in scores])
+        bands = np.histogram(shares, bins=[0, 0.5, 0.9, 1.01])[0]
         line += (
-            f"; {tally.n_correct} right, median {median} % of the x-range within tolerance. "
-            "Green: the closest. Red: the most common wrong shape."
+            f"; {tally.n_correct} right. Share of the x-range within tolerance: under 50 %: "
+            f"{bands[0]}, 50–89 %: {bands[1]}, 90 % or more: {bands[2]} (median "
+            f"{round(100 * float(np.median(shares)))} %). Green: the closest. Red: the most "
+            "common wrong shape."
         )
     text.markdown(line)
     with chart:
