@@ -120,8 +120,10 @@ def test_the_chart_element_takes_only_encoded_numbers_and_shipped_files():
         text = view.read_text()
         for call in text.split("chart.chart_pair(")[1:]:
             arg = call.split(",")[0].split(")")[0]
-            assert arg.startswith("chart.pack(") or f"{arg} = chart.pack(" in text or (
-                f"{arg} = steps(" in text and "return chart.pack(" in text
+            assert (
+                arg.startswith("chart.pack(")
+                or f"{arg} = chart.pack(" in text
+                or (f"{arg} = steps(" in text and "return chart.pack(" in text)
             ), (view.name, arg)
     assets = ROOT / "relulab_app" / "webchart"
     assert {p.name for p in assets.iterdir()} >= {
