@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import gzip
 import json
 import time
@@ -123,6 +124,17 @@ def _state(w: Widget, value) -> WidgetState:
     else:  # a checkbox, an opened popover or expander
         s.bool_value = bool(value)
     return s
+
+
+@functools.lru_cache(maxsize=16)
+def _unpack(packed: str) -> tuple[list, list[str]]:
+    """The chart element's steps: their leaks and each payload as JSON text. Decoded once
+    for every session that receives them (a class shares a view's steps): decoding the
+    101 payloads (~0.5 MB of JSON) for every student's every move made this one process
+    the bottleneck of the load, where each real browser decodes its own."""
+    steps = json.loads(gzip.decompress(base64.b64decode(packed)))
+    leaks = steps["leaks"] or [None]
+    return leaks, [json.dumps(p) for p in steps["payloads"]]
 
 
 @dataclass
@@ -324,10 +336,10 @@ class SimSession:
         """The chart element's payload at its slider's value, as chart.js picks it (the
         step nearest to it). The slider shows the server's value when the server set
         it (a count it has not seen), else the student's last move."""
-        steps = json.loads(gzip.decompress(base64.b64decode(data["steps_gz_base64"])))
+        leaks, payloads = _unpack(data["steps_gz_base64"])
         slider = data["slider"]
         if slider is None:
-            return json.dumps(steps["payloads"][0])
+            return payloads[0]
         known = self.widgets.get(element_id)
         self.widgets[element_id] = Widget(
             element_id, "bidi_component", "", fragment_id, known.state if known else None, "leak"
@@ -335,10 +347,7 @@ class SimSession:
         if self._shown.get(element_id, (None,))[0] != slider["set"]:
             self._shown[element_id] = (slider["set"], slider["value"])
         at = self._shown[element_id][1]
-        leaks = steps["leaks"]
-        return json.dumps(
-            steps["payloads"][min(range(len(leaks)), key=lambda i: abs(leaks[i] - at))]
-        )
+        return payloads[min(range(len(leaks)), key=lambda i: abs(leaks[i] - at))]
 
     def _find(self, key: str) -> Widget:
         for w in self.widgets.values():
