@@ -260,9 +260,15 @@ def is_right(poll: Poll, value: float | str) -> bool:
     if poll.kind == "number":
         return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
     if poll.kind == "sketch":
-        spec = sketch.Spec.loads(poll.answer)  # type: ignore[arg-type]
-        return spec.is_right(sketch.parse(value, spec.axes))  # type: ignore[arg-type]
+        return _sketch_right(poll.answer, value)  # type: ignore[arg-type]
     return value == poll.answer
+
+
+@functools.lru_cache(maxsize=4096)
+def _sketch_right(spec: str, value: str) -> bool:
+    # Once per sketch, not at each of the teacher's refreshes (100 sketches: ~100 ms).
+    s = sketch.Spec.loads(spec)
+    return s.is_right(sketch.parse(value, s.axes))
 
 
 # -- checks --------------------------------------------------------------------------
