@@ -217,6 +217,8 @@ def test_a_sends_message_stays_with_its_question(backend):
     # "Answers are closed" belongs to the revealed question: the next one starts clean.
     teacher, code, _token = _open_class()
     _click(teacher, "Ask the next question")
+    while _question(teacher).answer_type == quiz.SKETCH:  # drawn: tests/test_browser_sketch
+        _click(teacher, "Ask the next question")
     student = _page({"class": code})
     q = _question(student)
     _click(teacher, "Reveal to the class")

@@ -52,7 +52,8 @@ def _open_class(page) -> str:
 
 def _teacher_writes(page, text: str, answer: str, tolerance: str) -> None:
     page.get_by_role("button", name="Choose or write a question").click()
-    page.get_by_role("tab", name="Write your own").click()
+    page.wait_for_selector(READY, timeout=30_000)  # opening it reruns the page
+    page.get_by_role("tab", name="Write your own").click(timeout=60_000)
     page.get_by_role("textbox", name="Question", exact=True).fill(text)
     page.get_by_label("The right number").fill(answer)
     page.get_by_label("Counts as right within ±").fill(tolerance)
