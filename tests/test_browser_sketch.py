@@ -102,6 +102,8 @@ def test_a_class_sketches_the_derivative(browser, tmp_path, monkeypatch):
         teacher.get_by_label("Kind").click()
         teacher.get_by_role("option", name="Sketch the derivative").click()
         teacher.wait_for_selector(READY, timeout=30_000)
+        # The preview shows the kind chosen: its rerun is over, the button asks that one.
+        teacher.get_by_text("Sketch f′(x), the derivative").first.wait_for(timeout=30_000)
         teacher.locator(".st-key-class_ask_bank button").click()
         teacher.wait_for_selector(READY, timeout=30_000)
         teacher.keyboard.press("Escape")
