@@ -296,14 +296,7 @@ def search(args) -> None:
     for page in PAGES:
         seen: list[str] = []
         with server(page) as (url, pid, _):
-            fast = functools.partial(_fast, args, page, url, pid, seen)
-            good, n = 0, args.students
-            while n <= args.max_students and fast(n):
-                good, n = n, n * 2
-            bad = n if n <= args.max_students else None
-            if bad is not None and good:
-                mid = (good + bad) // 2
-                good, bad = (mid, bad) if fast(mid) else (good, mid)
+            good, bad = _knee(args, functools.partial(_fast, args, page, url, pid, seen))
         where = f"between {good} and {bad} students"
         if bad is None:
             where = f"above {args.max_students} students (not reached)"
@@ -322,20 +315,26 @@ def cluster_search(args) -> None:
         seen: list[str] = []
         with Cluster(replicas=n) as c:
             pid = c.nodes[0].proc.pid
-            fast = functools.partial(_fast, args, f"x{n}", c.url, pid, seen)
-            good, students = 0, args.students
-            while students <= args.max_students and fast(students):
-                good, students = students, students * 2
-            bad = students if students <= args.max_students else None
-            if bad is not None and good:
-                mid = (good + bad) // 2
-                good, bad = (mid, bad) if fast(mid) else (good, mid)
+            good, bad = _knee(args, functools.partial(_fast, args, f"x{n}", c.url, pid, seen))
         knees[n] = good
         where = f"between {good} and {bad} students" if bad else f"above {good} (not reached)"
         print(f"  p95 > 1 s  app behind nginx, {n} replica(s): {where}   ({'; '.join(seen)})")
     if knees[1]:
         ratio = knees[2] / knees[1]
         verdicts("cluster", [("2 vs 1", ratio >= 1.8, f"{ratio:.2f}x (target >= 1.8x)")])
+
+
+def _knee(args, fast) -> tuple[int, int | None]:
+    """(the largest class size `fast` passed, the smallest it failed or None): doubling
+    from --students up to --max-students, then bisecting once."""
+    good, n = 0, args.students
+    while n <= args.max_students and fast(n):
+        good, n = n, n * 2
+    bad = n if n <= args.max_students else None
+    if bad is not None and good:
+        mid = (good + bad) // 2
+        good, bad = (mid, bad) if fast(mid) else (good, mid)
+    return good, bad
 
 
 def _fast(args, page: str, url: str, pid: int, seen: list[str], n: int) -> bool:

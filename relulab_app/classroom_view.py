@@ -596,7 +596,7 @@ def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, cha
     if revealed and drawn:
         scores = [spec.score(d) for d in drawn]
         marked["closest"] = max(range(len(drawn)), key=lambda i: scores[i].share)
-        wrong = [i for i, d in enumerate(drawn) if not spec.is_right(d)]
+        wrong = [i for i, s in enumerate(scores) if not s.right]
         if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
             marked["typical"] = wrong[typical]
         shares = np.array([s.share for s in scores])

@@ -217,6 +217,11 @@ class Score:
     tolerance: float
     jumps: tuple[Jump, ...]
 
+    @property
+    def right(self) -> bool:
+        """Counted right: ``RIGHT_SHARE`` of the x-range, and every jump right."""
+        return self.share >= RIGHT_SHARE and all(j.ok for j in self.jumps)
+
     def summary(self) -> str:
         text = (
             f"{round(100 * self.share)} % of the x-range within {self.tolerance:.2g} of the truth"
@@ -344,8 +349,7 @@ class Spec:
         return score(drawn, self.truth, self.axes, self.jumps())
 
     def is_right(self, drawn: Sketch) -> bool:
-        s = self.score(drawn)
-        return s.share >= RIGHT_SHARE and all(j.ok for j in s.jumps)
+        return self.score(drawn).right
 
     def dumps(self) -> str:
         return json.dumps(
