@@ -204,8 +204,11 @@ def test_a_key_on_the_slider_redraws_both_charts_before_the_server_answers(brows
         assert drawn[0] == pytest.approx([-0.7, 0, 5])
         assert drawn[1][:2] == pytest.approx([0.14, 0.14]) and drawn[1][-1] == 1
         assert source == "steps"
+        # Each key's value is drawn from a timer after its change event, so on a busy
+        # machine two keys can fall before one timer and be drawn once: one to three
+        # draws, two charts each.
         reacts = pg.evaluate("() => window.__reacts")
-        assert reacts == 6  # three steps, two charts each
+        assert reacts in (2, 4, 6)
         pg.wait_for_url("**leak=0.14**", timeout=30_000)  # the server has the last move...
         pg.get_by_text("same input at the slider's leak (0.14)").wait_for(timeout=30_000)
         pg.wait_for_selector(READY, timeout=60_000)
