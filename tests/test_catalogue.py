@@ -432,9 +432,9 @@ def test_version_notes_name_the_first_release():
     # so tf.keras.activations.mish, in Keras 2.13 (its release notes).
     from pathlib import Path
 
-    import relulab.registry
+    import relulab.catalogue
 
-    source = Path(relulab.registry.__file__).read_text()
+    source = Path(relulab.catalogue.__file__).read_text()
     assert "JAX 0.4.27 and later" in source and "0.4.26" not in source
     assert "Keras 2.13 and later" in source and "TensorFlow 2.9" not in source
 
