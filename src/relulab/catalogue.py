@@ -4,29 +4,16 @@ Same rules as :mod:`relulab.activations`: ``x`` array-like of real numbers, any 
 float16/32/64 kept, integers and bools in float64; NaN in gives NaN out; no numpy
 warnings; ``out=``; bad parameters raise naming the parameter.
 
-Each function is its formula in numpy and SciPy, in the form that stays accurate: the
-page evaluates a few hundred points per move, so plain whole-array expressions are fast
-enough, and only :func:`relulab.relu` and :func:`relulab.relu_dash` (the benchmarked
-pair) run through :mod:`relulab._engine`'s blocked, threaded path. For |x| up to 1e4
-(and ±inf) there is no overflow to NaN and no cancellation:
-
-* sigmoid is ``scipy.special.expit``, exact in both tails, and its derivative is
-  ``expit(x) * expit(-x)`` rather than ``s * (1 - s)``, which cancels to 0 for large x;
-* tanh's derivative is ``4 t / (1 + t)**2`` with ``t = exp(-2|x|)``, which is
-  ``1 - tanh(x)**2`` without the cancellation, and ``1 / cosh(x)**2`` without the
-  overflow of cosh past |x| = 710;
-* ELU goes through ``expm1(min(x, 0))``, so exp never sees a large positive argument;
-* GELU is ``x * scipy.special.ndtr(x)``: the normal CDF keeps full relative accuracy in
-  the negative tail, where ``1 + erf(...)`` would cancel to 0;
-* softplus is ``-scipy.special.log_expit(-beta * x) / beta``, which never overflows;
-* where ``x = ±inf`` would meet a weight that underflows to 0 (``inf * 0 = nan``), x is
-  first clipped to a bound past which the float64 result no longer changes;
-* near the zeros of GELU′, GELU-tanh′, SiLU′ and Mish′ (x ≈ -0.75, -0.75, -1.28/beta,
-  -1.19) f′ is a sum whose terms cancel, so float64 keeps too few digits for float32:
-  within 2**-12 of the zero f′ is its Taylor series there (:data:`ROOT_SERIES`);
-* SiLU′'s distance to its zero is taken from the exact ``beta * x``
-  (:func:`_two_prod`); softplus's switch to x tests the float64 product, as PyTorch
-  (in float64) and every printed line do, so the jump is where theirs is.
+Each function is its formula in numpy and SciPy, in the form that stays accurate (each
+says which and why): the page evaluates a few hundred points per move, so plain
+whole-array expressions are fast enough, and only :func:`relulab.relu` and
+:func:`relulab.relu_dash` (the benchmarked pair) run through :mod:`relulab._engine`'s
+blocked, threaded path. For |x| up to 1e4 (and ±inf) there is no overflow to NaN and no
+cancellation: where ``x = ±inf`` would meet a weight that underflows to 0, x is first
+clipped to a bound past which the float64 result no longer changes, and near the zeros
+of GELU′, GELU-tanh′, SiLU′ and Mish′, where f′'s terms cancel, f′ is its Taylor series
+(:data:`ROOT_SERIES`). Softplus's switch to x tests the float64 product ``beta * x``, as
+PyTorch (in float64) and every printed line do, so the jump is where theirs is.
 
 float16 and float32 input is computed in float64 and rounded once, so every function
 and derivative here is within 1 ulp of the exact value in those dtypes, subnormal
@@ -40,6 +27,10 @@ stays numpy only.
 At a kink the derivative takes PyTorch's value: the ``x <= 0`` branch at 0 for the
 ReLU family, PReLU, ELU (alpha != 1) and SELU, as the article does; ReLU6's 0 at both
 its kinks and hard-swish's outer pieces (0 at -3, 1 at 3), where every framework agrees.
+
+Each function pair has its record (:class:`relulab.record.Activation`) beside it: its
+sliders, formulas, code lines and kinks. :data:`RECORDS` lists them in the picker's order
+and :data:`relulab.registry.REGISTRY` gathers them, ReLU's and Leaky ReLU's included.
 """
 
 from __future__ import annotations
@@ -1151,8 +1142,9 @@ HARDSWISH = Activation(
     },
     kink="Smooth at 0. f′ jumps at −3 (from 0 to −0.5) and at 3 (from 1.5 to 1); it"
     " is taken as 0 and 1 there, the outer pieces (PyTorch, TensorFlow, Keras, JAX).",
-    # PyTorch's hardswish_backward: 0 where x <= -3, x / 3 + 1/2 where x < 3, else
-    # 1 (CPU builds before 2025 took the middle piece at both, -0.5 and 1.5).
+    # PyTorch's hardswish_backward (aten/src/ATen/native/cpu/Activation.cpp): 0 where
+    # x <= -3, x / 3 + 1/2 where x < 3, else 1 (CPU builds before 2025 took the middle
+    # piece at both, -0.5 and 1.5).
     # Keras (on TensorFlow), JAX and the TensorFlow line are x * relu6(x + 3) / 6,
     # whose relu6 gradient is 0 at both ends: 0 at -3, and 6/6 = 1 at 3.
     kinks=(Kink(-3.0), Kink(3.0)),
