@@ -177,45 +177,30 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     return f"top {across}"
 
 
+_OPEN = {"symbol": "circle-open", "line": {"width": 3}}  # a value f′ does not take
+
+
 def _dot_pair(
     taken: float, others: list[float], color: str, size: int, who: str = "", at: float = 0.0
 ) -> list:
     """A closed dot on the value f′ takes at the kink ``at``, an open one on each
     one-sided limit it does not take: one, or both where the value taken is neither
     (TensorFlow's PReLU layer takes 0 between a and 1)."""
-    dots = [
+    taken_at = (taken, {"symbol": "circle"}, f"f′({at:g}) = {taken:.4g}: the value taken")
+    limits = [(y, _OPEN, f"{y:.4g}: a one-sided limit, not the value taken") for y in others]
+    return [
         {
             "type": "scatter",
             "mode": "markers",
             "x": [at],
-            "y": [taken],
+            "y": [y],
             "showlegend": False,
             "meta": "kink",
-            "marker": {"color": color, "size": size, "symbol": "circle"},
-            "hovertemplate": f"{who}f′({at:g}) = {taken:.4g}: the value taken at {at:g}"
-            "<extra></extra>",
+            "marker": {"color": color, "size": size, **symbol},
+            "hovertemplate": f"{who}{what} at {at:g}<extra></extra>",
         }
+        for y, symbol, what in [taken_at, *limits]
     ]
-    for other in others:
-        dots.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [at],
-                "y": [other],
-                "showlegend": False,
-                "meta": "kink",
-                "marker": {
-                    "color": color,
-                    "size": size,
-                    "symbol": "circle-open",
-                    "line": {"width": 3},
-                },
-                "hovertemplate": f"{who}{other:.4g}: a one-sided limit, not the value"
-                f" taken at {at:g}<extra></extra>",
-            }
-        )
-    return dots
 
 
 def hover_refs(
