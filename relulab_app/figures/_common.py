@@ -63,6 +63,13 @@ def _base_layout(
     }
 
 
+def _line(name: str, x, y, line: dict, **extra) -> dict:
+    """A line trace. Plotly's own hover is off: the chart element reads f and f′ at the
+    cursor from the drawn vertices (see :func:`hover_refs`)."""
+    return {"type": "scatter", "mode": "lines", "name": name, "x": x, "y": y, "line": line,
+            "hoverinfo": "skip", **extra}  # fmt: skip
+
+
 OWN_COLOR = "#CC79A7"  # reddish purple: the student's own values
 OWN_MAX_DRAWN = 2_000  # more points than this add bytes, not information, to a chart
 

@@ -14,9 +14,12 @@ from relulab_app.figures._common import (
     RELU_COLOR,
     _base_layout,
     _dot_pair,
+    _line,
     _points_trace,
     note_size,
 )
+
+_RELU_LINE = {"color": RELU_COLOR, "width": 3, "dash": "dash"}  # drawn over Leaky ReLU's
 
 
 def vertices(x_range: tuple[float, float]) -> np.ndarray:
@@ -74,24 +77,8 @@ def function_figure(
     xs = vertices(x_range)
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": leak_name,
-            "x": xs.tolist(),
-            "y": relu(xs, leak).tolist(),
-            "line": {"color": LEAKY_COLOR, "width": 5},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": relu_name,
-            "x": xs.tolist(),
-            "y": relu(xs).tolist(),
-            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
-            "hoverinfo": "skip",
-        },
+        _line(leak_name, xs.tolist(), relu(xs, leak).tolist(), {"color": LEAKY_COLOR, "width": 5}),
+        _line(relu_name, xs.tolist(), relu(xs).tolist(), _RELU_LINE),
     ]
     _marked_points(traces, leak, convention, "f", points, own)
     layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
@@ -137,33 +124,17 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     _inset_frame(
         layout, f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}", panel, 0.53, hi > 0, small
     )
+    return _inset_lines(leak, neg.tolist(), y_leak.tolist(), relu(neg).tolist())
+
+
+def _inset_lines(leak: float, x: list, y_leak: list, y_relu: list) -> list[dict]:
+    """The close-up's two lines, Leaky ReLU's and ReLU's, on the inset's axes."""
+    inset = {"meta": "inset", "xaxis": "x2", "yaxis": "y2", "showlegend": False}
     return [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "close-up: " + _labels(leak)[0],
-            "meta": "inset",
-            "x": neg.tolist(),
-            "y": y_leak.tolist(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": {"color": LEAKY_COLOR, "width": 4},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "close-up: ReLU",
-            "meta": "inset",
-            "x": neg.tolist(),
-            "y": relu(neg).tolist(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
-            "hoverinfo": "skip",
-        },
+        _line(
+            "close-up: " + _labels(leak)[0], x, y_leak, {"color": LEAKY_COLOR, "width": 4}, **inset
+        ),
+        _line("close-up: ReLU", x, y_relu, _RELU_LINE, **inset),
     ]
 
 
@@ -252,26 +223,7 @@ def _derivative_inset(
         True,
         small,
     )
-    xs = [lo, end]
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": name,
-            "meta": "inset",
-            "x": xs,
-            "y": [float(relu_dash(lo, slope))] * 2,
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": line,
-            "hoverinfo": "skip",
-        }
-        for name, slope, line in (
-            ("close-up: " + _labels(leak)[0], leak, {"color": LEAKY_COLOR, "width": 4}),
-            ("close-up: ReLU", 0.0, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
-        )
-    ]
+    traces = _inset_lines(leak, [lo, end], [float(relu_dash(lo, leak))] * 2, [0.0, 0.0])
     if hi > 0:
         for dot in _dot_traces(0.0, RELU_COLOR, 16, convention) + _dot_traces(
             leak, LEAKY_COLOR, 10, convention
@@ -323,16 +275,7 @@ def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict
     else:
         x = [lo, hi]
         y = relu_dash(np.array([lo, hi]), leak).tolist()
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": name,
-        "x": x,
-        "y": y,
-        "connectgaps": False,
-        "line": line,
-        "hoverinfo": "skip",
-    }
+    return _line(name, x, y, line, connectgaps=False)
 
 
 def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
@@ -355,7 +298,7 @@ def derivative_figure(
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
         _step_trace(leak, (lo, hi), leak_name, {"color": LEAKY_COLOR, "width": 5}),
-        _step_trace(0.0, (lo, hi), relu_name, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
+        _step_trace(0.0, (lo, hi), relu_name, _RELU_LINE),
     ]
     _marked_points(traces, leak, convention, "df", points, own)
     if lo < 0 < hi:  # after the marked points, so the dots at 0 stay on top
