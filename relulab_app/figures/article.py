@@ -98,24 +98,9 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     main_span = float(np.ptp(y_all)) or 1.0
     zoom = main_span / (span * 1.3)
     small = note_size(font_size)  # tick labels stay >= 14 px (20 in present mode)
-    layout["xaxis2"] = {
-        "domain": [0.14, 0.5],
-        "anchor": "y2",
-        "range": [lo, float(neg[-1])],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-    }
-    layout["yaxis2"] = {
-        # Under the two lines of its caption (below), at any chart size and font.
-        "domain": [0.5, 0.8],
-        "anchor": "x2",
-        "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-        "tickformat": ".2~g",
-    }
+    # y: under the two lines of its caption (below), at any chart size and font.
+    y_range = [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span]
+    _inset_axes(layout, ([0.14, 0.5], [lo, float(neg[-1])]), ([0.5, 0.8], y_range), 4, small)
     zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
     # With no x > 0 in range, ReLU's 0 is the top of the chart: the panel stops below
     # it and the caption goes under the close-up, off the line. Two lines: on one, it ran
@@ -125,6 +110,14 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
         layout, f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}", panel, 0.53, hi > 0, small
     )
     return _inset_lines(leak, neg.tolist(), y_leak.tolist(), relu(neg).tolist())
+
+
+def _inset_axes(layout: dict, x: tuple, y: tuple, y_ticks: int, size: int) -> None:
+    """A close-up's axes, x and y each as (domain, range), with tick labels of ``size``."""
+    plain = {"showgrid": False, "tickfont": {"size": size}}
+    layout["xaxis2"] = {"domain": x[0], "anchor": "y2", "range": x[1], "nticks": 4, **plain}
+    layout["yaxis2"] = {"domain": y[0], "anchor": "x2", "range": y[1], "nticks": y_ticks,
+                        "tickformat": ".2~g", **plain}  # fmt: skip
 
 
 def _inset_lines(leak: float, x: list, y_leak: list, y_relu: list) -> list[dict]:
@@ -196,24 +189,9 @@ def _derivative_inset(
     span = 2.2 * leak
     small = note_size(font_size)  # as the function's close-up: >= 20 px when presenting
     y_range = [-0.6 * leak, 1.6 * leak]
-    layout["xaxis2"] = {
-        "domain": [0.14, 0.55],
-        "anchor": "y2",
-        # A little past 0 when 0 is in range, so the dots there show whole.
-        "range": [lo, end + (0.08 * (end - lo) if hi > 0 else 0.0)],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-    }
-    layout["yaxis2"] = {
-        "domain": [0.42, 0.68],
-        "anchor": "x2",
-        "range": y_range,
-        "showgrid": False,
-        "nticks": 3,
-        "tickfont": {"size": small},
-        "tickformat": ".2~g",
-    }
+    # x: a little past 0 when 0 is in range, so the dots there show whole.
+    x_range = [lo, end + (0.08 * (end - lo) if hi > 0 else 0.0)]
+    _inset_axes(layout, ([0.14, 0.55], x_range), ([0.42, 0.68], y_range), 3, small)
     main_span = float(np.ptp(layout["yaxis"]["range"]))
     _inset_frame(
         layout,
