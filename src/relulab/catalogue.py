@@ -506,10 +506,8 @@ def selu(x: ArrayLike, *, out: np.ndarray | None = None):
 
 
 def selu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
-    """Derivative of :func:`selu`: LAMBDA if x > 0 else LAMBDA*ALPHA*exp(x).
-
-    At 0 it takes LAMBDA*ALPHA ≈ 1.7581, as PyTorch and JAX do (TensorFlow gives
-    LAMBDA ≈ 1.0507).
+    """Derivative of :func:`selu`: LAMBDA if x > 0 else LAMBDA*ALPHA*exp(x), so
+    LAMBDA*ALPHA ≈ 1.7581 at 0 (PyTorch's value; the record says each library's).
 
     >>> selu_dash([0.0, 1.0])
     array([1.75809934, 1.05070099])
@@ -590,9 +588,6 @@ SELU = Activation(
 
 def gelu(x: ArrayLike, *, out: np.ndarray | None = None):
     """GELU, exact form: x times the standard normal CDF (Hendrycks & Gimpel, 2016).
-
-    PyTorch's ``gelu`` (``approximate='none'``) and ``jax.nn.gelu(approximate=False)``;
-    TensorFlow's ``tf.nn.gelu`` defaults to exact, JAX's to the tanh form.
 
     The math, as code::
 
