@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from relulab import registry
+from relulab import catalogue
 from relulab_app import (
     chart,
     common,
@@ -114,7 +114,7 @@ def _leak(url: urlstate.Link) -> float:
 
 def _slider() -> dict:
     value, told = st.session_state[_TOLD]
-    p = registry.LEAK
+    p = catalogue.LEAK
     return {
         "label": p.label,
         "help": p.help,

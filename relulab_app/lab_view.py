@@ -72,14 +72,18 @@ def seed(url: urlstate.Link) -> None:
     if len(raw) == 1 and (slug := urlstate.match_choice(raw[0], list(PRESET_SLUGS))):
         kept["lab_preset"] = slug
         kept.update(_preset_values(slug))
-    for key, (_, lo, hi, step, _) in SLIDERS.items():
+
+    def take_number(key: str, bounds: tuple[float, float], step: float) -> None:
         got = url.values(key)
-        repair = urlstate.check_number(key, got, kept[key], (lo, hi), step)
+        repair = urlstate.check_number(key, got, kept[key], bounds, step)
         url.check(key, repair)
         if repair is None and got:
             kept[key] = type(kept[key])(urlstate.parse_number(got[0]))
         elif repair is not None and repair.value is not None:
             kept[key] = type(kept[key])(repair.value)
+
+    for key, (_, lo, hi, step, _) in SLIDERS.items():
+        take_number(key, (lo, hi), step)
     got = url.values("lab_lr")
     if got:
         number = urlstate.parse_number(got[0]) if len(got) == 1 else None
@@ -94,15 +98,7 @@ def seed(url: urlstate.Link) -> None:
                     f"using {kept['lab_lr']:g}.",
                 ),
             )
-    got = url.values("lab_leak")
-    repair = urlstate.check_number(
-        "lab_leak", got, kept["lab_leak"], urlstate.LEAK_BOUNDS, urlstate.LEAK_STEP
-    )
-    url.check("lab_leak", repair)
-    if repair is None and got:
-        kept["lab_leak"] = urlstate.parse_number(got[0])
-    elif repair is not None and repair.value is not None:
-        kept["lab_leak"] = repair.value
+    take_number("lab_leak", urlstate.LEAK_BOUNDS, urlstate.LEAK_STEP)
 
 
 def _text(value: object) -> str:

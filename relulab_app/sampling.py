@@ -129,18 +129,13 @@ def adaptive_x(
     y-axis: pass the curves of one chart together, and sample a second chart (say,
     the derivatives) with a second call.
 
-    How: a coarse even grid plus the ``must_include`` points inside the range (an
-    activation's kink, so it is an exact vertex). Each round, every interval still
-    under test is checked at its quarter, half and three-quarter points (the middle
-    alone misses an S-bend centred in it); where any function deviates from the
-    interval's chord by more than ``0.9 * tol_px`` (the margin covers what the three
-    points do not see), the interval is halved and its halves are tested in the next
-    round, reusing the quarter points as their midpoints. It
-    stops when no interval deviates, when halving would make an interval narrower
-    than a quarter pixel (a jump can never be straightened; the caller draws it), or
-    at ``max_points``, the worst intervals being split first. Last, points on an
-    exactly straight stretch of every function are dropped: a Leaky ReLU comes back
-    as its two ends and its kink at 0.
+    How: a coarse even grid plus the ``must_include`` points inside the range. Each
+    round, every interval still under test is checked at its quarter, half and
+    three-quarter points (the middle alone misses an S-bend centred in it) and halved
+    where any function deviates from its chord by more than ``SEEN * tol_px``; it stops
+    when none does, when a half would be narrower than ``MIN_STEP_PX`` (a jump can never
+    be straightened), or at ``max_points``, the worst intervals split first. Last, points
+    on an exactly straight stretch of every function are dropped.
 
     Parameters
     ----------

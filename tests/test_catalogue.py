@@ -18,7 +18,7 @@ import pytest
 from reference import EXACT, LIMITS, reference, reference_dash
 
 from relulab import catalogue
-from relulab.registry import REGISTRY
+from relulab.registry import REGISTRY, Activation
 
 # Each record at its defaults and with each parameter at either end of its slider.
 CASES = [
@@ -26,6 +26,14 @@ CASES = [
     for key, act in REGISTRY.items()
     for params in act.param_sets()
 ]
+
+
+def test_every_record_beside_a_function_pair_is_registered_once():
+    # A record written in catalogue.py but left out of RECORDS, or two under one key
+    # (the registry would keep only the last), would vanish from the page silently.
+    written = [v for v in vars(catalogue).values() if isinstance(v, Activation)]
+    assert sorted(a.key for a in written) == sorted(REGISTRY)
+    assert len(catalogue.RECORDS) == len(REGISTRY) == len(written)
 
 
 @pytest.mark.parametrize(("key", "params"), CASES)
@@ -432,9 +440,9 @@ def test_version_notes_name_the_first_release():
     # so tf.keras.activations.mish, in Keras 2.13 (its release notes).
     from pathlib import Path
 
-    import relulab.registry
+    import relulab.catalogue
 
-    source = Path(relulab.registry.__file__).read_text()
+    source = Path(relulab.catalogue.__file__).read_text()
     assert "JAX 0.4.27 and later" in source and "0.4.26" not in source
     assert "Keras 2.13 and later" in source and "TensorFlow 2.9" not in source
 

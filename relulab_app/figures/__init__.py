@@ -1,11 +1,9 @@
 """Plotly figures of ReLU / Leaky ReLU and their derivatives, as plain
 ``{"data", "layout"}`` dicts. Pure: no Streamlit here.
 
-The curves are exact, not sampled: ReLU-family functions are straight lines on either
-side of 0, so each is drawn as a polyline through ``lo``, ``0`` and ``hi`` with every
-y value computed by :mod:`relulab.activations`. The derivative is a step: two
-horizontal pieces with a gap at 0 (no fake vertical segment), a closed dot on the value
-the library takes at exactly 0 and an open dot on the value it does not take.
+The article's curves are exact polylines through their kinks, the catalogue's are
+sampled (:mod:`relulab_app.sampling`); a derivative is drawn in pieces with a gap at
+each jump, a closed dot on the value taken there and an open one on the limit not taken.
 
 Hover along the lines is the chart element's (``relulab_app/webchart/chart.js``): it reads
 f and f′ at the cursor's x from these same vertices, named for it by :func:`hover_refs`.

@@ -63,6 +63,13 @@ def _base_layout(
     }
 
 
+def _line(name: str, x, y, line: dict, **extra) -> dict:
+    """A line trace. Plotly's own hover is off: the chart element reads f and f′ at the
+    cursor from the drawn vertices (see :func:`hover_refs`)."""
+    return {"type": "scatter", "mode": "lines", "name": name, "x": x, "y": y, "line": line,
+            "hoverinfo": "skip", **extra}  # fmt: skip
+
+
 OWN_COLOR = "#CC79A7"  # reddish purple: the student's own values
 OWN_MAX_DRAWN = 2_000  # more points than this add bytes, not information, to a chart
 
@@ -177,45 +184,30 @@ def answer_label_side(x: float, y: float, spec: dict) -> str:
     return f"top {across}"
 
 
+_OPEN = {"symbol": "circle-open", "line": {"width": 3}}  # a value f′ does not take
+
+
 def _dot_pair(
     taken: float, others: list[float], color: str, size: int, who: str = "", at: float = 0.0
 ) -> list:
     """A closed dot on the value f′ takes at the kink ``at``, an open one on each
     one-sided limit it does not take: one, or both where the value taken is neither
     (TensorFlow's PReLU layer takes 0 between a and 1)."""
-    dots = [
+    taken_at = (taken, {"symbol": "circle"}, f"f′({at:g}) = {taken:.4g}: the value taken")
+    limits = [(y, _OPEN, f"{y:.4g}: a one-sided limit, not the value taken") for y in others]
+    return [
         {
             "type": "scatter",
             "mode": "markers",
             "x": [at],
-            "y": [taken],
+            "y": [y],
             "showlegend": False,
             "meta": "kink",
-            "marker": {"color": color, "size": size, "symbol": "circle"},
-            "hovertemplate": f"{who}f′({at:g}) = {taken:.4g}: the value taken at {at:g}"
-            "<extra></extra>",
+            "marker": {"color": color, "size": size, **symbol},
+            "hovertemplate": f"{who}{what} at {at:g}<extra></extra>",
         }
+        for y, symbol, what in [taken_at, *limits]
     ]
-    for other in others:
-        dots.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [at],
-                "y": [other],
-                "showlegend": False,
-                "meta": "kink",
-                "marker": {
-                    "color": color,
-                    "size": size,
-                    "symbol": "circle-open",
-                    "line": {"width": 3},
-                },
-                "hovertemplate": f"{who}{other:.4g}: a one-sided limit, not the value"
-                f" taken at {at:g}<extra></extra>",
-            }
-        )
-    return dots
 
 
 def hover_refs(

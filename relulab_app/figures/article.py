@@ -14,9 +14,12 @@ from relulab_app.figures._common import (
     RELU_COLOR,
     _base_layout,
     _dot_pair,
+    _line,
     _points_trace,
     note_size,
 )
+
+_RELU_LINE = {"color": RELU_COLOR, "width": 3, "dash": "dash"}  # drawn over Leaky ReLU's
 
 
 def vertices(x_range: tuple[float, float]) -> np.ndarray:
@@ -74,24 +77,8 @@ def function_figure(
     xs = vertices(x_range)
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": leak_name,
-            "x": xs.tolist(),
-            "y": relu(xs, leak).tolist(),
-            "line": {"color": LEAKY_COLOR, "width": 5},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": relu_name,
-            "x": xs.tolist(),
-            "y": relu(xs).tolist(),
-            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
-            "hoverinfo": "skip",
-        },
+        _line(leak_name, xs.tolist(), relu(xs, leak).tolist(), {"color": LEAKY_COLOR, "width": 5}),
+        _line(relu_name, xs.tolist(), relu(xs).tolist(), _RELU_LINE),
     ]
     _marked_points(traces, leak, convention, "f", points, own)
     layout = _base_layout("Function f(x)", "f(x)", (lo, hi), font_size)
@@ -111,24 +98,9 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     main_span = float(np.ptp(y_all)) or 1.0
     zoom = main_span / (span * 1.3)
     small = note_size(font_size)  # tick labels stay >= 14 px (20 in present mode)
-    layout["xaxis2"] = {
-        "domain": [0.14, 0.5],
-        "anchor": "y2",
-        "range": [lo, float(neg[-1])],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-    }
-    layout["yaxis2"] = {
-        # Under the two lines of its caption (below), at any chart size and font.
-        "domain": [0.5, 0.8],
-        "anchor": "x2",
-        "range": [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-        "tickformat": ".2~g",
-    }
+    # y: under the two lines of its caption (below), at any chart size and font.
+    y_range = [float(y_leak.min()) - 0.15 * span, float(y_leak.max()) + 0.15 * span]
+    _inset_axes(layout, ([0.14, 0.5], [lo, float(neg[-1])]), ([0.5, 0.8], y_range), 4, small)
     zoom_text = f"y ×{zoom:.3g}" if zoom >= 1.5 else "same scale"
     # With no x > 0 in range, ReLU's 0 is the top of the chart: the panel stops below
     # it and the caption goes under the close-up, off the line. Two lines: on one, it ran
@@ -137,33 +109,25 @@ def _inset(layout: dict, leak: float, xs: np.ndarray, font_size: int) -> list[di
     _inset_frame(
         layout, f"close-up of x < 0<br>{zoom_text}, slope = {leak:g}", panel, 0.53, hi > 0, small
     )
+    return _inset_lines(leak, neg.tolist(), y_leak.tolist(), relu(neg).tolist())
+
+
+def _inset_axes(layout: dict, x: tuple, y: tuple, y_ticks: int, size: int) -> None:
+    """A close-up's axes, x and y each as (domain, range), with tick labels of ``size``."""
+    plain = {"showgrid": False, "tickfont": {"size": size}}
+    layout["xaxis2"] = {"domain": x[0], "anchor": "y2", "range": x[1], "nticks": 4, **plain}
+    layout["yaxis2"] = {"domain": y[0], "anchor": "x2", "range": y[1], "nticks": y_ticks,
+                        "tickformat": ".2~g", **plain}  # fmt: skip
+
+
+def _inset_lines(leak: float, x: list, y_leak: list, y_relu: list) -> list[dict]:
+    """The close-up's two lines, Leaky ReLU's and ReLU's, on the inset's axes."""
+    inset = {"meta": "inset", "xaxis": "x2", "yaxis": "y2", "showlegend": False}
     return [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "close-up: " + _labels(leak)[0],
-            "meta": "inset",
-            "x": neg.tolist(),
-            "y": y_leak.tolist(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": {"color": LEAKY_COLOR, "width": 4},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "close-up: ReLU",
-            "meta": "inset",
-            "x": neg.tolist(),
-            "y": relu(neg).tolist(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": {"color": RELU_COLOR, "width": 3, "dash": "dash"},
-            "hoverinfo": "skip",
-        },
+        _line(
+            "close-up: " + _labels(leak)[0], x, y_leak, {"color": LEAKY_COLOR, "width": 4}, **inset
+        ),
+        _line("close-up: ReLU", x, y_relu, _RELU_LINE, **inset),
     ]
 
 
@@ -225,24 +189,9 @@ def _derivative_inset(
     span = 2.2 * leak
     small = note_size(font_size)  # as the function's close-up: >= 20 px when presenting
     y_range = [-0.6 * leak, 1.6 * leak]
-    layout["xaxis2"] = {
-        "domain": [0.14, 0.55],
-        "anchor": "y2",
-        # A little past 0 when 0 is in range, so the dots there show whole.
-        "range": [lo, end + (0.08 * (end - lo) if hi > 0 else 0.0)],
-        "showgrid": False,
-        "nticks": 4,
-        "tickfont": {"size": small},
-    }
-    layout["yaxis2"] = {
-        "domain": [0.42, 0.68],
-        "anchor": "x2",
-        "range": y_range,
-        "showgrid": False,
-        "nticks": 3,
-        "tickfont": {"size": small},
-        "tickformat": ".2~g",
-    }
+    # x: a little past 0 when 0 is in range, so the dots there show whole.
+    x_range = [lo, end + (0.08 * (end - lo) if hi > 0 else 0.0)]
+    _inset_axes(layout, ([0.14, 0.55], x_range), ([0.42, 0.68], y_range), 3, small)
     main_span = float(np.ptp(layout["yaxis"]["range"]))
     _inset_frame(
         layout,
@@ -252,26 +201,7 @@ def _derivative_inset(
         True,
         small,
     )
-    xs = [lo, end]
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": name,
-            "meta": "inset",
-            "x": xs,
-            "y": [float(relu_dash(lo, slope))] * 2,
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "showlegend": False,
-            "line": line,
-            "hoverinfo": "skip",
-        }
-        for name, slope, line in (
-            ("close-up: " + _labels(leak)[0], leak, {"color": LEAKY_COLOR, "width": 4}),
-            ("close-up: ReLU", 0.0, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
-        )
-    ]
+    traces = _inset_lines(leak, [lo, end], [float(relu_dash(lo, leak))] * 2, [0.0, 0.0])
     if hi > 0:
         for dot in _dot_traces(0.0, RELU_COLOR, 16, convention) + _dot_traces(
             leak, LEAKY_COLOR, 10, convention
@@ -323,16 +253,7 @@ def _step_trace(leak: float, x_range: tuple[float, float], name: str, line: dict
     else:
         x = [lo, hi]
         y = relu_dash(np.array([lo, hi]), leak).tolist()
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": name,
-        "x": x,
-        "y": y,
-        "connectgaps": False,
-        "line": line,
-        "hoverinfo": "skip",
-    }
+    return _line(name, x, y, line, connectgaps=False)
 
 
 def _dot_traces(leak: float, color: str, size: int, convention: str = LEFT) -> list[dict]:
@@ -355,7 +276,7 @@ def derivative_figure(
     lo, hi = float(xs[0]), float(xs[-1])
     traces = [
         _step_trace(leak, (lo, hi), leak_name, {"color": LEAKY_COLOR, "width": 5}),
-        _step_trace(0.0, (lo, hi), relu_name, {"color": RELU_COLOR, "width": 3, "dash": "dash"}),
+        _step_trace(0.0, (lo, hi), relu_name, _RELU_LINE),
     ]
     _marked_points(traces, leak, convention, "df", points, own)
     if lo < 0 < hi:  # after the marked points, so the dots at 0 stay on top

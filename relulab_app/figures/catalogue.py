@@ -8,7 +8,7 @@ import numpy as np
 
 from relulab import registry
 from relulab.frameworks import LEFT, kink_value
-from relulab_app.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair
+from relulab_app.figures._common import FONT_SIZE, HEIGHT, _base_layout, _dot_pair, _line
 from relulab_app.sampling import adaptive_x
 
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -78,18 +78,8 @@ def catalogue_figures(
         name = entry_label(act, params)
         f = np.asarray(act(x, **params), dtype=float)
         df = np.asarray(act.derivative(x, **params), dtype=float)
-        f_traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": name,
-                # float32 halves the JSON; a sampled curve needs no more digits.
-                "x": x.astype(np.float32),
-                "y": f.astype(np.float32),
-                "line": line,
-                "hoverinfo": "skip",  # the chart element reads f and f′ at the cursor
-            }
-        )
+        # float32 halves the JSON; a sampled curve needs no more digits.
+        f_traces.append(_line(name, x.astype(np.float32), f.astype(np.float32), line))
         # f′ at each kink inside the range: the value taken and the one-sided limits.
         kinks = [
             (k.at, kink_value(act.key, params, convention, k.at), *act.sides(k.at, **params))
@@ -98,18 +88,8 @@ def catalogue_figures(
         ]
         jumps = [(at, left, right) for at, _, left, right in kinks if left != right]
         dx, dy = _split_at_jumps(x, df, jumps)
-        d_traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": name,
-                "x": dx.astype(np.float32),
-                "y": dy.astype(np.float32),
-                "connectgaps": False,
-                "line": line,
-                "hoverinfo": "skip",
-            }
-        )
+        dx, dy = dx.astype(np.float32), dy.astype(np.float32)
+        d_traces.append(_line(name, dx, dy, line, connectgaps=False))
         for at, taken, left, right in kinks:
             if left != right or taken != left:
                 # Open dots on the limits not taken: one, or both where f′ there is neither

@@ -11,7 +11,7 @@ keywords with defaults, and ``out=``. Rules shared by all of them:
 This pair is the benchmarked one, so it runs through :mod:`relulab._engine`'s blocked,
 threaded runner (a kernel factory for each function). The other activations are plain
 numpy/SciPy expressions in :mod:`relulab.catalogue`; adding one is a function pair there
-plus one record in :mod:`relulab.registry`.
+with its record beside it.
 """
 
 from __future__ import annotations
@@ -122,18 +122,10 @@ def relu(x: ArrayLike, leak: float = 0.0, *, out: np.ndarray | None = None):
         pick = np.maximum if lk <= 1 else np.minimum
         scratch = np.empty(n, dtype)
 
-        if lk.dtype != dtype:  # a leak kept in float64 (above): the product cast back
-
-            def wide(x: np.ndarray, out: np.ndarray) -> None:
-                t = scratch[: x.size]
-                np.multiply(x, lk, out=t, casting="same_kind")
-                pick(x, t, out=out)
-
-            return wide
-
         def kernel(x: np.ndarray, out: np.ndarray) -> None:
             t = scratch[: x.size]
-            np.multiply(x, lk, out=t)
+            # same_kind: a leak kept in float64 (above) rounds its product back once.
+            np.multiply(x, lk, out=t, casting="same_kind")
             pick(x, t, out=out)
 
         return kernel

@@ -4,29 +4,16 @@ Same rules as :mod:`relulab.activations`: ``x`` array-like of real numbers, any 
 float16/32/64 kept, integers and bools in float64; NaN in gives NaN out; no numpy
 warnings; ``out=``; bad parameters raise naming the parameter.
 
-Each function is its formula in numpy and SciPy, in the form that stays accurate: the
-page evaluates a few hundred points per move, so plain whole-array expressions are fast
-enough, and only :func:`relulab.relu` and :func:`relulab.relu_dash` (the benchmarked
-pair) run through :mod:`relulab._engine`'s blocked, threaded path. For |x| up to 1e4
-(and ±inf) there is no overflow to NaN and no cancellation:
-
-* sigmoid is ``scipy.special.expit``, exact in both tails, and its derivative is
-  ``expit(x) * expit(-x)`` rather than ``s * (1 - s)``, which cancels to 0 for large x;
-* tanh's derivative is ``4 t / (1 + t)**2`` with ``t = exp(-2|x|)``, which is
-  ``1 - tanh(x)**2`` without the cancellation, and ``1 / cosh(x)**2`` without the
-  overflow of cosh past |x| = 710;
-* ELU goes through ``expm1(min(x, 0))``, so exp never sees a large positive argument;
-* GELU is ``x * scipy.special.ndtr(x)``: the normal CDF keeps full relative accuracy in
-  the negative tail, where ``1 + erf(...)`` would cancel to 0;
-* softplus is ``-scipy.special.log_expit(-beta * x) / beta``, which never overflows;
-* where ``x = ±inf`` would meet a weight that underflows to 0 (``inf * 0 = nan``), x is
-  first clipped to a bound past which the float64 result no longer changes;
-* near the zeros of GELU′, GELU-tanh′, SiLU′ and Mish′ (x ≈ -0.75, -0.75, -1.28/beta,
-  -1.19) f′ is a sum whose terms cancel, so float64 keeps too few digits for float32:
-  within 2**-12 of the zero f′ is its Taylor series there (:data:`ROOT_SERIES`);
-* SiLU′'s distance to its zero is taken from the exact ``beta * x``
-  (:func:`_two_prod`); softplus's switch to x tests the float64 product, as PyTorch
-  (in float64) and every printed line do, so the jump is where theirs is.
+Each function is its formula in numpy and SciPy, in the form that stays accurate (each
+says which and why): the page evaluates a few hundred points per move, so plain
+whole-array expressions are fast enough, and only :func:`relulab.relu` and
+:func:`relulab.relu_dash` (the benchmarked pair) run through :mod:`relulab._engine`'s
+blocked, threaded path. For |x| up to 1e4 (and ±inf) there is no overflow to NaN and no
+cancellation: where ``x = ±inf`` would meet a weight that underflows to 0, x is first
+clipped to a bound past which the float64 result no longer changes, and near the zeros
+of GELU′, GELU-tanh′, SiLU′ and Mish′, where f′'s terms cancel, f′ is its Taylor series
+(:data:`ROOT_SERIES`). Softplus's switch to x tests the float64 product ``beta * x``, as
+PyTorch (in float64) and every printed line do, so the jump is where theirs is.
 
 float16 and float32 input is computed in float64 and rounded once, so every function
 and derivative here is within 1 ulp of the exact value in those dtypes, subnormal
@@ -40,6 +27,10 @@ stays numpy only.
 At a kink the derivative takes PyTorch's value: the ``x <= 0`` branch at 0 for the
 ReLU family, PReLU, ELU (alpha != 1) and SELU, as the article does; ReLU6's 0 at both
 its kinks and hard-swish's outer pieces (0 at -3, 1 at 3), where every framework agrees.
+
+Each function pair has its record (:class:`relulab.record.Activation`) beside it: its
+sliders, formulas, code lines and kinks. :data:`RECORDS` lists them in the picker's order
+and :data:`relulab.registry.REGISTRY` gathers them, ReLU's and Leaky ReLU's included.
 """
 
 from __future__ import annotations
@@ -52,6 +43,7 @@ from numpy.typing import ArrayLike
 
 from relulab._engine import as_real_array, check_out, check_param
 from relulab.activations import relu, relu_dash
+from relulab.record import Activation, Kink, Param
 
 __all__ = [
     "SELU_ALPHA",
@@ -277,6 +269,42 @@ def tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     return _elementwise(compute, x, out)
 
 
+SIGMOID = Activation(
+    key="sigmoid",
+    name="Sigmoid",
+    fn=sigmoid,
+    deriv=sigmoid_dash,
+    latex=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+    latex_deriv=r"\sigma'(x) = \sigma(x)\,(1 - \sigma(x))",
+    code={
+        "PyTorch": "torch.sigmoid(x)",
+        "TensorFlow": "tf.math.sigmoid(x)",
+        "Keras": "keras.activations.sigmoid(x)",
+        "JAX": "jax.nn.sigmoid(x)",
+        "numpy (relulab)": "relulab.sigmoid(x)",
+    },
+    kink="No kink.",
+)
+
+
+TANH = Activation(
+    key="tanh",
+    name="tanh",
+    fn=tanh,
+    deriv=tanh_dash,
+    latex=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+    latex_deriv=r"\tanh'(x) = 1 - \tanh^{2}(x)",
+    code={
+        "PyTorch": "torch.tanh(x)",
+        "TensorFlow": "tf.math.tanh(x)",
+        "Keras": "keras.activations.tanh(x)",
+        "JAX": "jnp.tanh(x)",
+        "numpy (relulab)": "relulab.tanh(x)",
+    },
+    kink="No kink.",
+)
+
+
 # --- PReLU: Leaky ReLU whose slope is learned -------------------------------------
 
 
@@ -316,6 +344,109 @@ def prelu_da(x: ArrayLike, a: float = 0.25, *, out: np.ndarray | None = None):
     """
     check_param("a", a)
     return _elementwise(lambda x: np.minimum(x, 0.0), x, out)
+
+
+LEAK = Param(
+    name="leak",
+    label="leak (slope for x ≤ 0)",
+    default=0.1,
+    min=0.0,
+    max=1.0,
+    step=0.01,
+    help="0 gives plain ReLU. PyTorch and JAX default to 0.01, tf.nn.leaky_relu to 0.2.",
+)
+
+# ReLU's lines; Leaky ReLU's too at leak 0, where every library's relu says it plainer.
+RELU_CODE = {
+    "PyTorch": "torch.nn.functional.relu(x)",
+    "TensorFlow": "tf.nn.relu(x)",
+    "Keras": "keras.activations.relu(x)",
+    "JAX": "jax.nn.relu(x)",
+    "numpy (relulab)": "relulab.relu(x)",
+}
+
+RELU = Activation(
+    key="relu",
+    name="ReLU",
+    fn=relu,
+    deriv=relu_dash,
+    latex=r"\mathrm{ReLU}(x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
+    latex_deriv=(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"),
+    code=RELU_CODE,
+    fixed={"leak": 0.0},
+    kink="At x = 0 the derivative is taken as 0 (article, PyTorch, TensorFlow, JAX).",
+    kinks=(Kink(0.0),),
+)
+
+
+LEAKY_RELU = Activation(
+    key="leaky_relu",
+    name="Leaky ReLU",
+    fn=relu,
+    deriv=relu_dash,
+    latex=(
+        r"\mathrm{LeakyReLU}(x) = \begin{cases} x & x > 0 \\"
+        r" \mathrm{leak}\cdot x & x \le 0 \end{cases}"
+    ),
+    latex_deriv=(
+        r"\mathrm{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\"
+        r" \mathrm{leak} & x \le 0 \end{cases}"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.leaky_relu(x, negative_slope={leak})",
+        "TensorFlow": "tf.nn.leaky_relu(x, alpha={leak})",
+        "Keras": "keras.activations.leaky_relu(x, negative_slope={leak})",
+        "JAX": "jax.nn.leaky_relu(x, negative_slope={leak})",
+        "numpy (relulab)": "relulab.relu(x, leak={leak})",
+    },
+    code_when=(({"leak": 0.0}, RELU_CODE),),
+    params=(LEAK,),
+    kink="At x = 0 the derivative is taken as leak (article, PyTorch, TensorFlow;"
+    " JAX: 1, or 0 at leak 0, where its line is jax.nn.relu).",
+    # jax.nn.leaky_relu is jnp.where(x >= 0, x, negative_slope * x): at 0 jax.grad
+    # follows the x >= 0 branch, so 1 whatever the slope. At leak 0 the line
+    # printed is jax.nn.relu(x) (code_when), whose custom JVP gives 0 at 0.
+    kinks=(Kink(0.0, by={"JAX": lambda leak: 0.0 if leak == 0 else 1.0}),),
+)
+
+
+PRELU = Activation(
+    key="prelu",
+    name="PReLU",
+    fn=prelu,
+    deriv=prelu_dash,
+    latex=r"\mathrm{PReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
+    latex_deriv=(
+        r"\frac{\partial f}{\partial x} = \begin{cases} 1 & x > 0 \\ a & x \le 0"
+        r" \end{cases},\quad \frac{\partial f}{\partial a} = \begin{cases} 0 & x > 0"
+        r" \\ x & x \le 0 \end{cases}"
+    ),
+    code={
+        "PyTorch": "torch.nn.PReLU(init={a})  # a layer: its slope is learned",
+        "TensorFlow": ("tf.keras.layers.PReLU(alpha_initializer=tf.constant_initializer({a}))"),
+        "Keras": "keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({a}))",
+        # JAX has none. Written with x > 0, so jax.grad takes a at 0 (as PyTorch).
+        "JAX": "jnp.where(x > 0, x, a * x)  # no built-in; a = {a}, a learned parameter",
+        "numpy (relulab)": "relulab.prelu(x, a={a})",
+    },
+    params=(
+        Param(
+            "a",
+            "a (learned slope for x ≤ 0)",
+            0.25,
+            0.0,
+            1.0,
+            0.01,
+            "A weight the network learns; PyTorch's nn.PReLU starts it at 0.25.",
+        ),
+    ),
+    kink="At x = 0, ∂f/∂x is taken as a and ∂f/∂a as 0 (PyTorch, and JAX's line);"
+    " TensorFlow's and Keras' PReLU layers give ∂f/∂x = 0 there.",
+    # Keras' PReLU (also tf.keras') is relu(x) - alpha * relu(-x), and relu's
+    # gradient at 0 is 0 on every backend: so 0 at 0, whatever alpha (1 too).
+    kinks=(Kink(0.0, by={"TensorFlow": lambda a: 0.0, "Keras": lambda a: 0.0}),),
+    param_grads={"a": prelu_da},
+)
 
 
 # --- ELU and SELU -------------------------------------------------------------------
@@ -375,10 +506,8 @@ def selu(x: ArrayLike, *, out: np.ndarray | None = None):
 
 
 def selu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
-    """Derivative of :func:`selu`: LAMBDA if x > 0 else LAMBDA*ALPHA*exp(x).
-
-    At 0 it takes LAMBDA*ALPHA ≈ 1.7581, as PyTorch and JAX do (TensorFlow gives
-    LAMBDA ≈ 1.0507).
+    """Derivative of :func:`selu`: LAMBDA if x > 0 else LAMBDA*ALPHA*exp(x), so
+    LAMBDA*ALPHA ≈ 1.7581 at 0 (PyTorch's value; the record says each library's).
 
     >>> selu_dash([0.0, 1.0])
     array([1.75809934, 1.05070099])
@@ -386,14 +515,79 @@ def selu_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     return _elementwise(lambda x: _elu_dash(x, SELU_ALPHA, SELU_LAMBDA), x, out)
 
 
+ELU = Activation(
+    key="elu",
+    name="ELU",
+    fn=elu,
+    deriv=elu_dash,
+    latex=(
+        r"\mathrm{ELU}(x) = \begin{cases} x & x > 0 \\"
+        r" \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
+    ),
+    latex_deriv=(
+        r"\mathrm{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0"
+        r" \end{cases}"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.elu(x, alpha={alpha})",
+        "TensorFlow": "tf.keras.activations.elu(x, alpha={alpha})",  # tf.nn.elu: no alpha
+        "Keras": "keras.activations.elu(x, alpha={alpha})",
+        "JAX": "jax.nn.elu(x, alpha={alpha})",
+        "numpy (relulab)": "relulab.elu(x, alpha={alpha})",
+    },
+    code_when=(({"alpha": 1.0}, {"TensorFlow": "tf.nn.elu(x)"}),),
+    params=(
+        Param(
+            "alpha",
+            "α (value approached as x → −∞ is −α)",
+            1.0,
+            0.0,
+            3.0,
+            0.05,
+            "PyTorch, TensorFlow, Keras and JAX all default to 1.",
+        ),
+    ),
+    kink="For α ≠ 1, f′ jumps at 0; it is taken as α there (PyTorch).",
+    kinks=(Kink(0.0),),
+)
+
+
+SELU = Activation(
+    key="selu",
+    name="SELU",
+    fn=selu,
+    deriv=selu_dash,
+    latex=(
+        r"\mathrm{SELU}(x) = \lambda \begin{cases} x & x > 0 \\"
+        r" \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
+    ),
+    latex_deriv=(
+        r"\mathrm{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0"
+        r" \end{cases},\quad \alpha \approx 1.6733,\ \lambda \approx 1.0507"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.selu(x)",
+        "TensorFlow": "tf.nn.selu(x)",
+        "Keras": "keras.activations.selu(x)",
+        "JAX": "jax.nn.selu(x)",
+        "numpy (relulab)": "relulab.selu(x)",
+    },
+    kink="f′ jumps at 0: taken as λα ≈ 1.7581 (PyTorch, JAX); TensorFlow gives λ ≈ 1.0507.",
+    # TensorFlow's SeluGrad tests features < 0, so at 0 it takes the x > 0 side.
+    kinks=(
+        Kink(
+            0.0,
+            by={"TensorFlow": lambda: SELU_LAMBDA, "Keras": lambda: SELU_LAMBDA},
+        ),
+    ),
+)
+
+
 # --- GELU, exact and tanh-approximated ---------------------------------------------
 
 
 def gelu(x: ArrayLike, *, out: np.ndarray | None = None):
     """GELU, exact form: x times the standard normal CDF (Hendrycks & Gimpel, 2016).
-
-    PyTorch's ``gelu`` (``approximate='none'``) and ``jax.nn.gelu(approximate=False)``;
-    TensorFlow's ``tf.nn.gelu`` defaults to exact, JAX's to the tanh form.
 
     The math, as code::
 
@@ -483,6 +677,44 @@ def gelu_tanh_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     return _elementwise(compute, x, out)
 
 
+GELU = Activation(
+    key="gelu",
+    name="GELU (exact)",
+    fn=gelu,
+    deriv=gelu_dash,
+    latex=r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}"
+    r"\tfrac{x}{\sqrt 2}\right)",
+    latex_deriv=r"\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
+    code={
+        "PyTorch": "torch.nn.functional.gelu(x)",
+        "TensorFlow": "tf.nn.gelu(x, approximate=False)",
+        "Keras": "keras.activations.gelu(x, approximate=False)",
+        "JAX": "jax.nn.gelu(x, approximate=False)",
+        "numpy (relulab)": "relulab.gelu(x)",
+    },
+    kink="No kink. PyTorch's and TensorFlow's default; JAX defaults to the tanh form.",
+)
+
+
+GELU_TANH = Activation(
+    key="gelu_tanh",
+    name="GELU (tanh approximation)",
+    fn=gelu_tanh,
+    deriv=gelu_tanh_dash,
+    latex=r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\!\left("
+    r"\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\right)\right)",
+    latex_deriv=r"\mathrm{GELU}_{\tanh}'(x) = \tfrac{d}{dx}\,\mathrm{GELU}_{\tanh}(x)",
+    code={
+        "PyTorch": 'torch.nn.functional.gelu(x, approximate="tanh")',
+        "TensorFlow": "tf.nn.gelu(x, approximate=True)",
+        "Keras": "keras.activations.gelu(x, approximate=True)",
+        "JAX": "jax.nn.gelu(x, approximate=True)",
+        "numpy (relulab)": "relulab.gelu_tanh(x)",
+    },
+    kink="No kink. jax.nn.gelu's default; PyTorch with approximate='tanh'.",
+)
+
+
 # --- SiLU / Swish -------------------------------------------------------------------
 
 
@@ -534,6 +766,51 @@ def silu_dash(x: ArrayLike, beta: float = 1.0, *, out: np.ndarray | None = None)
         return fd
 
     return _elementwise(compute, x, out)
+
+
+SILU = Activation(
+    key="silu",
+    name="SiLU / Swish",
+    fn=silu,
+    deriv=silu_dash,
+    latex=r"\mathrm{SiLU}(x) = x\,\sigma(\beta x)",
+    latex_deriv=(
+        r"\mathrm{SiLU}'(x) = \sigma(\beta x)\left(1 + \beta x\,"
+        r"(1 - \sigma(\beta x))\right)"
+    ),
+    # Only TensorFlow's silu takes a beta; elsewhere Swish is written out.
+    code={
+        "PyTorch": "x * torch.sigmoid({beta} * x)",
+        "TensorFlow": "tf.nn.silu(x, beta={beta})",
+        "Keras": "x * keras.ops.sigmoid({beta} * x)",
+        "JAX": "x * jax.nn.sigmoid({beta} * x)",
+        "numpy (relulab)": "relulab.silu(x, beta={beta})",
+    },
+    code_when=(
+        (
+            {"beta": 1.0},
+            {
+                "PyTorch": "torch.nn.functional.silu(x)",
+                "TensorFlow": "tf.nn.silu(x)",
+                "Keras": "keras.activations.silu(x)",
+                "JAX": "jax.nn.silu(x)",
+                "numpy (relulab)": "relulab.silu(x)",
+            },
+        ),
+    ),
+    params=(
+        Param(
+            "beta",
+            "β (Swish slope; 1 is SiLU)",
+            1.0,
+            0.1,
+            5.0,
+            0.1,
+            "SiLU is β = 1; Swish learns or sets β.",
+        ),
+    ),
+    kink="No kink.",
+)
 
 
 # --- Softplus -------------------------------------------------------------------------
@@ -594,6 +871,85 @@ def softplus_dash(
     return _elementwise(compute, x, out)
 
 
+# Softplus's note where its short line stands for PyTorch's threshold=20 (see the record).
+_T20 = "  # = PyTorch's threshold=20 to 1.1e-10, relative"
+SOFTPLUS = Activation(
+    key="softplus",
+    name="Softplus",
+    fn=softplus,
+    deriv=softplus_dash,
+    latex=r"\mathrm{Softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+    latex_deriv=r"\mathrm{Softplus}'(x) = \sigma(\beta x)",
+    # TensorFlow's, Keras' and JAX's softplus take neither beta nor a threshold:
+    # their lines scale by beta and spell PyTorch's switch to x out with where.
+    code={
+        "PyTorch": "torch.nn.functional.softplus(x, beta={beta}, threshold={threshold})",
+        "TensorFlow": (
+            "tf.where({beta} * x > {threshold}, x, tf.math.softplus({beta} * x) / {beta})"
+        ),
+        "Keras": (
+            "keras.ops.where({beta} * x > {threshold}, x,"
+            " keras.activations.softplus({beta} * x) / {beta})"
+        ),
+        "JAX": ("jnp.where({beta} * x > {threshold}, x, jax.nn.softplus({beta} * x) / {beta})"),
+        "numpy (relulab)": "relulab.softplus(x, beta={beta}, threshold={threshold})",
+    },
+    # At PyTorch's default threshold, 20, the smooth form above the switch exceeds
+    # x by log1p(exp(-z)) / beta, under exp(-20) / 20 ≈ 1.03e-10 of x: below
+    # float32's resolution (~6e-8), so the short line is the same function in
+    # practice and far easier to read. Any other threshold is written out, since
+    # at small ones the gap is plain to see (1.5 vs 1.7014 at threshold 1).
+    code_when=(
+        (
+            {"beta": 1.0, "threshold": 20.0},
+            {
+                "TensorFlow": f"tf.math.softplus(x){_T20}",
+                "Keras": f"keras.activations.softplus(x){_T20}",
+                "JAX": f"jax.nn.softplus(x){_T20}",
+            },
+        ),
+        (
+            {"threshold": 20.0},
+            {
+                "TensorFlow": f"tf.math.softplus({{beta}} * x) / {{beta}}{_T20}",
+                "Keras": f"keras.activations.softplus({{beta}} * x) / {{beta}}{_T20}",
+                "JAX": f"jax.nn.softplus({{beta}} * x) / {{beta}}{_T20}",
+            },
+        ),
+        (
+            {"beta": 1.0},
+            {
+                "TensorFlow": "tf.where(x > {threshold}, x, tf.math.softplus(x))",
+                "Keras": ("keras.ops.where(x > {threshold}, x, keras.activations.softplus(x))"),
+                "JAX": "jnp.where(x > {threshold}, x, jax.nn.softplus(x))",
+            },
+        ),
+    ),
+    params=(
+        Param(
+            "beta",
+            "β (sharpness)",
+            1.0,
+            0.1,
+            5.0,
+            0.1,
+            "Larger β hugs ReLU more closely; PyTorch's default is 1.",
+        ),
+        Param(
+            "threshold",
+            "threshold (linear above β·x > threshold)",
+            20.0,
+            1.0,
+            30.0,
+            1.0,
+            "PyTorch returns x itself where β·x > threshold (default 20).",
+        ),
+    ),
+    kink="No kink; a jump of at most about 2e-9 (at the default) where the linear"
+    " fallback starts, as in PyTorch.",
+)
+
+
 # --- Mish -----------------------------------------------------------------------------
 
 
@@ -641,6 +997,28 @@ def mish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     return _elementwise(compute, x, out)
 
 
+MISH = Activation(
+    key="mish",
+    name="Mish",
+    fn=mish,
+    deriv=mish_dash,
+    latex=r"\mathrm{Mish}(x) = x\,\tanh\!\left(\ln\left(1 + e^{x}\right)\right)",
+    latex_deriv=(
+        r"\mathrm{Mish}'(x) = \tanh s + x\,\sigma(x)\left(1 - \tanh^{2} s\right),"
+        r"\quad s = \ln\left(1 + e^{x}\right)"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.mish(x)",  # the layer is torch.nn.Mish()
+        # tf.nn has no mish; Keras's, as tf.keras, does (Keras 2.13 and later).
+        "TensorFlow": "tf.keras.activations.mish(x)",
+        "Keras": "keras.activations.mish(x)",
+        "JAX": "jax.nn.mish(x)",  # JAX 0.4.27 and later
+        "numpy (relulab)": "relulab.mish(x)",
+    },
+    kink="No kink. Not monotonic: a minimum of about −0.309 at x ≈ −1.19, where f′ = 0.",
+)
+
+
 # --- ReLU6 and hard-swish: piecewise, kinks away from 0 ------------------------------
 
 
@@ -670,6 +1048,32 @@ def relu6_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     """
     # NaN compares False both ways: kept as NaN rather than taken as 0.
     return _elementwise(lambda x: np.where(np.isnan(x), x, (x > 0) & (x < 6)), x, out)
+
+
+RELU6 = Activation(
+    key="relu6",
+    name="ReLU6",
+    fn=relu6,
+    deriv=relu6_dash,
+    latex=r"\mathrm{ReLU6}(x) = \min(\max(x, 0), 6)",
+    latex_deriv=(
+        r"\mathrm{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & x \le 0"
+        r" \text{ or } x \ge 6 \end{cases}"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.relu6(x)",
+        "TensorFlow": "tf.nn.relu6(x)",
+        "Keras": "keras.activations.relu6(x)",
+        "JAX": "jax.nn.relu6(x)",
+        "numpy (relulab)": "relulab.relu6(x)",
+    },
+    kink="f′ jumps at 0 and at 6, and is taken as 0 at both (PyTorch, TensorFlow,"
+    " Keras, and JAX 0.4.6 and later).",
+    # PyTorch's relu6 is hardtanh(x, 0, 6), whose backward is 0 where x <= 0 or
+    # x >= 6; TensorFlow's Relu6Grad keeps the gradient only for 0 < x < 6 (Keras
+    # calls tf.nn.relu6); jax.nn.relu6's custom JVP selects (x > 0) & (x < 6).
+    kinks=(Kink(0.0), Kink(6.0)),
+)
 
 
 def hardswish(x: ArrayLike, *, out: np.ndarray | None = None):
@@ -709,3 +1113,53 @@ def hardswish_dash(x: ArrayLike, *, out: np.ndarray | None = None):
     return _elementwise(
         lambda x: np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, (2 * x + 3) / 6)), x, out
     )
+
+
+HARDSWISH = Activation(
+    key="hardswish",
+    name="Hard-swish",
+    fn=hardswish,
+    deriv=hardswish_dash,
+    latex=(
+        r"\mathrm{HardSwish}(x) = x\,\frac{\mathrm{ReLU6}(x + 3)}{6} = \begin{cases}"
+        r" 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\ x & x \ge 3 \end{cases}"
+    ),
+    latex_deriv=(
+        r"\mathrm{HardSwish}'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 &"
+        r" -3 < x < 3 \\ 1 & x \ge 3 \end{cases}"
+    ),
+    code={
+        "PyTorch": "torch.nn.functional.hardswish(x)",
+        "TensorFlow": "x * tf.nn.relu6(x + 3) / 6  # tf.nn has no hard_swish",
+        "Keras": "keras.activations.hard_swish(x)",
+        "JAX": "jax.nn.hard_swish(x)",
+        "numpy (relulab)": "relulab.hardswish(x)",
+    },
+    kink="Smooth at 0. f′ jumps at −3 (from 0 to −0.5) and at 3 (from 1.5 to 1); it"
+    " is taken as 0 and 1 there, the outer pieces (PyTorch, TensorFlow, Keras, JAX).",
+    # PyTorch's hardswish_backward (aten/src/ATen/native/cpu/Activation.cpp): 0 where
+    # x <= -3, x / 3 + 1/2 where x < 3, else 1 (CPU builds before 2025 took the middle
+    # piece at both, -0.5 and 1.5).
+    # Keras (on TensorFlow), JAX and the TensorFlow line are x * relu6(x + 3) / 6,
+    # whose relu6 gradient is 0 at both ends: 0 at -3, and 6/6 = 1 at 3.
+    kinks=(Kink(-3.0), Kink(3.0)),
+)
+
+
+# The records in the order the page's picker lists them.
+RECORDS = (
+    RELU,
+    LEAKY_RELU,
+    PRELU,
+    RELU6,
+    ELU,
+    SELU,
+    GELU,
+    GELU_TANH,
+    SILU,
+    HARDSWISH,
+    SOFTPLUS,
+    MISH,
+    SIGMOID,
+    TANH,
+)

@@ -1,50 +1,25 @@
 """What PyTorch, TensorFlow, Keras and JAX do: defaults, the derivative at the kink,
 and the current function as a line of code for each.
 
-The per-activation facts live in each :mod:`relulab.registry` record (its ``code``
-templates and ``kinks``); this module reads them. The facts behind
-them, from each framework's source (paths as of 2026):
+The per-activation facts live in each record beside its function pair in
+:mod:`relulab.catalogue` (its ``code`` templates, and its ``kinks`` with each library's
+f′ there and the source it comes from); this module reads them. The ReLU family's, from
+each framework's source (paths as of 2026):
 
 * PyTorch ``torch.nn.functional.leaky_relu(input, negative_slope=0.01)``; its backward
   (aten/src/ATen/native/Activation.cpp, ``leaky_relu_backward``) is
   ``self > 0 ? grad : grad * negval``, so the slope at 0. ``relu`` backward uses
   ``threshold_backward(grad, result, 0)``: 0 at 0. ``elu_backward``: ``x <= 0 ?
-  grad * negcoef * exp(x) : grad``, so alpha (SELU: lambda*alpha) at 0.
+  grad * negcoef * exp(x) : grad``, so alpha (SELU: lambda*alpha) at 0. ``prelu``
+  backward is ``x > 0 ? grad : weight * grad``: a at 0.
 * TensorFlow ``tf.nn.leaky_relu(features, alpha=0.2)``; LeakyReluGrad
   (tensorflow/core/kernels/relu_op_functor.h) is ``features > 0 ? g : g * alpha``:
-  the slope at 0. ReluGrad: ``features > 0``, so 0. SeluGrad: ``features < 0 ?
-  g * (activations + scale*alpha) : g * scale``, so lambda at 0.
-* Keras' ``PReLU`` layer (``keras.layers.PReLU``, also ``tf.keras.layers.PReLU``)
-  computes ``relu(x) - alpha * relu(-x)``; relu's gradient at 0 is 0 on every backend,
-  so its d/dx at 0 is 0 whatever alpha. PyTorch's ``prelu`` backward is ``x > 0 ? grad
-  : weight * grad``: a at 0.
+  the slope at 0. ReluGrad: ``features > 0``, so 0.
 * Keras 3 ``keras.activations.leaky_relu(x, negative_slope=0.2)`` and
   ``keras.layers.LeakyReLU(negative_slope=0.3)``; the gradient at 0 is the backend's
   (TensorFlow: the slope; JAX: 1; PyTorch: the slope).
-* JAX ``jax.nn.leaky_relu(x, negative_slope=0.01)`` is
-  ``jnp.where(x >= 0, x, negative_slope * x)`` (jax/_src/nn/functions.py): 1 at 0.
-  ``jax.nn.relu`` has a custom JVP that gives 0 at 0 (and Leaky ReLU's JAX line at
-  leak 0 is ``jax.nn.relu``). ``jax.nn.elu`` and ``selu`` are
-  ``jnp.where(x > 0, ...)``: alpha and lambda*alpha at 0. ``jax.nn.gelu`` defaults to
-  ``approximate=True`` (tanh); PyTorch's and TensorFlow's ``gelu`` default to exact.
-  JAX has no PReLU; the line this module prints for it, ``jnp.where(x > 0, x, a * x)``,
-  has ``jax.grad`` ``a`` at 0 (``x > 0`` is false there, and ``jnp.where`` passes the
-  gradient through the branch it picks), so under JAX's convention PReLU takes ``a``
-  and only Leaky ReLU takes 1.
-* Softplus: PyTorch's ``softplus(input, beta=1, threshold=20)`` returns x itself where
-  ``beta * x > threshold``. ``tf.math.softplus``, ``keras.activations.softplus`` and
-  ``jax.nn.softplus`` (``jnp.logaddexp(x, 0)``) take neither beta nor a threshold, so
-  their lines scale by beta and, unless the threshold is PyTorch's default, spell the
-  switch out with ``where``.
-* ReLU6 and hard-swish: every framework takes the same values at their kinks. PyTorch's
-  ``relu6`` is ``hardtanh(x, 0, 6)``, whose backward is 0 where ``x <= 0`` or
-  ``x >= 6``; TensorFlow's Relu6Grad is ``g * (features > 0) * (features < 6)``;
-  ``jax.nn.relu6`` has a custom JVP selecting ``(x > 0) & (x < 6)`` (JAX 0.4.6 and
-  later). PyTorch's ``hardswish_backward`` is 0 for ``x <= -3``, ``x / 3 + 1/2`` for
-  ``x < 3`` and 1 above (aten/src/ATen/native/cpu/Activation.cpp; CPU builds before
-  2025 tested ``x < -3`` and ``x <= 3``, so -0.5 and 1.5); ``jax.nn.hard_swish``,
-  ``keras.activations.hard_swish`` (on TensorFlow) and the TensorFlow line are
-  ``x * relu6(x + 3) / 6``, so 0 at -3 and 1 at 3.
+* JAX ``jax.nn.elu`` and ``selu`` are ``jnp.where(x > 0, ...)``: alpha and
+  lambda*alpha at 0.
 """
 
 from __future__ import annotations
