@@ -27,11 +27,22 @@ CONVENTION_NAMES = {
 LEFT_WITH_TF = "x ≤ 0 side (article, PyTorch, TF)"
 
 
-def _tensorflow_differs(view: str) -> bool:
-    """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
+def _kinks(view: str) -> list:
     on_show = VIEWS[view].keys()  # a function of the row (compare: its chosen entries)
     acts = [registry.REGISTRY[k] for k in on_show if k in registry.REGISTRY]
-    return any("TensorFlow" in kink.by for act in acts for kink in act.kinks)
+    return [kink for act in acts for kink in act.kinks]
+
+
+def _tensorflow_differs(view: str) -> bool:
+    """Whether TensorFlow's f′(0) differs from the x ≤ 0 side's for what is on show."""
+    return any("TensorFlow" in kink.by for kink in _kinks(view))
+
+
+def _switch_matters(view: str) -> bool:
+    """Whether some library's f′ at a kink of what is on show differs from the x ≤ 0
+    side's. Compare's entries change inside the explorer's fragment, after this switch is
+    drawn, so there it always matters."""
+    return view == "compare" or any(kink.by for kink in _kinks(view))
 
 
 # While a question asks for a framework's f′(0), a stand-in takes the switch's place: it
@@ -99,6 +110,7 @@ def view_controls() -> tuple[str, str]:
             names[frameworks.LEFT] = LEFT_WITH_TF
             if st.session_state.get("kink") == frameworks.TENSORFLOW:
                 st.session_state["kink"] = frameworks.LEFT  # the same values here
+        matters = _switch_matters(view)
         convention = row.radio(
             label,
             list(names),
@@ -108,9 +120,12 @@ def view_controls() -> tuple[str, str]:
             width="content",
             # Kept while the stand-in shows, so the reveal shows the question's side.
             persist_state="page",
+            # Off (its choice kept for the next view) where it would change nothing.
+            disabled=not matters,
             help="Where f′ jumps at 0 it has no single value there. The article and "
             "PyTorch take the x ≤ 0 branch; TensorFlow does too, except its PReLU layer "
-            "(0 at 0) and SELU (λ); JAX's leaky_relu takes the x > 0 one.",
+            "(0 at 0) and SELU (λ); JAX's leaky_relu takes the x > 0 one."
+            + ("" if matters else " Here every library takes the same value: nothing to switch."),
         )
     url.check(
         "act", urlstate.check_choice("act", url.values("act"), list(VIEWS), VIEWS[view].label)

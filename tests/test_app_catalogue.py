@@ -148,6 +148,32 @@ def test_convention_from_url(app, act, want):
     assert closed == want
 
 
+@pytest.mark.parametrize(
+    ("act", "matters"),
+    [
+        # Leaky ReLU (JAX: 1 at 0), PReLU and SELU (TensorFlow's layers) differ.
+        ("relu", True),
+        ("prelu", True),
+        ("selu", True),
+        ("compare", True),
+        # Every library takes the same value at these kinks, or there is none.
+        ("relu6", False),
+        ("elu", False),
+        ("hardswish", False),
+        ("gelu", False),
+    ],
+)
+def test_the_switch_is_off_where_every_library_agrees(app, act, matters):
+    app.query_params["kink"] = "jax"
+    app.query_params["act"] = act
+    at = app.run()
+    assert not at.exception and not at.error
+    switch = at.radio(key="kink")
+    assert switch.disabled is not matters
+    # Off, it keeps the link's choice for the next view.
+    assert switch.value == frameworks.JAX and at.query_params["kink"] == "jax"
+
+
 def test_frameworks_panel_lists_defaults_and_kinks(app):
     at = app.run()
     text = "\n".join(m.value for m in at.markdown)
