@@ -543,14 +543,7 @@ async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: 
         key = box.id.rsplit("-", 1)[1]
         if box.kind == "sketch":  # a drawing: a wobbly step, sent at once
             await asyncio.sleep(rng.uniform(*REACH))
-            run = await s.trigger(key, "sent", _sketch(rng))
-            res.reruns.append(run.seconds)
-            res.sends.append(run.seconds)
-            if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
-                state.acks.setdefault(seq, []).append(run.finished_at)
-                res.answers += 1
-            elif run.ok:
-                res.error("a sketch that did not say Sent.")
+            _sent(await s.trigger(key, "sent", _sketch(rng)), seq, "a sketch", state, res)
             continue
         radio = box.kind == "radio"
         value = rng.choice(box.options) if radio else f"{rng.uniform(-1.0, 2.0):.2f}"
@@ -562,13 +555,18 @@ async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: 
         await asyncio.sleep(max(0.0, answered_at + rng.uniform(*REACH) - time.perf_counter()))
         # A typed number goes with the form's Send (or Enter).
         run = await (s.click(SEND) if radio else s.submit(key, value, SEND))
-        res.reruns.append(run.seconds)
-        res.sends.append(run.seconds)
-        if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
-            state.acks.setdefault(seq, []).append(run.finished_at)
-            res.answers += 1
-        elif run.ok:
-            res.error("a Send that did not say Sent.")
+        _sent(run, seq, "a Send", state, res)
+
+
+def _sent(run, seq: int, what: str, state: ClassState, res: ClassResult) -> None:
+    """An answer's Send: timed, and counted once the page says Sent."""
+    res.reruns.append(run.seconds)
+    res.sends.append(run.seconds)
+    if _check_run(run, "Send", res) and any(t.startswith("Sent") for t in run.texts):
+        state.acks.setdefault(seq, []).append(run.finished_at)
+        res.answers += 1
+    elif run.ok:
+        res.error(f"{what} that did not say Sent.")
 
 
 def _sketch(rng: random.Random) -> str:

@@ -260,15 +260,18 @@ def is_right(poll: Poll, value: float | str) -> bool:
     if poll.kind == "number":
         return abs(value - poll.answer) <= poll.tolerance  # type: ignore[operator]
     if poll.kind == "sketch":
-        return _sketch_right(poll.answer, value)  # type: ignore[arg-type]
+        return sketch_score(poll.answer, value).right  # type: ignore[arg-type]
     return value == poll.answer
 
 
 @functools.lru_cache(maxsize=4096)
-def _sketch_right(spec: str, value: str) -> bool:
-    # Once per sketch, not at each of the teacher's refreshes (100 sketches: ~100 ms).
+def sketch_score(spec: str, value: str) -> sketch.Score:
+    """A stored sketch's score against a question's stored spec (:meth:`sketch.Spec.dumps`).
+
+    Once per sketch, not at each of the teacher's and the students' refreshes (100
+    sketches: ~100 ms)."""
     s = sketch.Spec.loads(spec)
-    return s.is_right(sketch.parse(value, s.axes))
+    return s.score(sketch.parse(value, s.axes))
 
 
 # -- checks --------------------------------------------------------------------------
@@ -1040,7 +1043,7 @@ def results_csv(
             answer, tol = _g(float(p.answer)), _g(float(p.tolerance or 0))  # type: ignore[arg-type]
         elif p.kind == "sketch":  # how close the sketches came: share of the x-range
             spec = sketch.Spec.loads(p.answer)  # type: ignore[arg-type]
-            shares = [spec.score(sketch.parse(s, spec.axes)).share for s in t.sketches]
+            shares = [sketch_score(p.answer, s).share for s in t.sketches]  # type: ignore[arg-type]
             dist = "; ".join(f"{round(100 * s)}%" for s in sorted(shares))
             answer, tol = f"{spec.of} of {spec.act} {dict(spec.params)}", ""
         else:

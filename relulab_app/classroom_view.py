@@ -590,11 +590,12 @@ def _overlay(q: quiz.Question, tally: classroom.Tally, revealed: bool, text, cha
     """Every sketch sent, at once: thin lines the room can read as one shape; after the
     reveal the true curve over them, the closest sketch and the most typical wrong one."""
     spec = sketch.Spec.loads(str(q.answer))
-    drawn = [d for d in (sketch_view.stored(s, spec) for s in tally.sketches) if d]
+    readable = [(s, d) for s in tally.sketches if (d := sketch_view.stored(s, spec))]
+    drawn = [d for _, d in readable]
     marked: dict[str, int] = {}
     line = f"**{tally.n_answers} of {tally.n_students} answered**"
     if revealed and drawn:
-        scores = [spec.score(d) for d in drawn]
+        scores = [classroom.sketch_score(str(q.answer), s) for s, _ in readable]
         marked["closest"] = max(range(len(drawn)), key=lambda i: scores[i].share)
         wrong = [i for i, s in enumerate(scores) if not s.right]
         if (typical := sketch.most_typical([drawn[i] for i in wrong], spec.axes)) is not None:
@@ -832,8 +833,7 @@ def _verdict(q: quiz.Question, poll: classroom.Poll, mine, stored: str | None) -
         return f"You did not answer. The answer: {_answer_note(q)}"
     right = classroom.is_right(poll, mine)
     if q.answer_type == quiz.SKETCH:
-        spec = sketch.Spec.loads(str(poll.answer))
-        score = spec.score(sketch.parse(mine, spec.axes)).summary()
+        score = classroom.sketch_score(str(poll.answer), mine).summary()
         return f"{'Right' if right else 'Not quite'}: {score} {q.explanation}"
     if right:
         return f"Right: {_answer_note(q)}"

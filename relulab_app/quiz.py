@@ -727,6 +727,6 @@ def _check_sketch(q: Question, raw: str) -> Result:
     except sketch.SketchError as error:
         return Result(False, str(error), None)
     score = spec.score(drawn)
-    right = spec.is_right(drawn)
+    right = score.right
     verdict = "Right" if right else "Not quite"
     return Result(right, f"{verdict}: {score.summary()} {q.explanation}", sketch.dumps(drawn))
