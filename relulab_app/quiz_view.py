@@ -227,6 +227,8 @@ def panel() -> None:
     box = st.container(border=True)
     box.markdown(f"**Question {s.number}: {quiz.KIND_TITLES[q.kind]}**\n\n{q.prompt}")
     key = f"quiz_in_{q.id}"
+    # A sketch's chart is tall: its verdict goes above it, on a projector's first screen.
+    verdict = box.container() if q.answer_type == quiz.SKETCH else None
     if q.answer_type == quiz.SKETCH:
         spec = sketch.Spec.loads(str(q.answer))
         mine = sketch_view.stored(s.result and s.result.value, spec)  # type: ignore[arg-type]
@@ -249,6 +251,7 @@ def panel() -> None:
         buttons.button("Check", on_click=_check, type="primary", disabled=s.revealed)
     buttons.button("Reveal", on_click=_reveal, disabled=s.revealed)
     buttons.button("Another question", on_click=_another, icon=":material/refresh:")
+    box = verdict or box
     if s.result is not None and (s.result.value is None or s.revealed):
         if s.result.correct:
             box.success(s.result.message, icon=":material/check_circle:")
