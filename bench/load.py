@@ -344,11 +344,12 @@ def _fast(args, page: str, url: str, pid: int, seen: list[str], n: int) -> bool:
 
 
 # --- the class scenario ---------------------------------------------------------------
-# Both panels refresh on their timers (@st.fragment(run_every=...)); the simulated
-# sessions rerun them as the browser does, so an idle class loads the server as a real one.
+# The teacher's panel refreshes on its timer (@st.fragment(run_every=...)); students'
+# pages ask the news route on theirs (relulab_app/news.py). The simulated sessions do
+# both as the browser does, so an idle class loads the server as a real one.
 
-# The students' panels' refresh (relulab_app/classroom_view.REFRESH), for the waits here;
-# the sessions learn the real intervals from the server's auto_rerun messages.
+# The students' news interval (relulab_app/news.EVERY), for the waits here; the sessions
+# read the real one from the element's payload.
 REFRESH = 2.0
 TEACHER_LAG = 2.0  # seconds, the target
 OPEN_CLASS = "Open a class (for the teacher)"
@@ -372,7 +373,7 @@ class ClassResult(Result):
     Sends, the questions' arrival, the timed refreshes, the teacher's asks)."""
 
     sends: list[float] = field(default_factory=list)  # Send click -> its run finished
-    # A student's refresh that found a new question: the panel reruns the whole page.
+    # A run of a student's page that its news element asked for (a question arrived).
     arrivals: list[float] = field(default_factory=list)
     lags: dict[int, float] = field(default_factory=dict)  # question -> teacher lag (s)
     answers: int = 0  # Sends acknowledged with "Sent"
@@ -655,8 +656,8 @@ def class_scenario(args, plain: dict[str, float]) -> tuple[bool, list[dict]]:
     print(
         f"class: 1 teacher, {args.students} students arriving over {args.ramp:g} s, "
         f"questions asked at {', '.join(f'{a:g}' for a in ask_at)} s, "
-        f"{THINK[0]:g}-{THINK[1]:g} s to answer; students' panels refresh every "
-        f"{REFRESH:g} s, the teacher's chart every 1 s"
+        f"{THINK[0]:g}-{THINK[1]:g} s to answer; students' pages ask for news every "
+        f"{REFRESH:g} s, the teacher's chart refreshes every 1 s"
         + (" (every question a sketch: 200 points sent by each student)" if args.sketch else ""),
         flush=True,
     )

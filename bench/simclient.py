@@ -10,8 +10,10 @@ learning every widget the page draws as the frontend does (its id, value, URL ke
 fragment); keeps the address bar as the server rewrites it; keeps the messages the
 server marks cacheable and lists their hashes in every request, as the frontend's
 ForwardMsg cache does (so the server sends an unchanged large element as a reference);
-and reruns each ``@st.fragment(run_every=...)`` on its timer, as the frontend's
-setInterval does.
+reruns each ``@st.fragment(run_every=...)`` on its timer, as the frontend's
+setInterval does; and, for a student's class news element, asks the news route on its
+timer and fires the element's trigger when the answer is new, as news.js does (not its
+countdown, which the load runs do not set).
 
 One request is in flight per session at a time: a click or a timer tick that comes while
 a run is going waits for it, and its latency counts from the moment it came. The server
@@ -31,7 +33,8 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.error import HTTPError
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from urllib.request import Request, urlopen
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -185,6 +188,9 @@ class SimSession:
         self._clock: asyncio.Task | None = None
         self._closed = False
         self._finished = asyncio.Event()  # set and replaced after every run
+        self._news: dict = {}  # the class news element's payload, as last drawn
+        self._told = ""  # the news its trigger last fired with
+        self._asking: asyncio.Task | None = None  # its timer (news.js's setInterval)
 
     async def __aenter__(self) -> SimSession:
         self._ws = await connect(
@@ -201,9 +207,11 @@ class SimSession:
     async def __aexit__(self, *exc) -> None:
         self._closed = True  # (should a cancellation be lost, the timers' loop still ends)
         self._timers_changed.set()
-        self._clock.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._clock
+        for task in (self._clock, self._asking):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._ws.close()
 
     @property
@@ -314,16 +322,17 @@ class SimSession:
         `value`, as its script's setTriggerValue does (the sketch element's "sent")."""
         t0 = time.perf_counter()
         async with self._lock:
-            w = self._find(key)
-            msg = self.back_msg(w.fragment_id)
-            fired = [{"event": event, "value": value}]
-            msg.rerun_script.widget_states.widgets.append(
-                WidgetState(
-                    id=f"$$STREAMLIT_INTERNAL_KEY_{w.id}__events",
-                    json_trigger_value=json.dumps(fired),
-                )
+            return await self._request(self._fired(self._find(key), event, value), t0)
+
+    def _fired(self, w: Widget, event: str, value) -> BackMsg:
+        msg = self.back_msg(w.fragment_id)
+        fired = [{"event": event, "value": value}]
+        msg.rerun_script.widget_states.widgets.append(
+            WidgetState(
+                id=f"$$STREAMLIT_INTERNAL_KEY_{w.id}__events", json_trigger_value=json.dumps(fired)
             )
-            return await self._request(msg, t0)
+        )
+        return msg
 
     def button(self, label: str) -> Widget:
         found = [w for w in self.widgets.values() if w.kind == "button" and w.label == label]
@@ -402,6 +411,29 @@ class SimSession:
                     if fragment in self._timers:
                         run = await self._request(self.back_msg(fragment, auto=True), due)
                         self.auto_runs.append(run)
+            except Exception as e:  # a timeout, a dropped connection: the caller sees it
+                self.failures.append(e)
+                return
+
+    async def _ask_news(self, w: Widget) -> None:
+        """news.js: every `every` seconds from the element's first drawing, GET the news
+        route; an answer that differs from the element's `news` (and from the last one it
+        fired with) fires its "news" trigger, a run of the page."""
+        due = time.perf_counter()
+        while not self._closed:
+            due += self._news["every"]
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            data = self._news
+            try:
+                news = await asyncio.to_thread(_get, urljoin(self.page_url, data["url"]))
+            except OSError:
+                continue  # the server is away
+            if news in (data["news"], self._told):
+                continue
+            self._told, t0 = news, time.perf_counter()
+            try:
+                async with self._lock:
+                    self.auto_runs.append(await self._request(self._fired(w, "news", news), t0))
             except Exception as e:  # a timeout, a dropped connection: the caller sees it
                 self.failures.append(e)
                 return
@@ -552,6 +584,13 @@ class SimSession:
             elif el.component_name == "relulab_app.sketch":  # a drawing: its trigger
                 self.widgets[el.id] = Widget(el.id, "sketch", "", delta.fragment_id, None)
                 seen.add(el.id)
+            elif el.component_name == "relulab_app.news":  # a class's news: its timer
+                w = self.widgets[el.id] = Widget(el.id, "news", "", delta.fragment_id, None)
+                seen.add(el.id)
+                if data != self._news:
+                    self._news, self._told = data, ""
+                if self._asking is None:
+                    self._asking = asyncio.create_task(self._ask_news(w))
             elif el.bytes:
                 run.charts.append(el.bytes.decode())
             run.assets.update(
@@ -585,6 +624,15 @@ class SimSession:
             options=list(getattr(el, "options", [])),
         )
         return w
+
+
+def _get(url: str) -> str:
+    """A GET's text, or ``http-<status>`` as news.js makes of an error status."""
+    try:
+        with urlopen(Request(url, headers={"Cache-Control": "no-store"}), timeout=30) as r:
+            return r.read().decode()
+    except HTTPError as e:
+        return f"http-{e.code}"
 
 
 def describe(fm: ForwardMsg) -> str:

@@ -229,6 +229,19 @@ class Poll:
         return None
 
 
+def news(poll: Poll | None) -> str:
+    """What a student's page reruns for when it changes: the question, its reveal, a
+    lock or a countdown (served to the page by relulab_app/news.py). Answers are not in
+    it: a student's page does not show the class's.
+
+    >>> news(None), news(Poll(3, "q", "number", (), False, locked=True, deadline=1e9))
+    ('0', '3.0.1.1000000000')
+    """
+    if poll is None:
+        return "0"
+    return f"{poll.seq}.{poll.revealed:d}.{poll.locked:d}.{poll.deadline or 0:.0f}"
+
+
 @dataclass(frozen=True)
 class Tally:
     """The teacher's view of one question: anonymous counts, never who answered.

@@ -30,6 +30,7 @@ from relulab_app import (
     common,
     cookies,
     figures,
+    news,
     parse,
     quiz,
     quiz_view,
@@ -43,12 +44,11 @@ _STATE = "_class_state"
 _SENT_NOTE = "_class_sent_note"  # (question seq, text): what a student's last Send met
 _ERROR = "_class_error"  # a message for the next run of the panel
 _SENT_NOW = "_class_sent_now"  # the question whose Send callback ran before this run
-# Seconds between refreshes. The teacher's chart must show an answer within 2 s of it
-# arriving, and a refresh also takes its run time and its wait behind a class's reruns,
-# so it refreshes every second (one session); the students' question every 2 s.
+# Seconds between the teacher's refreshes. The chart must show an answer within 2 s of
+# it arriving, and a refresh also takes its run time and its wait behind a class's
+# reruns, so it refreshes every second (one session). Students' pages do not refresh:
+# they ask for news (relulab_app/news.py).
 TEACHER_REFRESH = 1.0
-REFRESH = 2.0
-DEFER = 0.5  # the share of students' pages that take a question one refresh later
 STUDENT_COOKIE = "relulab_student"
 TEACHER_COOKIE = "relulab_teacher_"  # + the class code
 # The tally's height: on a 1024x768 projector in present mode, the question, its chart
@@ -80,7 +80,6 @@ class _Class:
     missing: str | None = None  # a code that names no class
     shown: classroom.Poll | None = None  # the poll the student's panel shows
     shown_mine: float | str | None = None  # and this student's answer to it
-    deferred: tuple[int, bool] | None = None  # news this page takes at its next refresh
     show_join: bool = True  # the teacher's join screen
     seconds: int = 0  # the countdown for the next questions (0: none)
     candidate: quiz.Question | None = None  # the teacher's next question from the bank
@@ -487,16 +486,17 @@ def _read(call):
     return _FAILED
 
 
-def _clock(where, poll: classroom.Poll) -> None:
-    """Whether answers are taken, and a countdown's seconds left."""
+def _clock(where, poll: classroom.Poll, count: bool = True) -> None:
+    """Whether answers are taken, and (with ``count``) a countdown's seconds left: a
+    student's page counts down in its news element instead."""
     why = poll.closed_why(time.time())
     box = where.container(key="class_clock")
     if poll.revealed:
         return
     if why:
         box.markdown(f"Answers closed: {why}.")
-    elif poll.deadline is not None:
-        box.markdown(f"⏱ {math.ceil(poll.deadline - time.time())} s left")
+    elif poll.deadline is not None and count:
+        box.markdown(f"Time left: {math.ceil(poll.deadline - time.time())} s")
 
 
 def _join_screen(code: str, n_students: int) -> None:
@@ -685,10 +685,9 @@ def _answer(q: quiz.Question, poll: classroom.Poll) -> None:
         _store().answer(s.code, s.session, poll.question_id, value)
     except classroom.Closed as err:
         # Revealed, locked, out of time, or replaced by a question this page has not
-        # taken yet (half the class takes news a refresh later): then it takes it now.
+        # taken yet (its news comes within a few seconds): then it takes it now.
         with contextlib.suppress(classroom.ClassroomError):
             if (now := _store().current(s.code)) is not None and now.seq != poll.seq:
-                s.deferred = (now.seq, now.revealed)
                 note("The teacher has moved on to the next question: here it is.", now.seq)
                 return
         revealed = "The teacher has revealed this one: answers are closed."
@@ -770,31 +769,34 @@ def _send(q: quiz.Question, poll: classroom.Poll) -> None:
     _answer(q, poll)
 
 
-@st.fragment(run_every=REFRESH)
+def _take(poll: classroom.Poll | None) -> bool:
+    """Pose a new question, or its reveal, for the page's next run; whether there was one."""
+    s = _state()
+    if poll is None or (
+        poll.seq == s.seen_seq and (not poll.revealed or quiz_view.class_revealed())
+    ):
+        return False
+    s.seen_seq = poll.seq
+    quiz_view.set_class_question(_question(poll), poll.revealed)
+    return True
+
+
+def _take_news() -> None:
+    """The news element's callback, before the page's run: a new question is posed in
+    this run, which then draws it (one run of the page per question)."""
+    s = _state()
+    with contextlib.suppress(classroom.ClassroomError):
+        _take(_store().current(s.code))  # (else this run's own read says what is wrong)
+
+
+@st.fragment
 def _student_live() -> None:
     s = _state()
     if (got := _read(lambda store: store.for_student(s.code, s.session))) is _FAILED:
         return
     poll, mine = got
-    if poll is not None and (
-        poll.seq != s.seen_seq or (poll.revealed and not quiz_view.class_revealed())
-    ):
-        news = (poll.seq, poll.revealed)
-        if common.fragment_run() and s.deferred != news and random.random() < DEFER:
-            # Taking news costs a run of the whole page. Every page learns of a new
-            # question (or the reveal) within one refresh of the teacher's click, so a
-            # class's runs would all land in those REFRESH seconds, more than one core
-            # can serve (bench/load.py); a random half of the pages takes it one
-            # refresh later, spreading the runs over twice the time. (A run of the whole
-            # page takes it at once: it is drawing everything anyway.)
-            s.deferred = news
-            if s.shown is None or s.shown.seq != poll.seq:
-                poll, mine = s.shown, s.shown_mine
-        else:
-            # A new question, or the reveal: the whole page poses or unhides it.
-            s.seen_seq, s.deferred = poll.seq, None
-            quiz_view.set_class_question(_question(poll), poll.revealed)
-            st.rerun(scope="app")
+    if _take(poll):  # found by a Send's run, or a reload's: the whole page poses it
+        st.rerun(scope="app")
     if poll is None:
         st.info(f"You are in class {s.code}. The teacher's question will appear here.")
         return
@@ -802,7 +804,7 @@ def _student_live() -> None:
     box = st.container(border=True)
     box.markdown(f"**Class {s.code}, question {poll.seq}: {_title(q)}**")
     _prompt(box, q, "class_prompt_student")
-    _clock(box, poll)
+    _clock(box, poll, count=False)
     if _answer_box(box, q, poll, _shown(q, poll, mine)):
         with contextlib.suppress(classroom.ClassroomError):
             mine = _store().my_answer(s.code, s.session)  # what the Send stored
@@ -864,4 +866,8 @@ def panel() -> None:
         return
     if error := st.session_state.pop(_ERROR, None):
         st.warning(error, icon=":material/cloud_off:")
+    clock = st.empty()  # the news element's countdown, above the question
     _student_live()
+    if not s.ended:
+        with clock:
+            news.watch(s.code, s.shown, _take_news)

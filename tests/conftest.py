@@ -16,7 +16,7 @@ from hypothesis import settings
 from serve import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
+APP = ROOT / "page.py"
 
 # The class poll's default store is a SQLite file in the user's state folder. The tests,
 # and the servers they start (which inherit the environment), use one of their own.

@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from serve import READY, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
 pytestmark = pytest.mark.browser
 CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 AWAY = '[data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]'
@@ -137,4 +139,60 @@ def test_the_join_screen_and_the_question_screen_read_from_the_back_of_a_room(
         assert answer["y"] + answer["height"] <= 768
         assert chart["y"] + chart["height"] <= 768, chart
         assert ticks and all(t.bounding_box()["y"] < 768 for t in ticks)
+        teacher.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_phone_takes_news_without_refreshing_and_counts_down(
+    browser, tmp_path, monkeypatch, scheme
+):
+    # A student's phone sends nothing while nothing happens; a question reaches it with
+    # one run of the page, which its news element asks for (relulab_app/news.py); a
+    # countdown is counted down on the phone, and at 0 the page closes the answers.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    with serve(ROOT / "app.py") as (url, _pid):
+        teacher = _open(browser, url)
+        code = _open_class(teacher)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+            color_scheme=scheme,
+        )  # fmt: skip
+        phone = context.new_page()
+        sent: list[str] = []
+        phone.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f)))
+        phone.goto(f"{url}/?class={code}")
+        phone.wait_for_selector(READY, timeout=60_000)
+        _wait_text(phone, "The teacher's question will appear here")
+        before = len(sent)
+        phone.wait_for_timeout(5_000)  # two news intervals and more
+        assert len(sent) == before
+        teacher.get_by_role("button", name="Choose or write a question").click()
+        teacher.wait_for_selector(READY, timeout=30_000)
+        seconds = teacher.get_by_role("spinbutton", name="Countdown in seconds (0: none)")
+        seconds.fill("8")
+        seconds.press("Tab")
+        teacher.wait_for_selector(READY, timeout=30_000)
+        teacher.get_by_role("tab", name="Write your own").click(timeout=60_000)
+        teacher.get_by_role("textbox", name="Question", exact=True).fill("Quick: relu(-3)?")
+        teacher.get_by_label("The right number").fill("0")
+        teacher.get_by_role("button", name="Ask the class").last.click()
+        _wait_text(phone, "Quick: relu\\(-3\\)\\?")
+        assert len(sent) == before + 1  # one run of the page
+        clock = phone.locator(".st-key-class_news .rl-clock")
+        first = clock.inner_text()
+        assert re.fullmatch(r"Time left: [5-8] s", first), first
+        size = clock.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 20  # as large as the teacher's countdown
+        phone.screenshot(path=str(SHOTS / f"class-countdown-phone-{scheme}.png"))
+        phone.wait_for_function(
+            "() => /Time left: [1-4] s/.test(document.querySelector('.rl-clock')?.innerText)",
+            timeout=10_000,
+        )
+        _wait_text(phone, "Answers closed: time is up", timeout=15_000)  # the phone's clock
+        expect(phone.get_by_label("Your answer")).to_be_disabled(timeout=15_000)  # its rerun
+        expect(clock).to_have_count(0)
+        assert len(sent) == before + 2
+        assert phone.locator('[data-testid="stException"]').count() == 0
+        context.close()
         teacher.context.close()

@@ -46,7 +46,7 @@ def test_server_settings_are_explicit_and_read_by_streamlit():
         assert f"{key.split('.')[1]} =" in text  # set in the file, not left to defaults
 
 
-PAGE = [ROOT / "app.py", *sorted((ROOT / "relulab_app").glob("*.py"))]
+PAGE = [ROOT / "page.py", *sorted((ROOT / "relulab_app").glob("*.py"))]
 
 
 def _shipped_css(tree: ast.Module) -> set[str]:
@@ -77,7 +77,9 @@ def test_no_raw_html_in_the_page():
     # and values are checked to be letters, digits, '-' and '_', and the sketch element
     # (relulab_app/sketch_view.py), whose data are numbers (sketches read back through
     # relulab_app.sketch.parse, curves from the library) and a label it sets as an
-    # attribute; the code and style of each are files shipped with the package.
+    # attribute, and the class news element (relulab_app/news.py), whose data are a
+    # relative URL made from a checked class code, the news text (digits and dots) and
+    # numbers; the code and style of each are files shipped with the package.
     for path in PAGE:
         tree = ast.parse(path.read_text())
         css = _shipped_css(tree)
@@ -88,14 +90,14 @@ def test_no_raw_html_in_the_page():
         names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         keywords = {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords}
         assert "unsafe_allow_html" not in keywords and "html" not in keywords, path
-        if path.name not in ("chart.py", "reconnect.py", "cookies.py", "sketch_view.py"):
+        if path.name not in ("chart.py", "reconnect.py", "cookies.py", "sketch_view.py", "news.py"):
             assert "components" not in names, path
     source = (ROOT / "relulab_app" / "reconnect.py").read_text()
     assert 'js="reconnect.js", css="reconnect.css"' in source
     assert source.count("_RECONNECT(") == 1
     assert '_RECONNECT(data={"away": AWAY, "lost": LOST}' in source
     assets = ROOT / "relulab_app" / "webchart"
-    for script in ("reconnect.js", "cookies.js", "sketch.js"):
+    for script in ("reconnect.js", "cookies.js", "sketch.js", "news.js"):
         text = (assets / script).read_text()
         assert "innerHTML" not in text and "insertAdjacentHTML" not in text
 

@@ -51,7 +51,7 @@ def _third_party_imports(path: Path) -> set[str]:
         (sorted((ROOT / "src" / "relulab").rglob("*.py")), LIBRARY),
         # The page may import its own package; the library may not (it is only the math).
         (
-            [ROOT / "app.py", *sorted((ROOT / "relulab_app").rglob("*.py"))],
+            [ROOT / "app.py", ROOT / "page.py", *sorted((ROOT / "relulab_app").rglob("*.py"))],
             [*LIBRARY, *PAGE, Requirement("relulab_app")],
         ),
     ],
