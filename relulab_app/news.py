@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from relulab_app import classroom
 
-EVERY = 2.0  # seconds between a page's questions: a question reaches a phone within it
+EVERY = 4.0  # seconds between a page's asks (why: docs/performance.md, "Class news")
 PATH = "api/class/{code}/news"  # relative: a page served under a path prefix keeps it
 _NO_STORE = {"Cache-Control": "no-store"}
 
