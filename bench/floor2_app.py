@@ -8,7 +8,7 @@ import streamlit as st
 
 from relulab_app import serving
 
-# The app's server tuning (app.py), so that the ratios measure the page, not the tuning.
+# The app's server tuning (page.py), so that the ratios measure the page, not the tuning.
 serving.freeze_startup_heap()
 serving.disable_nagle()
 

@@ -17,7 +17,8 @@ figure.
 Last, the class poll on each class store (SQLite; Redis, a throwaway redis-server), each
 against a fresh app server: a teacher opens a class and asks --questions questions
 --class-gap apart; the students join with the class link and answer each (1-4 s to
-think, then Send), while the panels refresh on their timers as the browser's do. It
+think, then Send), while the teacher's panel refreshes every second and the students'
+pages ask the news route every 4 s, as the browser's do. It
 prints the Send and rerun latencies and the teacher's lag (from a question's last
 "Sent" to the first teacher's chart that counts every answer). An error is as above, or
 a Send without "Sent", a question that never reaches a student, or a teacher chart that
@@ -62,11 +63,11 @@ from simclient import Run, SimSession, Widget  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 PAGES = ("app", "floor")
-# The floor page with the server tuning app.py gives itself at its top, so that the
+# The floor page with the server tuning page.py gives itself at its top, so that the
 # ratio to the floor measures the page and not the tuning.
 FLOOR_TUNED = """\
 import runpy
-import streamlit  # imported before the heap is frozen, as app.py's imports are
+import streamlit  # imported before the heap is frozen, as page.py's imports are
 from relulab_app import serving
 serving.freeze_startup_heap()
 serving.disable_nagle()
@@ -350,7 +351,7 @@ def _fast(args, page: str, url: str, pid: int, seen: list[str], n: int) -> bool:
 
 # The students' news interval (relulab_app/news.EVERY), for the waits here; the sessions
 # read the real one from the element's payload.
-REFRESH = 2.0
+REFRESH = 4.0
 TEACHER_LAG = 2.0  # seconds, the target
 OPEN_CLASS = "Open a class (for the teacher)"
 ASK = "Ask the next question"
@@ -520,9 +521,9 @@ async def class_student(i: int, url: str, state: ClassState, res: ClassResult) -
                     return
                 await answer_all(s, state, rng, res)
                 state.student_done(i)
-                await state.over.wait()  # the page stays open (and refreshing) to the end
+                await state.over.wait()  # the page stays open (and asking for news) to the end
             _timed_runs(s, "refresh", res)
-            # A full run, not the panel's: a question arrived.
+            # Whole-page runs its news asked for: a question arrived.
             res.arrivals += [
                 r.seconds for r in s.auto_runs if r.status == ForwardMsg.FINISHED_SUCCESSFULLY
             ]
@@ -534,8 +535,8 @@ async def answer_all(s: SimSession, state: ClassState, rng: random.Random, res: 
     """Answer each question as it comes: think, type or pick, then Send."""
     seq = 0
     for due in (state.t0 + at for at in state.plan.ask_at):
-        # The next question: on the page already, or brought by a refresh once the
-        # teacher asks it (the panel then reruns the whole page).
+        # The next question: on the page already, or brought by its news once the
+        # teacher asks it (a run of the whole page).
         wait = max(due - time.perf_counter(), 0) + 10 * REFRESH
         if not await s.wait_for(lambda after=seq: answer_box(s, after) is not None, wait):
             return res.error("a question never reached the student")

@@ -30,6 +30,7 @@ import contextlib
 import functools
 import gzip
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ from websockets.asyncio.client import connect
 # ForwardMsg.ScriptFinishedStatus values that mean the run completed.
 FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 TEXT = ("text_input", "text_area")
+# news.js: what the news route answers, and the asks after which news fires again.
+NEWS = re.compile(r"0|ended|gone|\d+\.[01]\.[01]\.\d+")
+NEWS_RETRY = 3
 # The browser reports its context with every rerun; a headless Chromium's, as recorded.
 CONTEXT = dict(
     timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light"
@@ -190,6 +194,7 @@ class SimSession:
         self._finished = asyncio.Event()  # set and replaced after every run
         self._news: dict = {}  # the class news element's payload, as last drawn
         self._told = ""  # the news its trigger last fired with
+        self._since = 0  # asks since then
         self._asking: asyncio.Task | None = None  # its timer (news.js's setInterval)
 
     async def __aenter__(self) -> SimSession:
@@ -418,19 +423,20 @@ class SimSession:
     async def _ask_news(self, w: Widget) -> None:
         """news.js: every `every` seconds from the element's first drawing, GET the news
         route; an answer that differs from the element's `news` (and from the last one it
-        fired with) fires its "news" trigger, a run of the page."""
+        fired with, unless that was NEWS_RETRY asks ago) fires its "news" trigger, a run
+        of the page."""
         due = time.perf_counter()
         while not self._closed:
             due += self._news["every"]
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            data = self._news
             try:
-                news = await asyncio.to_thread(_get, urljoin(self.page_url, data["url"]))
+                news = await asyncio.to_thread(_get, urljoin(self.page_url, self._news["url"]))
             except OSError:
                 continue  # the server is away
-            if news in (data["news"], self._told):
+            self._since += 1
+            if news == self._news["news"] or (news == self._told and self._since < NEWS_RETRY):
                 continue
-            self._told, t0 = news, time.perf_counter()
+            self._told, self._since, t0 = news, 0, time.perf_counter()
             try:
                 async with self._lock:
                     self.auto_runs.append(await self._request(self._fired(w, "news", news), t0))
@@ -588,7 +594,7 @@ class SimSession:
                 w = self.widgets[el.id] = Widget(el.id, "news", "", delta.fragment_id, None)
                 seen.add(el.id)
                 if data != self._news:
-                    self._news, self._told = data, ""
+                    self._news, self._told, self._since = data, "", 0
                 if self._asking is None:
                     self._asking = asyncio.create_task(self._ask_news(w))
             elif el.bytes:
@@ -627,12 +633,13 @@ class SimSession:
 
 
 def _get(url: str) -> str:
-    """A GET's text, or ``http-<status>`` as news.js makes of an error status."""
+    """The news route's answer as news.js reads it: its text, if it is news."""
     try:
         with urlopen(Request(url, headers={"Cache-Control": "no-store"}), timeout=30) as r:
-            return r.read().decode()
+            text, status = r.read().decode().strip(), r.status
     except HTTPError as e:
-        return f"http-{e.code}"
+        text, status = "", e.code
+    return text if NEWS.fullmatch(text) else f"unreadable-{status}"
 
 
 def describe(fm: ForwardMsg) -> str:

@@ -128,7 +128,7 @@ def _own(poll: classroom.Poll) -> bool:
     return poll.question_id.startswith(OWN)
 
 
-@functools.lru_cache(maxsize=256)  # made once, not on every refresh of every page
+@functools.lru_cache(maxsize=256)  # made once, not on every run of every page
 def _question(poll: classroom.Poll) -> quiz.Question:
     """The poll as the page poses and checks a quiz question: the quiz's, made again from
     its id, or the teacher's own (its answer None on a student's page until the reveal)."""
@@ -785,6 +785,8 @@ def _take_news() -> None:
     """The news element's callback, before the page's run: a new question is posed in
     this run, which then draws it (one run of the page per question)."""
     s = _state()
+    if s.code is None or s.token is not None:  # a trigger from a page that left the class
+        return
     with contextlib.suppress(classroom.ClassroomError):
         _take(_store().current(s.code))  # (else this run's own read says what is wrong)
 

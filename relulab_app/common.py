@@ -36,10 +36,10 @@ def contained(where, message: str, what: str) -> Iterator[None]:
 
 
 def fragment_run() -> bool:
-    """Whether this run is a fragment's alone (a slider move, a panel's refresh), not the
-    whole page's. Streamlit's run context lists the fragments a fragment run runs (None
-    for the whole page); without the field, a fragment run is assumed (the callers then
-    do an extra run or take news later, never skip one)."""
+    """Whether this run is a fragment's alone (a slider move, say), not the whole page's.
+    Streamlit's run context lists the fragments a fragment run runs (None for the whole
+    page); without the field, a fragment run is assumed (the caller then does an extra
+    run, never skips one)."""
     ctx = get_script_run_ctx()
     return ctx is None or bool(getattr(ctx, "fragment_ids_this_run", True))
 

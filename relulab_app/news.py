@@ -25,7 +25,7 @@ from starlette.routing import Route
 from relulab_app import classroom
 
 EVERY = 4.0  # seconds between a page's asks (why: docs/performance.md, "Class news")
-PATH = "api/class/{code}/news"  # relative: a page served under a path prefix keeps it
+PATH = "api/class/{code}/news"  # relative to the page, whatever path it is served under
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -46,13 +46,16 @@ def _news(request: Request) -> PlainTextResponse:
     return PlainTextResponse(text, headers=_NO_STORE)
 
 
-ROUTES = [Route("/" + PATH, _news, methods=["GET"])]
+# Under any prefix: st.App adds its routes outside --server.baseUrlPath, and a page
+# served under a path (that option, or a proxy's) asks relative to its own address.
+ROUTES = [Route("/{prefix:path}" + PATH, _news, methods=["GET"])]
 
 
 @functools.cache
 def _element():
     # Made on first use; its script is found through relulab_app/pyproject.toml. Not
-    # style-isolated: the page's stylesheet (classroom.css) sets its countdown's size.
+    # style-isolated: the page's classroom.css hides the element while it has no
+    # countdown (`:has(.rl-clock)`), which cannot look into a shadow root.
     return st.components.v2.component(
         "relulab_app.news", js="news.js", css="news.css", isolate_styles=False
     )

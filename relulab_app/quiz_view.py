@@ -143,8 +143,8 @@ def current() -> quiz.Question | None:
 
 
 def set_class_question(q: quiz.Question, revealed: bool) -> None:
-    """A student's page: the class's question, posed (from a fragment, before the
-    page reruns)."""
+    """A student's page: the class's question, posed (from the news element's callback
+    or a fragment, before the page's run)."""
     s = _session()
     # Widgets exist now: pose it, and set what its reveal sets, before they do next run.
     s.reveal_pending = revealed and not (s.revealed and s.question == q)
@@ -154,7 +154,7 @@ def set_class_question(q: quiz.Question, revealed: bool) -> None:
 
 def apply_pending() -> None:
     """At the top of a run, before any widget: pose (or reveal) a question set from a
-    fragment."""
+    callback or a fragment."""
     s = _session()
     if s.pose_pending and s.question is not None:
         s.pose_pending = False

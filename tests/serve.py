@@ -60,6 +60,7 @@ def serve(
     args: Sequence[str] = (),
     log: Path | None = None,
     address: str | None = "127.0.0.1",
+    base: str = "",
 ) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run script`` on loopback; yield (base URL, server PID).
 
@@ -78,7 +79,9 @@ def serve(
     `address` is the one the server listens on; None leaves it to Streamlit, which then
     listens on every address, as `make run` does (the URL yielded is still loopback).
     Streamlit's welcome message would then look up this machine's external address on
-    the internet, so it is turned off: tests send nothing beyond loopback."""
+    the internet, so it is turned off: tests send nothing beyond loopback.
+
+    `base` is a --server.baseUrlPath to serve under (the URL yielded ends with it)."""
     port = port or free_port()
     cmd = [
         python or sys.executable, "-m", "streamlit", "run", str(script),
@@ -100,7 +103,7 @@ def serve(
     except BaseException:
         err.close()
         raise
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -180,7 +180,7 @@ def test_a_class_closed_mid_question_leaves_the_students_page_usable(backend):
     assert _question(student) is not None
     classroom.store_from_env().close(code, token)
     student.run()
-    student.run()  # the next refresh
+    student.run()  # the next run
     assert not student.exception
     assert not student.session_state["_quiz_state"].in_class
     assert "Hidden until you answer" not in "\n".join(m.value for m in student.markdown)
@@ -195,10 +195,9 @@ def test_reveal_and_lock_wait_for_a_question(backend):
 
 
 def test_a_send_on_a_question_the_teacher_replaced_says_so(backend):
-    # A page may still show the old question for a refresh (half the class takes a new
-    # one a refresh later): its Send is refused, and the page says why and moves on.
-    # (AppTest runs the whole page, which never defers; here the Send simply comes
-    # before the page's next run.) The first question is the lab's, so the page that
+    # A page shows the old question until its news element's next ask (up to 4 s): a
+    # Send then is refused, and the page says why and moves on. (Here the Send simply
+    # comes before the page's next run.) The first question is the lab's, so the page that
     # takes the next one also changes the lab's leak.
     teacher, code, _token = _open_class()
     _click(teacher, "Ask the next question")

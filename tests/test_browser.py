@@ -455,7 +455,7 @@ def test_lab_charts_have_no_overlapping_text_on_a_phone(open_page, scheme):
 
 
 def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, browser):
-    """The page reconnects by itself, reruns on the new server (app.py's reconnect_guard)
+    """The page reconnects by itself, reruns on the new server (page.py's reconnect_guard)
     and keeps working without a reload: the sliders, inside a fragment, still redraw the
     charts. A reload afterwards brings back the same state from the URL.
 

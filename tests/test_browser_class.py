@@ -165,7 +165,7 @@ def test_a_phone_takes_news_without_refreshing_and_counts_down(
         phone.wait_for_selector(READY, timeout=60_000)
         _wait_text(phone, "The teacher's question will appear here")
         before = len(sent)
-        phone.wait_for_timeout(5_000)  # two news intervals and more
+        phone.wait_for_timeout(5_000)  # more than one news interval (4 s)
         assert len(sent) == before
         teacher.get_by_role("button", name="Choose or write a question").click()
         teacher.wait_for_selector(READY, timeout=30_000)

@@ -166,7 +166,7 @@ def test_first_render_as_served_on_cloud(cloud_copy, browser, tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
             page.wait_for_selector(READY, timeout=90_000)
-            # both charts drawn, or an exception or the page's own error message (app.py
+            # both charts drawn, or an exception or the page's own error message (page.py
             # catches a failing view, logs it and shows st.error) instead: fail fast
             page.wait_for_function(
                 "[...document.querySelectorAll('.js-plotly-plot')]"

@@ -73,7 +73,7 @@ def test_js_number_writes_numbers_as_the_frontend_does():
 
 def test_a_small_class_gets_every_move_right(tmp_path):
     # A cold server and students arriving together: first runs overlap with moves. This
-    # caught a race (plotly's array check seeing a half-imported pandas) fixed in app.py.
+    # caught a race (plotly's array check seeing a half-imported pandas) fixed in page.py.
     log = tmp_path / "server.log"
     with serve(ROOT / "app.py", log=log) as (url, pid):
         res = load.measure("app", url, pid, students=8, moves=3, ramp=0.5)
@@ -401,7 +401,7 @@ OPEN_CLASS = load.OPEN_CLASS
 @pytest.mark.browser
 def test_a_simulated_teacher_opening_a_class_looks_like_a_real_browser(browser):
     # The teacher's three requests (open the Class popover, click "Open a class", then the
-    # first timed refresh of the panel, @st.fragment(run_every=2)) must reach the server
+    # first timed refresh of the panel, @st.fragment(run_every=1)) must reach the server
     # as Chromium's do: the same fields, widget states, fragment and is_auto_rerun.
     with serve(ROOT / "app.py") as (url, _pid):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -483,7 +483,7 @@ def test_a_simulated_answer_looks_like_a_real_browser_answer(browser):
 
 def _uncached(msg: BackMsg) -> dict:
     """A request's fields but the hashes of the messages the page holds. Those age with
-    every run, the panels' timed refreshes included, and the two pages' timers run out
+    every run, timed refreshes and news runs included, and the two pages' timers run out
     of phase, so which charts they still hold differs by timing (a slider move, with no
     timer in between, compares them)."""
     fields = rerun_fields(msg)
@@ -492,7 +492,7 @@ def _uncached(msg: BackMsg) -> dict:
 
 
 def _answer_both(call, page, frames, student: SimSession, seq: int, done: set[str]) -> str:
-    """Question `seq` reaches both students (their panel's next refresh); unless its kind
+    """Question `seq` reaches both students (their news element's next ask); unless its kind
     is in `done`, both answer it the same way and send the same requests."""
     page.get_by_text(f"question {seq}:", exact=False).first.wait_for(timeout=20_000)
     page.wait_for_selector(READY, timeout=20_000)
@@ -543,7 +543,7 @@ def test_a_small_class_poll_runs_without_an_error(class_store, tmp_path):
     # run right, and the teacher's chart shows all 5 answers to each question.
     log = tmp_path / "server.log"
     # 12 s apart, as in bench/load.py: a student who joins before the first question
-    # gets it with the next news (up to 2 s), then takes up to 4 s to answer, and
+    # gets it with the next news (up to 4 s), then takes up to 4 s to answer, and
     # the teacher's chart must show that answer before the next question clears it.
     plan = load.ClassPlan(students=5, ramp=1.0, ask_at=[0.0, 12.0])
     with serve(ROOT / "app.py", log=log) as (url, pid):
@@ -562,9 +562,10 @@ def test_a_small_class_poll_runs_without_an_error(class_store, tmp_path):
 
 
 def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
-    # 16 students' pages in a class: idle for two news intervals, they make no run at
-    # all; when the teacher asks, each takes the question with one run of the whole
-    # page, which its news element asks for (relulab_app/news.py), and no other.
+    # 16 students' pages in a class: idle for more than one news interval, they make no
+    # run at all; when the teacher asks, each takes the question with one run of the
+    # whole page, which its news element asks for (relulab_app/news.py), and its next
+    # ask, which finds nothing new, makes no other.
 
     async def lesson(url: str) -> tuple[list[int], list[list[int]]]:
         async with SimSession(url) as t:
@@ -579,13 +580,13 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
                 ]
                 for p in pages:
                     assert (await p.open()).ok
-                await asyncio.sleep(2.5 * load.REFRESH)
+                await asyncio.sleep(1.25 * load.REFRESH)
                 idle = [len(p.auto_runs) for p in pages]
                 assert (await t.click(load.ASK)).ok
 
                 async def runs(p: SimSession) -> list[int]:
                     assert await p.wait_for(lambda: load.answer_box(p, 0) is not None, 15)
-                    await asyncio.sleep(1.5 * load.REFRESH)  # its next ask finds nothing new
+                    await asyncio.sleep(1.25 * load.REFRESH)  # its next ask: nothing new
                     return [r.status for r in p.auto_runs]
 
                 return idle, list(await asyncio.gather(*(runs(p) for p in pages)))

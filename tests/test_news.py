@@ -57,3 +57,14 @@ def test_a_code_that_names_no_class_is_gone_or_refused(server, code):
         assert (status, text, cache) == (200, "gone", "no-store")
     else:
         assert status in (400, 404) and "Traceback" not in text, text  # (400: %00)
+
+
+def test_the_route_answers_under_a_base_url_path(tmp_path, monkeypatch):
+    # A page served under --server.baseUrlPath asks relative to its own address;
+    # st.App adds its routes outside that path, so the route takes any prefix.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    args = ["--server.baseUrlPath", "relulab"]
+    with serve(ROOT / "app.py", args=args, base="relulab") as (url, _pid):
+        assert url.endswith("/relulab")
+        assert _get(f"{url}/api/class/K7MX3P/news")[:2] == (200, "gone")

@@ -6,17 +6,25 @@
 // Payload (data): url (relative to the page), news (what the page shows), every
 // (seconds between asks), left (seconds until the answers close, or null).
 const states = new WeakMap();
+// What the route answers (classroom.news); anything else (an error page, a proxy's
+// page) is not news.
+const NEWS = /^(0|ended|gone|\d+\.[01]\.[01]\.\d+)$/;
+const RETRY = 3; // asks after which the same news fires again if no run took it
 
 async function ask(state) {
   if (state.asking) return;
   state.asking = true;
   try {
     const reply = await fetch(new URL(state.data.url, location.href), { cache: "no-store" });
-    // A server without the route, or whose store is down: one rerun, whose own read
+    const text = reply.ok ? (await reply.text()).trim() : "";
+    // A store that is down, or a server without the route: one rerun, whose own read
     // says so on the page.
-    const news = reply.ok ? await reply.text() : `http-${reply.status}`;
-    if (news !== state.data.news && news !== state.told) {
-      state.told = news;
+    const news = NEWS.test(text) ? text : `unreadable-${reply.status}`;
+    state.since += 1;
+    // A fired run whose page still shows the old news (its read of the class failed,
+    // say) is asked for again after a few asks, so a page never stays behind.
+    if (news !== state.data.news && (news !== state.told || state.since >= RETRY)) {
+      Object.assign(state, { told: news, since: 0 });
       state.trigger("news", news);
     }
   } catch {
@@ -28,6 +36,7 @@ async function ask(state) {
 
 function countdown(state, parent, left) {
   clearInterval(state.ticking);
+  clearTimeout(state.closing);
   parent.querySelector(".rl-clock")?.remove();
   if (left == null) return;
   const clock = document.createElement("p");
@@ -43,12 +52,12 @@ function countdown(state, parent, left) {
     }
     clock.textContent = "Answers closed: time is up.";
     clearInterval(state.ticking);
-    // Every page of the class gets there at once: their reruns spread over a poll's time.
+    // Every page of the class gets there at once: their reruns spread over an ask's time.
     const news = `${state.data.news}.closed`;
-    setTimeout(() => state.trigger("news", news), Math.random() * state.data.every * 1000);
+    state.closing = setTimeout(() => state.trigger("news", news), Math.random() * state.data.every * 1000);
   };
-  show();
   state.ticking = setInterval(show, 250);
+  show();
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -58,14 +67,16 @@ export default function ({ data, parentElement, setTriggerValue }) {
     state.asks = setInterval(() => ask(state), data.every * 1000);
     states.set(parentElement, state);
   }
-  Object.assign(state, { data, trigger: setTriggerValue, told: null });
+  // Streamlit calls this again only when the payload changes: a new page to compare with.
+  Object.assign(state, { data, trigger: setTriggerValue, told: null, since: 0 });
   countdown(state, parentElement, data.left);
   return () => {
-    // Called before every new payload too; only a removed element stops asking.
+    // Called when the element goes; a new payload may follow, so check it is gone.
     setTimeout(() => {
       if (!parentElement.isConnected) {
         clearInterval(state.asks);
         clearInterval(state.ticking);
+        clearTimeout(state.closing);
         states.delete(parentElement);
       }
     }, 0);
