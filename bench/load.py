@@ -62,6 +62,8 @@ from serve import free_port, serve  # noqa: E402
 from simclient import Run, SimSession, Widget  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from relulab_app import news  # noqa: E402
+
 PAGES = ("app", "floor")
 # The floor page with the server tuning page.py gives itself at its top, so that the
 # ratio to the floor measures the page and not the tuning.
@@ -349,9 +351,9 @@ def _fast(args, page: str, url: str, pid: int, seen: list[str], n: int) -> bool:
 # pages ask the news route on theirs (relulab_app/news.py). The simulated sessions do
 # both as the browser does, so an idle class loads the server as a real one.
 
-# The students' news interval (relulab_app/news.EVERY), for the waits here; the sessions
-# read the real one from the element's payload.
-REFRESH = 4.0
+# The students' news interval, for the waits here (the sessions read it from the
+# element's payload, as the browser does).
+REFRESH = news.EVERY
 TEACHER_LAG = 2.0  # seconds, the target
 OPEN_CLASS = "Open a class (for the teacher)"
 ASK = "Ask the next question"

@@ -68,5 +68,10 @@ def watch(code: str, poll: classroom.Poll | None, on_news: Callable[[], None]) -
     left = None
     if poll is not None and poll.deadline is not None and poll.closed_why(time.time()) is None:
         left = round(poll.deadline - time.time(), 1)
-    data = {"url": PATH.format(code=code), "news": classroom.news(poll), "every": EVERY}
-    _element()(data={**data, "left": left}, key="class_news", on_news_change=on_news)
+    data = {
+        "url": PATH.format(code=code),
+        "news": classroom.news(poll),
+        "every": EVERY,
+        "left": left,
+    }
+    _element()(data=data, key="class_news", on_news_change=on_news)
