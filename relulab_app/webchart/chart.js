@@ -125,6 +125,10 @@ function readTheme(el) {
 function axisTheme(axis, theme) {
   const a = axis || {};
   return {
+    // Plotly's default ("hide past div") measures every tick label's box on every
+    // redraw to hide one that would stick out; the margins (automargin) already keep
+    // them in, and the measuring was a sixth of a leak move's drawing time.
+    ticklabeloverflow: "allow",
     gridcolor: theme.grid,
     zerolinecolor: theme.line,
     linecolor: theme.line,
