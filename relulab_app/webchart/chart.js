@@ -126,8 +126,10 @@ function axisTheme(axis, theme) {
   const a = axis || {};
   return {
     // Plotly's default ("hide past div") measures every tick label's box on every
-    // redraw to hide one that would stick out; the margins (automargin) already keep
-    // them in, and the measuring was a sixth of a leak move's drawing time.
+    // redraw, to hide one that would stick out of the chart: a sixth of a leak
+    // move's drawing time. Ours stay in (the x axis's automargin; the y labels, a few
+    // digits at the x-range's bounds of ±60, in the fixed 64 px left margin); one
+    // that did not would be cut at the chart's edge instead of hidden.
     ticklabeloverflow: "allow",
     gridcolor: theme.grid,
     zerolinecolor: theme.line,
