@@ -13,8 +13,9 @@ DEFAULT = ["leaky_relu", "elu", "gelu", "silu"]
 def show(convention: str) -> None:
     url = link.current()
     quiz_curves = quiz_view.compare_entries()
-    # The picker gets the wider column: four chips side by side, none under the fade
-    # Streamlit draws over chips that overflow it (which reads as disabled).
+    # The picker gets the wider column, and its chips wrap onto more rows: in a column
+    # Streamlit otherwise keeps them on one row that scrolls under a fade (a chip under
+    # it reads as disabled), which on a phone hid the fourth of the default four.
     pick, right = st.columns([3, 2])
     if quiz_curves is not None:  # a question's own curves: no picker naming them
         keys = []
@@ -27,6 +28,7 @@ def show(convention: str) -> None:
             # legend gives their values.
             format_func=lambda k: registry.REGISTRY[k].name,
             key="show",
+            wrap=True,
         )
         common.sync_url("show", keys, DEFAULT)
     x_range = common.x_range_slider(right)

@@ -183,26 +183,36 @@ def test_a_leak_of_001_stands_apart_from_relu_on_the_derivative_chart(browser, a
         ctx.close()
 
 
-@pytest.mark.parametrize("size", SIZES[:2], ids=lambda s: f"{s[0]}x{s[1]}")
+# The default four, and eight (more than a phone's row holds).
+COMPARED = ["", "&show=relu&show=leaky_relu&show=elu&show=selu&show=gelu&show=silu"
+            "&show=softplus&show=mish"]  # fmt: skip
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_compares_chips_all_show_clear_of_the_fade(browser, app_server, size):
-    # Streamlit fades out the last 17 px of the chips' row: a chip under it looks
-    # disabled. The default four fit beside each other on a desktop and a projector.
-    ctx, pg = _open(browser, f"{app_server}/?act=compare", size)
-    try:
-        row, chips = pg.evaluate(
-            """() => {
-              const row = document.querySelector('[data-testid="stMultiSelectTagsContainer"]');
-              const chips = [...row.querySelectorAll('span')].filter(
-                (s) => s.querySelector(':scope > button'));
-              return [row.getBoundingClientRect().right,
-                      chips.map((c) => [c.textContent, c.getBoundingClientRect().right])];
-            }"""
-        )
-        assert len(chips) == 4
-        for text, right in chips:
-            assert right <= row - 17, (text, right, row)
-    finally:
-        ctx.close()
+    # A row of chips too long for the picker scrolls under a fade over its last 17 px,
+    # and a chip under it looks disabled: the chips wrap onto more rows instead (no
+    # fade, nothing to scroll), so each is whole inside the picker, on a phone too.
+    for query, n in zip(COMPARED, (4, 8), strict=True):
+        ctx, pg = _open(browser, f"{app_server}/?act=compare{query}", size)
+        try:
+            row, chips, scrolls = pg.evaluate(
+                """() => {
+                  const row = document.querySelector('[data-testid="stMultiSelectTagsContainer"]');
+                  const chips = [...row.querySelectorAll('span')].filter(
+                    (s) => s.querySelector(':scope > button'));
+                  const box = (e) => { const b = e.getBoundingClientRect();
+                    return [b.left, b.right]; };
+                  return [box(row), chips.map((c) => [c.textContent, ...box(c)]),
+                          row.hasAttribute('data-can-scroll-end')];
+                }"""
+            )
+            assert len(chips) == n
+            assert not scrolls
+            for text, left, right in chips:
+                assert row[0] <= left and right <= row[1], (text, left, right, row)
+        finally:
+            ctx.close()
 
 
 def test_a_reversed_x_range_is_repaired_in_the_address_bar(browser, app_server):
