@@ -169,6 +169,24 @@ def test_zoom_survives_slider_moves_until_reset(page):
     assert pg.errors == []
 
 
+def test_a_view_switch_updates_the_same_charts(page):
+    # The chart element keeps its key and its place in every view, so a switch to
+    # another activation and back redraws the same two plots (Plotly.react) instead of
+    # mounting new ones: no fresh plot to wait for, and nothing of the element lost.
+    pg = page(width=1440, height=900)
+    pg.evaluate(f"() => {CHARTS}.forEach((el, i) => {{ el.__mark = i; }})")
+    for view, curve in (("GELU (exact)", "GELU"), ("ReLU and Leaky ReLU (the article)", "Leaky")):
+        pg.get_by_label("Activation").click()
+        pg.get_by_role("option", name=view, exact=True).click()
+        pg.wait_for_function(
+            f"{CHARTS}.length === 2 && {CHARTS}.every(el => el.data.some(t => "
+            f"(t.name || '').includes({curve!r})))",
+            timeout=30_000,
+        )
+        assert pg.evaluate(f"() => {CHARTS}.map(el => el.__mark)") == [0, 1], view
+    assert pg.errors == []
+
+
 def test_a_key_on_the_slider_redraws_both_charts_before_the_server_answers(browser):
     # The server is stopped (SIGSTOP) before the keys are pressed: whatever the charts
     # show then came from the steps the element already had. Once it runs again, the
