@@ -81,13 +81,14 @@ def serve(
     Streamlit's welcome message would then look up this machine's external address on
     the internet, so it is turned off: tests send nothing beyond loopback.
 
-    `base` is a --server.baseUrlPath to serve under (the URL yielded ends with it)."""
+    `base` is the --server.baseUrlPath to serve under (the URL yielded ends with it)."""
     port = port or free_port()
     cmd = [
         python or sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port),
         *(["--server.address", address] if address else ["--logger.hideWelcomeMessage", "true"]),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", *args,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        *(["--server.baseUrlPath", base] if base else []), *args,
     ]  # fmt: skip
     # The server keeps its own handle on the file; ours stays open (a temporary file is
     # gone once closed) so that an early exit's message can be read back.

@@ -64,7 +64,6 @@ def test_the_route_answers_under_a_base_url_path(tmp_path, monkeypatch):
     # st.App adds its routes outside that path, so the route takes any prefix.
     monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
     monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
-    args = ["--server.baseUrlPath", "relulab"]
-    with serve(ROOT / "app.py", args=args, base="relulab") as (url, _pid):
+    with serve(ROOT / "app.py", base="relulab") as (url, _pid):
         assert url.endswith("/relulab")
         assert _get(f"{url}/api/class/K7MX3P/news")[:2] == (200, "gone")
