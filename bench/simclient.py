@@ -135,13 +135,13 @@ def _state(w: Widget, value) -> WidgetState:
 
 @functools.lru_cache(maxsize=16)
 def _unpack(packed: str) -> tuple[list, list[str]]:
-    """The chart element's steps: their leaks and each payload as JSON text. Decoded once
+    """The chart element's steps: their slider values and each payload as JSON text. Decoded once
     for every session that receives them (a class shares a view's steps): decoding the
     101 payloads (~0.5 MB of JSON) for every student's every move made this one process
     the bottleneck of the load, where each real browser decodes its own."""
     steps = json.loads(gzip.decompress(base64.b64decode(packed)))
-    leaks = steps["leaks"] or [None]
-    return leaks, [json.dumps(p) for p in steps["payloads"]]
+    values = steps["values"] or [None]
+    return values, [json.dumps(p) for p in steps["payloads"]]
 
 
 @dataclass
@@ -299,7 +299,7 @@ class SimSession:
                     raise TypeError(f"{key!r} is a {w.kind}, not one of {kinds}")
                 w.state, fragment = _state(w, value), w.fragment_id
                 if w.kind == "bidi_component":  # the element now shows the student's value
-                    self._shown[w.id] = (self._shown[w.id][0], value)
+                    self._shown[w.id, w.label] = (self._shown[w.id, w.label][0], value)
                 if w.kind == "slider" and w.url_key:  # the frontend rewrites the address
                     values = w.state.double_array_value.data
                     self.query = [(k, v) for k, v in self.query if k != w.url_key]
@@ -350,18 +350,24 @@ class SimSession:
         """The chart element's payload at its slider's value, as chart.js picks it (the
         step nearest to it). The slider shows the server's value when the server set
         it (a count it has not seen), else the student's last move."""
-        leaks, payloads = _unpack(data["steps_gz_base64"])
+        values, payloads = _unpack(data["steps_gz_base64"])
         slider = data["slider"]
         if slider is None:
             return payloads[0]
         known = self.widgets.get(element_id)
         self.widgets[element_id] = Widget(
-            element_id, "bidi_component", "", fragment_id, known.state if known else None, "leak"
+            element_id,
+            "bidi_component",
+            "",
+            fragment_id,
+            known.state if known else None,
+            slider["name"],
         )
-        if self._shown.get(element_id, (None,))[0] != slider["set"]:
-            self._shown[element_id] = (slider["set"], slider["value"])
-        at = self._shown[element_id][1]
-        return payloads[min(range(len(leaks)), key=lambda i: abs(leaks[i] - at))]
+        shown = (element_id, slider["name"])  # as chart.js keeps it: per parameter
+        if self._shown.get(shown, (None,))[0] != slider["set"]:
+            self._shown[shown] = (slider["set"], slider["value"])
+        at = self._shown[shown][1]
+        return payloads[min(range(len(values)), key=lambda i: abs(values[i] - at))]
 
     def _find(self, key: str) -> Widget:
         for w in self.widgets.values():

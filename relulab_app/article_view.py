@@ -14,6 +14,7 @@ from relulab_app import (
     figures,
     link,
     own_values,
+    param_slider,
     quiz_view,
     urlstate,
 )
@@ -35,37 +36,27 @@ CAPTION = (
 def show(convention: str) -> float:
     """The view; returns the leak, which the lab follows."""
     url = link.current()
-    leak = _leak(url)
+    leak = param_slider.value(catalogue.LEAK, url)
     # The x-range above the leak slider, as wide as it (chart.css), which is the chart
     # element's own (chart.js), so that its moves are drawn at once.
     x_range = common.x_range_slider(st.container(key="x_range_box"))
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle(("relu", leak, tuple(x_range), convention))
-    common.sync_url("leak", f"{leak:g}", f"{urlstate.LEAK_DEFAULT:g}")
 
     values, error = own_values.parsed()
     own = figures.own_points(values, x_range)
     inside, outside = examples.split_by_range(examples.all_example_points(), x_range)
     font, present = common.font_size(), common.present()
     own_bytes = b"" if values is None else np.asarray(values, dtype=np.float64).tobytes()
-    moved = st.session_state.pop(_MOVED, False)
+    packed = ""
     if common.quiz_changes_charts() or len(own_bytes) > 8 * STEPS_MAX_OWN:
         # A question's charts, or many own points: this leak's payload alone, as the
         # server draws it; the slider's moves wait for the server.
         figs = _figures(leak, x_range, inside, own, convention, font)
         packed = chart.pack([common.pair_payload(*figs, x_range)], [leak])
-    else:
-        # Its bytes, not the numbers: a NaN is then equal to itself, -0.0 is not 0.0.
-        view = (tuple(float(v) for v in x_range), convention, own_bytes, font, present)
-        # Every step once the student moves the leak in this view (~100 ms, shared by
-        # every session); until then this leak's step alone, so that a new x-range or a
-        # class's question does not cost every page the whole build.
-        every = moved or st.session_state.get(_EVERY) == view
-        st.session_state[_EVERY] = view if every else None
-        packed = steps(view, None if every else leak)
-    reported = chart.chart_pair(packed, slider=_slider(), on_change=_leak_moved).get("leak")
-    if _take(reported):  # a move the callback did not see: a new session's first run
-        st.rerun()
+    # Its bytes, not the numbers: a NaN is then equal to itself, -0.0 is not 0.0.
+    view = (tuple(float(v) for v in x_range), convention, own_bytes, font, present)
+    param_slider.draw(catalogue.LEAK, _step, view, packed)
     common.copy_as_code("leaky_relu", {"leak": leak})
 
     # Heading, text, the note on hidden points and the tables as one element: one
@@ -73,76 +64,6 @@ def show(convention: str) -> float:
     st.markdown(_examples_markdown(leak, x_range, outside, convention))
     own_values.box(leak, convention, values, error, len(own))
     return leak
-
-
-_LO, _HI = urlstate.LEAK_BOUNDS
-# The slider's values as the browser sends them (0.37, not 0.37000000000000005).
-LEAKS = tuple(
-    round(_LO + i * urlstate.LEAK_STEP, 10)
-    for i in range(round((_HI - _LO) / urlstate.LEAK_STEP) + 1)
-)
-_MOVED = "_leak_moved"  # set when the student moved the slider, for this run
-_EVERY = "_leak_every"  # the view whose every step this session's element has
-_SHOWN = "_leak_shown"  # the leak the element's slider shows
-_REPORTED = "_leak_reported"  # the element's state as the page last took it
-_TOLD = "_leak_told"  # (the leak the server last set the slider to, how many times)
-
-
-def _leak(url: urlstate.Link) -> float:
-    """The page's leak: the link's on a session's first run, the slider's after, or
-    what a question, a preset or a repair set. When the server set it, the slider is
-    told to follow (a count it has not seen yet)."""
-    if url.unread:
-        raw = url.values("leak")
-        repair = urlstate.check_leak(raw, urlstate.LEAK_DEFAULT)
-        link.repair_address("leak", repair, urlstate.LEAK_DEFAULT)
-        if "leak" not in st.session_state:  # a question may have set it already
-            fixed = urlstate.parse_number(raw[0]) if raw and repair is None else None
-            fixed = repair.value if repair is not None else fixed
-            st.session_state["leak"] = urlstate.LEAK_DEFAULT if fixed is None else fixed
-    leak = float(st.session_state.setdefault("leak", urlstate.LEAK_DEFAULT))
-    url.check("leak", urlstate.check_leak(url.values("leak"), leak))
-    if leak != st.session_state.get(_SHOWN):
-        st.session_state[_SHOWN] = leak
-        st.session_state[_TOLD] = (leak, st.session_state.get(_TOLD, (None, 0))[1] + 1)
-        if isinstance(st.session_state.get("charts"), dict):
-            # The element's state, as the server knows it, is the new leak: a move back
-            # to the value it had is then a change (and reaches _leak_moved).
-            st.session_state["charts"]["leak"] = st.session_state[_REPORTED] = leak
-    return leak
-
-
-def _slider() -> dict:
-    value, told = st.session_state[_TOLD]
-    p = catalogue.LEAK
-    return {
-        "label": p.label,
-        "help": p.help,
-        "min": _LO,
-        "max": _HI,
-        "step": p.step,
-        "value": value,
-        "set": told,
-    }
-
-
-def _leak_moved() -> None:
-    _take((st.session_state.get("charts") or {}).get("leak"))
-
-
-def _take(value) -> bool:
-    """The element's slider moved (its state, from the browser), if ``value`` is new: a
-    number within the slider's bounds is taken to its step, anything else ignored.
-    Returns whether it was taken."""
-    if value == st.session_state.get(_REPORTED) or isinstance(value, bool):
-        return False
-    if not isinstance(value, int | float) or not _LO <= value <= _HI:
-        return False
-    st.session_state[_REPORTED] = value
-    leak = LEAKS[round((value - _LO) / urlstate.LEAK_STEP)]
-    st.session_state["leak"] = st.session_state[_SHOWN] = leak
-    st.session_state[_MOVED] = True
-    return True
 
 
 def _figures(leak: float, x_range, inside, own, convention: str, font: int):
@@ -155,24 +76,15 @@ def _figures(leak: float, x_range, inside, own, convention: str, font: int):
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def steps(view: tuple, leak: float | None) -> str:
-    """The chart payloads of ``view`` (x-range, convention, own values as bytes, font
-    size, present mode) at ``leak``, or at every leak the slider can take (None),
-    packed (:func:`chart.pack`): what the chart element draws the moment its slider
-    moves. Pure: kept across sessions, so a class on the same view builds them once
-    (the others wait for that build). A leak, not the list of them: Streamlit hashes
-    the arguments on every call, 2 ms for a tuple of 101 floats."""
-    leaks = LEAKS if leak is None else (leak,)
+def _step(view: tuple, leak: float) -> dict:
+    """The chart payload of ``view`` (x-range, convention, own values as bytes, font
+    size, present mode) at ``leak``, as no question changes it: a leak step."""
     x_range, convention, own_bytes, font, present = view
     values = np.frombuffer(own_bytes, dtype=np.float64) if own_bytes else None
     own = figures.own_points(values, x_range)
     inside, _ = examples.split_by_range(examples.all_example_points(), x_range)
-    payloads = [
-        common.plain_pair(*_figures(leak, x_range, inside, own, convention, font), x_range, present)
-        for leak in leaks
-    ]
-    return chart.pack(payloads, list(leaks))
+    figs = _figures(leak, x_range, inside, own, convention, font)
+    return common.plain_pair(*figs, x_range, present)
 
 
 def _examples_markdown(leak: float, x_range, outside, convention: str) -> str:

@@ -8,9 +8,10 @@ changed, keeping any zoom or pan (see ``relulab_app/webchart/chart.js``).
 
 What reaches the browser is numbers and labels the server computed (figures from
 :mod:`relulab_app.figures`, encoded by :mod:`relulab_app.wire`); nothing a student types or
-puts in a URL goes into the payload except as numbers the library produced. The slider
-of the article's view is the element's own: its payloads at every leak arrive at once,
-so a move is drawn in the browser before the server's rerun updates the rest.
+puts in a URL goes into the payload except as numbers the library produced. A view's
+one parameter (the article's leak, ELU's α) has the element's own slider: its payloads
+at every value arrive at once, so a move is drawn in the browser before the server's
+rerun updates the rest (:mod:`relulab_app.param_slider`).
 """
 
 from __future__ import annotations
@@ -40,21 +41,21 @@ def payload(specs, hover: list[dict], *, revision: str, present: bool) -> dict:
     }
 
 
-def pack(payloads: list[dict], leaks: list[float] | None = None) -> str:
+def pack(payloads: list[dict], values: list[float] | None = None) -> str:
     """Chart payloads (from :func:`payload`) as the element receives them: JSON,
-    gzipped, as base64 text; with the leak each one is drawn at, when the element has
-    a slider (101 payloads: 513 KB of JSON, 14 KB gzipped)."""
-    data = wire.encode({"leaks": leaks, "payloads": payloads})
+    gzipped, as base64 text; with the slider's value each one is drawn at, when the
+    element has a slider (the article's 101 leaks: 513 KB of JSON, 14 KB gzipped)."""
+    data = wire.encode({"values": values, "payloads": payloads})
     return base64.b64encode(gzip.compress(data, 6, mtime=0)).decode()
 
 
 def chart_pair(packed: str, *, slider: dict | None = None, on_change=None):
     """Draw the two charts of ``packed`` (from :func:`pack`) side by side, stacked on a
-    phone, under a slider of their own when ``slider`` says so (``label``, ``help``,
-    ``min``, ``max``, ``step``, and ``value``, which the slider takes whenever ``set``,
-    a count, is new to it). A move of the slider draws the payload at its value at
-    once, then reports the value as the element's state ``leak`` (``on_change``), which
-    this returns.
+    phone, under a slider of their own when ``slider`` says so (``name``, ``label``,
+    ``help``, ``min``, ``max``, ``step``, and ``value``, which the slider takes whenever
+    ``set``, a count, is new to it). A move of the slider draws the payload at its value
+    at once, then reports the value as the element's state ``name`` (``on_change``);
+    this returns the element's state.
 
     The element keeps one key across reruns and views, so its plots (and a student's
     zoom) live on. While only the slider moves, the data is the same: Streamlit then
@@ -63,4 +64,5 @@ def chart_pair(packed: str, *, slider: dict | None = None, on_change=None):
     if (st.session_state.get("charts") or {}).get("gunzip") is False:
         # A browser without DecompressionStream (before 2023) said so: plain JSON text.
         data = {"slider": slider, "steps_json": gzip.decompress(base64.b64decode(packed)).decode()}
-    return _CHART(data=data, key="charts", width="stretch", on_leak_change=on_change)
+    callback = {f"on_{slider['name']}_change": on_change} if slider else {}
+    return _CHART(data=data, key="charts", width="stretch", **callback)

@@ -25,13 +25,13 @@ class View:
     keys: Callable[[], list[str]]  # the registry entries on show: their definitions, code
     caption: str = ""  # how to read its charts, under "What am I looking at?"
     article: bool = False  # the article's own text and code tabs go with it
-    link: tuple[str, ...] = ()  # URL values it keeps by hand: they leave with the view
+    link: tuple[str, ...] = ()  # URL values of its own: they leave with the view
 
 
 def _catalogue(key: str) -> View:
-    return View(
-        registry.REGISTRY[key].name, functools.partial(catalogue_view.show, key), lambda: [key]
-    )
+    act = registry.REGISTRY[key]
+    link = tuple(p.name for p in act.params)
+    return View(act.name, functools.partial(catalogue_view.show, key), lambda: [key], link=link)
 
 
 # The article's pair is one view; every other registry entry is a view of its own.

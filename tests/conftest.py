@@ -49,13 +49,13 @@ def decode(value):
 
 def chart_payloads(at) -> list[dict]:
     """What each chart element (the explorer's function and derivative pair) draws: its
-    payload (``charts``, ``hover``, ``present``, ``revision``) at the page's leak, where
-    the element has a leak slider and the payloads of several leaks."""
-    return [_at_leak(at, steps) for steps in chart_steps(at)]
+    payload (``charts``, ``hover``, ``present``, ``revision``) at the page's value of its
+    slider's parameter, where the element has a slider and the payloads of several."""
+    return [_at_value(at, steps) for steps in chart_steps(at)]
 
 
 def chart_steps(at) -> list[dict]:
-    """Each chart element's payloads as the browser unpacks them (``leaks``, ``payloads``),
+    """Each chart element's payloads as the browser unpacks them (``values``, ``payloads``),
     with its slider (``slider``, None without one)."""
     out = []
     for el in at.get("bidi_component"):
@@ -66,21 +66,21 @@ def chart_steps(at) -> list[dict]:
     return out
 
 
-def _at_leak(at, steps: dict) -> dict:
-    if steps["leaks"] is None:
+def _at_value(at, steps: dict) -> dict:
+    if steps["values"] is None:
         (payload,) = steps["payloads"]
         return payload
-    return steps["payloads"][steps["leaks"].index(at.session_state["leak"])]
+    return steps["payloads"][steps["values"].index(at.session_state[steps["slider"]["name"]])]
 
 
-def move_leak(at, leak: float):
-    """Move the chart element's leak slider to ``leak``, as the browser reports it (the
-    element's state), and run the page."""
+def move_leak(at, leak: float, name: str = "leak"):
+    """Move the chart element's slider (of parameter ``name``) to ``leak``, as the browser
+    reports it (the element's state), and run the page."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "relulab_app.chart"]
     states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=el.proto.id, json_value=json.dumps({"leak": leak})))
+    states.widgets.append(WidgetState(id=el.proto.id, json_value=json.dumps({name: leak})))
     return at._run(states)
 
 
@@ -104,13 +104,13 @@ def trace(spec: dict, name: str) -> dict:
 
 @pytest.fixture(autouse=True)
 def fresh_leak_steps():
-    """Each test starts with no leak steps kept: the page keeps them across sessions
-    (``article_view.steps``, a resource cache), so across the AppTests of one process
+    """Each test starts with no slider steps kept: the page keeps them across sessions
+    (``param_slider.steps``, a resource cache), so across the AppTests of one process
     too, and a test would otherwise draw steps that an earlier test built."""
     yield
-    view = sys.modules.get("relulab_app.article_view")
-    if view is not None:
-        view.steps.clear()
+    module = sys.modules.get("relulab_app.param_slider")
+    if module is not None:
+        module.steps.clear()
 
 
 @pytest.fixture

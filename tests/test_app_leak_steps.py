@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import APP, chart_payloads, chart_steps, move_leak, trace
 from streamlit.testing.v1 import AppTest
 
-from relulab import relu
+from relulab import registry, relu
 from relulab_app import urlstate
 
 
@@ -32,9 +33,9 @@ def _data(at) -> str:
 def builds(monkeypatch):
     """How many payloads the page builds from figures (steps kept from an earlier test
     are forgotten first)."""
-    from relulab_app import article_view
+    from relulab_app import article_view, param_slider
 
-    article_view.steps.clear()
+    param_slider.steps.clear()
     made = []
     figures = article_view._figures
 
@@ -61,10 +62,10 @@ def test_every_step_is_what_the_page_draws_at_that_leak(app, setup):
     at = move_leak(app.run(), 0.2)
     (steps,) = chart_steps(at)
     lo, hi = urlstate.LEAK_BOUNDS
-    assert steps["leaks"][0] == lo and steps["leaks"][-1] == hi and len(steps["leaks"]) == 101
+    assert steps["values"][0] == lo and steps["values"][-1] == hi and len(steps["values"]) == 101
     x_lo = float(setup.get("x_range", ["-5"])[0])
     for leak in (0.0, 0.01, 0.37, 1.0):
-        step = steps["payloads"][steps["leaks"].index(leak)]
+        step = steps["payloads"][steps["values"].index(leak)]
         # The library's value at the left end, on the drawn Leaky ReLU line.
         line = trace(step["charts"][0], f"Leaky ReLU ({leak:g})")
         assert line["y"][0] == pytest.approx(float(relu(x_lo, leak)))
@@ -73,23 +74,23 @@ def test_every_step_is_what_the_page_draws_at_that_leak(app, setup):
         for k, v in {**setup, "leak": f"{leak:g}"}.items():
             fresh.query_params[k] = v
         (alone,) = chart_steps(fresh.run())
-        assert alone["leaks"] == [leak] and alone["payloads"] == [step], leak
+        assert alone["values"] == [leak] and alone["payloads"] == [step], leak
 
 
 def test_steps_are_built_on_a_leak_move_and_then_kept_for_the_view(app, builds):
     app.query_params["x_range"] = ["-7", "3"]
     at = app.run()
-    assert chart_steps(at)[0]["leaks"] == [0.1]  # a new view: its leak alone
+    assert chart_steps(at)[0]["values"] == [0.1]  # a new view: its leak alone
     at.slider(key="x_range").set_value((-7.0, 2.0)).run()
-    assert chart_steps(at)[0]["leaks"] == [0.1]  # and on an x-range move
+    assert chart_steps(at)[0]["values"] == [0.1]  # and on an x-range move
     move_leak(at, 0.3)
-    assert len(chart_steps(at)[0]["leaks"]) == 101  # every leak, on the first leak move
+    assert len(chart_steps(at)[0]["values"]) == 101  # every leak, on the first leak move
     assert len(builds) == 2 + 101
     move_leak(at, 0.31)
     other = AppTest.from_file(str(APP), default_timeout=60)
     other.query_params["x_range"] = ["-7", "2"]
     move_leak(other.run(), 0.5)
-    assert len(chart_steps(other)[0]["leaks"]) == 101
+    assert len(chart_steps(other)[0]["values"]) == 101
     assert len(builds) == 2 + 101  # kept: a second student's page builds nothing
 
 
@@ -133,7 +134,7 @@ def test_the_browser_cannot_set_a_leak_the_slider_does_not_have(app, sent, leak)
 def test_the_students_own_values_are_in_the_steps(app):
     at = move_leak(_own_values(app.run(), "1, -2, 3"), 0.42)
     (steps,) = chart_steps(at)
-    step = steps["payloads"][steps["leaks"].index(0.6)]
+    step = steps["payloads"][steps["values"].index(0.6)]
     points = trace(step["charts"][0], "your values")
     assert points["y"].tolist() == pytest.approx([1, -1.2, 3])
 
@@ -144,7 +145,7 @@ def test_too_many_own_values_take_the_servers_way(app):
 
     many = ", ".join(str(i) for i in range(article_view.STEPS_MAX_OWN + 1))
     at = move_leak(_own_values(at, many), 0.42)
-    assert chart_steps(at)[0]["leaks"] == [0.42]
+    assert chart_steps(at)[0]["values"] == [0.42]
 
 
 def test_own_values_with_nan_and_negative_zero_find_their_steps_again(app, builds):
@@ -167,10 +168,10 @@ def test_while_a_question_changes_the_charts_the_slider_has_only_its_leak(app):
             leak = at.session_state["leak"]
             (steps,) = chart_steps(move_leak(at, round(leak + (0.01 if leak < 1 else -0.01), 2)))
             if {"function_chart", "derivative_chart", "kink_dot", "tables"} & hiding:
-                assert steps["leaks"] == [at.session_state["leak"]], hiding
+                assert steps["values"] == [at.session_state["leak"]], hiding
                 seen.add("hidden: its leak alone")
             else:
-                assert len(steps["leaks"]) == 101
+                assert len(steps["values"]) == 101
                 seen.add("nothing hidden: every step")
         next(b for b in at.button if b.label == "Another question").click()
         at.run()
@@ -183,3 +184,35 @@ def test_a_move_in_a_built_view_builds_no_figures(app, builds):
     at = move_leak(at, 0.33)
     assert len(builds) == built and not at.error and not at.exception
     assert json.loads(_data(at))["slider"]["value"] == 0.1  # told once, on the first run
+
+
+# The catalogue's one-parameter activations: the same slider, their own steps.
+ONE_PARAMETER = [
+    (k, a.params[0])
+    for k, a in registry.REGISTRY.items()
+    if len(a.params) == 1 and k not in ("relu", "leaky_relu")  # (the article's view)
+]
+
+
+@pytest.mark.parametrize(("key", "p"), ONE_PARAMETER, ids=[k for k, _ in ONE_PARAMETER])
+def test_a_catalogue_parameters_steps_are_what_the_page_draws_at_each_value(app, key, p):
+    app.query_params["act"] = key
+    at = app.run()
+    (alone,) = chart_steps(at)
+    assert alone["values"] == [p.default] and alone["slider"]["name"] == p.name
+    at = move_leak(at, p.min + p.step, p.name)
+    (steps,) = chart_steps(at)
+    assert steps["values"][0] == p.min and steps["values"][-1] == p.max
+    assert len(steps["values"]) == round((p.max - p.min) / p.step) + 1
+    assert at.query_params[p.name] == f"{p.min + p.step:g}"
+    for value in (p.min, steps["values"][len(steps["values"]) // 3], p.max):
+        step = steps["payloads"][steps["values"].index(value)]
+        line = trace(step["charts"][0], step["charts"][0]["data"][0]["name"])
+        act = registry.REGISTRY[key]
+        want = act(line["x"].astype(float), **{p.name: value})
+        np.testing.assert_allclose(line["y"], want, rtol=1e-6, atol=1e-6)  # as sent
+        fresh = AppTest.from_file(str(APP), default_timeout=60)
+        fresh.query_params["act"] = key
+        fresh.query_params[p.name] = f"{value:g}"
+        (drawn,) = chart_steps(fresh.run())
+        assert drawn["values"] == [value] and drawn["payloads"] == [step], value

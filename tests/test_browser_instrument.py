@@ -234,6 +234,46 @@ def test_a_key_on_the_slider_redraws_both_charts_before_the_server_answers(brows
         ctx.close()
 
 
+def test_a_catalogue_parameter_is_drawn_from_its_steps_and_each_view_keeps_its_value(browser):
+    # ELU's α is the element's own slider too: with the server stopped, keys on it are
+    # drawn from its steps. Back on the article's view the slider is the leak again,
+    # and on ELU once more it shows the α the student left.
+    with serve(ROOT / "app.py") as (url, pid):
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        pg = ctx.new_page()
+        pg.goto(f"{url}/?act=elu")
+        wait_drawn(pg, "ELU (alpha=1)")
+        assert pg.locator(".rl-slider label").text_content().startswith("α")
+        move_leak(pg, "ArrowRight", "ELU (alpha=1.05)")
+        pg.wait_for_url("**alpha=1.05**", timeout=30_000)
+        pg.wait_for_selector(READY, timeout=60_000)
+        pg.wait_for_selector('.rl-pair[data-steps="61"]', timeout=30_000)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            thumb = pg.locator(LEAK_THUMB)
+            thumb.focus()
+            thumb.press("ArrowRight")
+            thumb.press("ArrowRight")
+            pg.wait_for_function(f"({NAMES})().every(n => n === 'ELU (alpha=1.15)')")
+            source = pg.evaluate("() => document.querySelector('.rl-pair').dataset.drawnFrom")
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert source == "steps"
+        pg.wait_for_url("**alpha=1.15**", timeout=30_000)
+        pg.wait_for_selector(READY, timeout=60_000)
+        for view, name, shown in (
+            ("ReLU and Leaky ReLU (the article)", "Leaky ReLU (0.1)", "0.10"),
+            ("ELU", "ELU (alpha=1.15)", "1.15"),
+        ):
+            pg.get_by_label("Activation").click()
+            pg.get_by_role("option", name=view, exact=True).click()
+            wait_drawn(pg, name)
+            pg.wait_for_selector(READY, timeout=60_000)
+            assert pg.locator(".rl-slider output").text_content() == shown
+        assert "alpha=1.15" in pg.url
+        ctx.close()
+
+
 def test_a_leak_the_server_sets_moves_the_slider(page):
     # A preset (as a class's or a quiz's question) sets the leak on the server: the
     # element's slider follows, and a student's move back to the value it had before

@@ -8,12 +8,14 @@
 // the server to the x-range: a new x-range starts a fresh view).
 //
 // Data (relulab_app.chart.chart_pair):
-//   steps_gz_base64: base64 of gzipped JSON {leaks: [number] | null, payloads: [payload]},
-//                    a payload per leak the slider can take (or one, without a slider);
+//   steps_gz_base64: base64 of gzipped JSON {values: [number] | null, payloads: [payload]},
+//                    a payload per value the slider can take (or one, without a slider);
 //                    or steps_json, that JSON as text, for a browser that cannot gunzip
-//   slider: null, or {label, help, min, max, step, value, set}: the element's own slider;
-//           it takes `value` whenever `set` (a count) is new, which is when the server
-//           set the leak (a question, a preset, a link), not when the student moved it
+//   slider: null, or {name, label, help, min, max, step, value, set}: the element's own
+//           slider for the view's parameter `name` (leak, alpha, ...), reported as the
+//           element's state `name`; it takes `value` whenever `set` (a count) is new,
+//           which is when the server set it (a question, a preset, a link), not when the
+//           student moved it
 // A payload:
 //   charts: [{data, layout, name}]   Plotly figures; the inset's traces carry
 //                                     meta "inset", its shapes and annotations name "inset"
@@ -279,9 +281,9 @@ function onMove(state, i, event) {
 // the element's state; the server's rerun updates the rest of the page, and sends the
 // same steps again (Streamlit sends a reference to them), so nothing is drawn twice.
 
-// The slider's value, kept by the module: a remounted element (another view, then
+// Each parameter's value, kept by the module: a remounted element (another view, then
 // this one again) shows the value the student left, until the server sets another.
-const slider = { value: null, set: null };
+const sliders = {};
 
 function makeSlider(state) {
   const box = document.createElement("div");
@@ -307,15 +309,15 @@ function makeSlider(state) {
   input.addEventListener("pointerdown", () => (state.dragging = true));
   input.addEventListener("pointerup", () => (state.dragging = false));
   input.addEventListener("input", () => {
-    slider.value = Number(input.value);
+    sliders[state.name].value = Number(input.value);
     value.textContent = shown(input);
     if (state.dragging) requestAnimationFrame(() => redraw(state, "steps").catch(() => {}));
   });
   input.addEventListener("change", () => {
-    state.setStateValue("leak", slider.value);
+    state.setStateValue(state.name, sliders[state.name].value);
     setTimeout(() => redraw(state, "steps").catch(() => {})); // the server's answer draws too
   });
-  Object.assign(state, { box, input, name, value, ends });
+  Object.assign(state, { box, input, label: name, value, ends });
   return box;
 }
 
@@ -323,11 +325,13 @@ function showSlider(state, spec) {
   state.box.hidden = !spec;
   if (!spec) return;
   const { input } = state;
-  state.name.textContent = spec.label;
+  state.name = spec.name;
+  state.label.textContent = spec.label;
   state.box.title = spec.help || "";
   Object.assign(input, { min: spec.min, max: spec.max, step: spec.step });
-  if (spec.set !== slider.set) Object.assign(slider, { value: spec.value, set: spec.set });
-  input.value = String(slider.value);
+  const kept = (sliders[spec.name] ||= { value: null, set: null });
+  if (spec.set !== kept.set) Object.assign(kept, { value: spec.value, set: spec.set });
+  input.value = String(kept.value);
   state.value.textContent = shown(input);
   const [lo, hi] = state.ends;
   lo.textContent = shown(input, spec.min);
@@ -343,12 +347,12 @@ function shown(input, value = input.value) {
 // The payload to draw: the step at the slider's value; without it (a view whose steps
 // the server has not sent yet) the one nearest, until the server's answer.
 function pick(state, steps) {
-  const { leaks, payloads } = steps;
-  if (state.box.hidden || !leaks) return payloads[0];
+  const { values, payloads } = steps;
+  if (state.box.hidden || !values) return payloads[0];
   const at = Number(state.input.value);
   let best = 0;
-  leaks.forEach((leak, i) => {
-    if (Math.abs(leak - at) < Math.abs(leaks[best] - at)) best = i;
+  values.forEach((value, i) => {
+    if (Math.abs(value - at) < Math.abs(values[best] - at)) best = i;
   });
   return payloads[best];
 }
