@@ -11,17 +11,14 @@ from relulab_app import chart, common, figures, link, param_slider, quiz_view, u
 
 
 def _param_sliders(act, columns, url: urlstate.Link) -> dict[str, float]:
+    """Streamlit's sliders, for an activation with several parameters. Their values
+    go to the address bar as the element's slider's do (:func:`param_slider.value`),
+    not by Streamlit's binding, which would drop one that the next view keeps under the
+    same name (Softplus's β, then SiLU's) once its slider is gone."""
     params = {}
     for column, p in zip(columns, act.params, strict=False):
-        params[p.name] = column.slider(
-            p.label, p.min, p.max, p.default, p.step, key=p.name, bind="query-params", help=p.help
-        )
-        url.check(
-            p.name,
-            urlstate.check_number(
-                p.name, url.values(p.name), params[p.name], (p.min, p.max), p.step
-            ),
-        )
+        param_slider.value(p, url)
+        params[p.name] = column.slider(p.label, p.min, p.max, step=p.step, key=p.name, help=p.help)
     return params
 
 

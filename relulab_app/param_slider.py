@@ -36,8 +36,9 @@ def values(p: Param) -> tuple[float, ...]:
 
 def value(p: Param, url: urlstate.Link) -> float:
     """The parameter's value: the link's on a session's first run, the slider's after,
-    or what a question, a preset or a repair set. When the server set it, the slider is
-    told to follow (a count it has not seen yet)."""
+    or what a question, a preset or a repair set; kept in the address bar. When the
+    server set it, the element's slider is told to follow (a count it has not seen
+    yet). Called before the slider is drawn (Streamlit's too, of the same key)."""
     check = functools.partial(urlstate.check_number, p.name, bounds=(p.min, p.max), step=p.step)
     if url.unread:
         raw = url.values(p.name)

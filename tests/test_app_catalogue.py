@@ -251,3 +251,19 @@ def test_where_tensorflow_takes_the_x_le_0_side_the_switch_names_it_there():
     assert switch.options == ["x ≤ 0 side (article, PyTorch, TF)", "JAX"]
     at.selectbox(key="act").set_value("selu").run()
     assert at.radio(key="kink").options == ["x ≤ 0 side (article, PyTorch)", "TensorFlow", "JAX"]
+
+
+def test_a_parameter_two_views_share_stays_in_the_address_bar_across_a_switch(app):
+    # SiLU's β is the chart element's slider, Softplus's β one of Streamlit's: the same
+    # name, the same value, in the address bar on either view (Softplus's threshold
+    # leaves with its view).
+    app.query_params["act"] = "silu"
+    at = move_leak(app.run(), 2.5, "beta")
+    at.selectbox(key="act").set_value("softplus").run()
+    assert at.slider(key="beta").value == 2.5 and at.query_params["beta"] == "2.5"
+    at.slider(key="threshold").set_value(5.0).run()
+    assert at.query_params["threshold"] == "5"
+    at.selectbox(key="act").set_value("silu").run()
+    assert at.query_params["beta"] == "2.5" and "threshold" not in at.query_params
+    assert "SiLU / Swish (beta=2.5)" in _names(chart_specs(at)[0])
+    assert not at.exception and not at.warning
