@@ -182,7 +182,8 @@ class SimSession:
         # The frontend's ForwardMsg cache: hash -> [message, run count when last used,
         # fragment id]. Its hashes go with every rerun request.
         self._cache: dict[str, list] = {}
-        self._shown: dict[str, tuple] = {}  # chart element id -> (told count, value shown)
+        # (chart element id, parameter) -> (told count, value shown), as chart.js keeps it
+        self._shown: dict[tuple[str, str], tuple] = {}
         self._run_count = 0
         self._max_age = 2  # global.maxCachedMessageAge, until the server's config says
         self._lock = asyncio.Lock()  # one request in flight (see the module's docstring)

@@ -11,15 +11,25 @@ from relulab_app import chart, common, figures, link, param_slider, quiz_view, u
 
 
 def _param_sliders(act, columns, url: urlstate.Link) -> dict[str, float]:
-    """Streamlit's sliders, for an activation with several parameters. Their values
-    go to the address bar as the element's slider's do (:func:`param_slider.value`),
-    not by Streamlit's binding, which would drop one that the next view keeps under the
-    same name (Softplus's β, then SiLU's) once its slider is gone."""
+    """Streamlit's sliders, for an activation with several parameters. Each value lives
+    under the parameter's name, as the element's slider keeps its own, and goes to the
+    address bar the same way (:func:`param_slider.value`); the slider has a key of its
+    own, copied to that name when moved. Streamlit forgets a widget's value once it is
+    off the page, and its URL binding drops the value too: the next view, which keeps
+    one of the same name (Softplus's β, then SiLU's), would lose it."""
     params = {}
     for column, p in zip(columns, act.params, strict=False):
-        param_slider.value(p, url)
-        params[p.name] = column.slider(p.label, p.min, p.max, step=p.step, key=p.name, help=p.help)
+        widget = f"{p.name}_slider"
+        st.session_state[widget] = params[p.name] = param_slider.value(p, url)
+        column.slider(
+            p.label, p.min, p.max, step=p.step, key=widget, help=p.help,
+            on_change=_copy, args=(widget, p.name),
+        )  # fmt: skip
     return params
+
+
+def _copy(widget: str, name: str) -> None:
+    st.session_state[name] = st.session_state[widget]
 
 
 def show(key: str, convention: str) -> None:

@@ -51,9 +51,10 @@ def settle(state: tuple) -> None:
 
 
 def repair_address(key: str, repair: urlstate.Repair | None, default) -> None:
-    """On a session's first run, before the widget bound to ``key`` exists: the address
-    bar takes ``repair``'s value at once (none at all for ``default``, or a value that
-    cannot be repaired), so that it shows what the page shows.
+    """On a session's first run, before the widget of ``key`` exists (bound to the
+    address, or a parameter's, which the page keeps there itself): the address bar takes
+    ``repair``'s value at once (none at all for ``default``, or a value that cannot be
+    repaired), so that it shows what the page shows.
 
     Streamlit writes a bound widget's value into the address only when the student moves
     it, not when a run sets it before any run has finished (the repair's rerun), so a

@@ -75,7 +75,7 @@ def draw(p: Param, build: Callable[[tuple, float], dict], view: tuple, packed: s
         # class's question does not cost every page the whole build.
         every = moved or st.session_state.get(_EVERY) == (p.name, view)
         st.session_state[_EVERY] = (p.name, view) if every else None
-        name = f"{build.__module__}.{build.__qualname__}"
+        name = f"{build.__module__}.{build.__qualname__} {p!r}"  # the key: all of p
         packed = steps(name, view, None if every else v, build, p)
     told, count = st.session_state[_key(p, "told")]
     spec = {"name": p.name, "label": p.label, "help": p.help, "min": p.min, "max": p.max}
@@ -88,7 +88,7 @@ def draw(p: Param, build: Callable[[tuple, float], dict], view: tuple, packed: s
 @st.cache_resource(max_entries=64, show_spinner=False)
 def steps(name: str, view: tuple, value: float | None, _build, _p: Param) -> str:
     """The packed payloads (:func:`chart.pack`) of ``view`` at ``value``, or at every
-    value ``_p``'s slider can take (None), made by ``_build`` (named ``name``). Pure: kept
+    value ``_p``'s slider can take (None), made by ``_build`` (``name`` names both). Pure: kept
     across sessions, so a class on the same view builds them once (the others wait for
     that build). A value, not the list of them: Streamlit hashes the arguments on every
     call, 2 ms for a tuple of 101 floats."""

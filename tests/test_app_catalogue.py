@@ -36,7 +36,8 @@ def test_each_activation_opens_from_its_url(app, key):
     (steps,) = chart_steps(at)
     own = {steps["slider"]["name"]} if steps["slider"] else set()
     assert own == ({act.params[0].name} if len(act.params) == 1 else set())
-    assert {s.key for s in at.slider} | own == {p.name for p in act.params} | {"x_range"}
+    sliders = {s.key.removesuffix("_slider") for s in at.slider}  # (Streamlit's: own keys)
+    assert sliders | own == {p.name for p in act.params} | {"x_range"}
     latex = " ".join(el.proto.body for el in at.get("latex"))
     assert act.latex in latex and act.latex_deriv in latex
 
@@ -253,17 +254,27 @@ def test_where_tensorflow_takes_the_x_le_0_side_the_switch_names_it_there():
     assert at.radio(key="kink").options == ["x ≤ 0 side (article, PyTorch)", "TensorFlow", "JAX"]
 
 
-def test_a_parameter_two_views_share_stays_in_the_address_bar_across_a_switch(app):
-    # SiLU's β is the chart element's slider, Softplus's β one of Streamlit's: the same
-    # name, the same value, in the address bar on either view (Softplus's threshold
-    # leaves with its view).
-    app.query_params["act"] = "silu"
-    at = move_leak(app.run(), 2.5, "beta")
-    at.selectbox(key="act").set_value("softplus").run()
-    assert at.slider(key="beta").value == 2.5 and at.query_params["beta"] == "2.5"
-    at.slider(key="threshold").set_value(5.0).run()
-    assert at.query_params["threshold"] == "5"
+def test_a_parameter_two_views_share_keeps_its_value_and_its_place_in_the_address_bar(app):
+    # Softplus's β is one of Streamlit's sliders, SiLU's β the chart element's: one
+    # value under one name, in the address bar on either view, run after run (Streamlit
+    # forgets a widget's own value once the widget is off the page).
+    app.query_params["act"] = "softplus"
+    at = app.run()
+    at.slider(key="beta_slider").set_value(3.0).run()
+    at.slider(key="threshold_slider").set_value(5.0).run()
+    assert at.query_params["beta"] == "3" and at.query_params["threshold"] == "5"
     at.selectbox(key="act").set_value("silu").run()
-    assert at.query_params["beta"] == "2.5" and "threshold" not in at.query_params
-    assert "SiLU / Swish (beta=2.5)" in _names(chart_specs(at)[0])
+    for x_range in ((-4.0, 4.0), (-3.0, 3.0)):
+        at.slider(key="x_range").set_value(x_range).run()
+        assert at.session_state["beta"] == 3.0 and at.query_params["beta"] == "3"
+    assert "threshold" not in at.query_params  # it left with its view
+    at = move_leak(at, 4.0, "beta")
+    for x_range in ((-4.0, 4.0), (-3.0, 3.0)):
+        at.slider(key="x_range").set_value(x_range).run()
+        assert "SiLU / Swish (beta=4)" in _names(chart_specs(at)[0])
+    at.selectbox(key="act").set_value("elu").run()
+    at.selectbox(key="act").set_value("softplus").run()
+    assert at.slider(key="beta_slider").value == 4.0
+    assert at.slider(key="threshold_slider").value == 5.0
+    assert at.query_params["beta"] == "4" and at.query_params["threshold"] == "5"
     assert not at.exception and not at.warning

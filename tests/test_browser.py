@@ -482,10 +482,18 @@ def test_server_restart_mid_lesson_reconnects_with_the_same_state(chromium, brow
         # test is for (a run that ends first would leave the fragment known to the server).
         runs = [ForwardMsg.FromString(d).WhichOneof("type") for d in after]
         assert "script_finished" not in runs, "the reconnection's run ended before the move"
-        p.page.wait_for_function(
-            f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'Leaky ReLU (0.31)'))",
-            timeout=30_000,
-        )
+        try:
+            p.page.wait_for_function(
+                f"{CHARTS}.every(el => el._fullData.some(t => t.name === 'Leaky ReLU (0.31)'))",
+                timeout=30_000,
+            )
+        except Exception as e:  # say what the page shows instead
+            names = p.page.evaluate(f"{CHARTS}.map(el => el._fullData.map(t => t.name))")
+            texts = [ForwardMsg.FromString(d).WhichOneof("type") for d in after]
+            raise AssertionError(
+                f"charts {names}, slider {thumb.input_value()}, address {p.page.url}, "
+                f"received {texts}"
+            ) from e
         p.wait_idle()
         assert p.named(0, "Leaky ReLU (0.31)")["x"] == [-3, 0, 3]
         assert float(thumb.input_value()) == 0.31
