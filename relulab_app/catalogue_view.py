@@ -1,5 +1,5 @@
 """One catalogue activation (ELU, GELU, ...): sliders for its parameters from its
-registry record (one parameter: the chart element's own slider, drawn at once), its
+registry record (the first is the chart element's own slider, drawn at once), its
 charts, formulas, kink convention and code lines."""
 
 from __future__ import annotations
@@ -10,15 +10,18 @@ from relulab import registry
 from relulab_app import chart, common, figures, link, param_slider, quiz_view, urlstate
 
 
-def _param_sliders(act, columns, url: urlstate.Link) -> dict[str, float]:
-    """Streamlit's sliders, for an activation with several parameters. Each value lives
-    under the parameter's name, as the element's slider keeps its own, and goes to the
-    address bar the same way (:func:`param_slider.value`); the slider has a key of its
-    own, copied to that name when moved. Streamlit forgets a widget's value once it is
-    off the page, and its URL binding drops the value too: the next view, which keeps
-    one of the same name (Softplus's β, then SiLU's), would lose it."""
+def _other_sliders(others, url: urlstate.Link) -> dict[str, float]:
+    """Streamlit's sliders, for the parameters after the first (Softplus's threshold),
+    half the page wide. Each value lives under the parameter's name, as the element's
+    slider keeps its own, and goes to the address bar the same way
+    (:func:`param_slider.value`); the slider has a key of its own, copied to that name
+    when moved. Streamlit forgets a widget's value once it is off the page, and its URL
+    binding drops the value too: another view with a parameter of the same name would
+    lose it."""
     params = {}
-    for column, p in zip(columns, act.params, strict=False):
+    if not others:
+        return params
+    for column, p in zip(st.columns(2 * len(others)), others, strict=False):
         widget = f"{p.name}_slider"
         st.session_state[widget] = params[p.name] = param_slider.value(p, url)
         column.slider(
@@ -35,29 +38,27 @@ def _copy(widget: str, name: str) -> None:
 def show(key: str, convention: str) -> None:
     act = registry.get(key)
     url = link.current()
-    one = act.params[0] if len(act.params) == 1 else None
-    if one is not None:  # the chart element's own slider: its moves are drawn at once
-        params = {one.name: param_slider.value(one, url)}
-        x_range = common.x_range_slider(st.container(key="x_range_box"))
-    else:
-        columns = st.columns(len(act.params) + 1)
-        params = _param_sliders(act, columns, url)
-        x_range = common.x_range_slider(columns[-1])
+    first = act.params[0] if act.params else None
+    params = {first.name: param_slider.value(first, url)} if first else {}
+    params |= _other_sliders(act.params[1:], url)
+    # The x-range beside the element's slider (chart.css), as in the article's view.
+    x_range = common.x_range_slider(st.container(key="x_range_box") if first else st)
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle((key, *params.values(), tuple(x_range), convention))
 
     entries = [(act, params)]
     font, asked = common.font_size(), common.quiz_changes_charts()
-    if one is None or asked:  # drawn as the server makes it
+    if first is None or asked:  # drawn as the server makes it
         figs = figures.catalogue_figures(entries, x_range, convention, font_size=font)
         hover = figures.catalogue_hover(entries, x_range, convention)
         payload = common.pair_payload(*figs, hover, x_range)
-    if one is None:
+    if first is None:
         chart.chart_pair(chart.pack([payload]))
     else:  # a question's charts: this value's payload alone; moves wait for the server
-        packed = chart.pack([payload], [params[one.name]]) if asked else ""
+        packed = chart.pack([payload], [params[first.name]]) if asked else ""
+        others = tuple(params.items())[1:]
         view = (key, tuple(float(v) for v in x_range), convention, font, common.present())
-        param_slider.draw(one, _step, view, packed)
+        param_slider.draw(first, _step, (*view, others), packed)
     if not quiz_view.hides_any():  # the kink note answers "which has a corner at 0"
         st.caption(act.kink)  # the formulas are under "The definitions"
     if act.param_grads:
@@ -72,10 +73,11 @@ def show(key: str, convention: str) -> None:
 
 def _step(view: tuple, value: float) -> dict:
     """The chart payload of ``view`` (activation, x-range, convention, font size, present
-    mode) at its one parameter's ``value``, as no question changes it."""
-    key, x_range, convention, font, present = view
+    mode, the other parameters' (name, value)) at its first parameter's ``value``, as no
+    question changes it."""
+    key, x_range, convention, font, present, others = view
     act = registry.get(key)
-    entries = [(act, {act.params[0].name: value})]
+    entries = [(act, {act.params[0].name: value, **dict(others)})]
     figs = figures.catalogue_figures(entries, x_range, convention, font_size=font)
     hover = figures.catalogue_hover(entries, x_range, convention)
     return common.plain_pair(*figs, hover, x_range, present)

@@ -32,10 +32,11 @@ def test_each_activation_opens_from_its_url(app, key):
     np.testing.assert_allclose(
         curve["y"], act(curve["x"].astype(float), **act.defaults()), rtol=1e-6, atol=1e-6
     )
-    # One parameter: the chart element's own slider (drawn at once); more: Streamlit's.
+    # The first parameter: the chart element's own slider (drawn at once); the others
+    # Streamlit's.
     (steps,) = chart_steps(at)
     own = {steps["slider"]["name"]} if steps["slider"] else set()
-    assert own == ({act.params[0].name} if len(act.params) == 1 else set())
+    assert own == {p.name for p in act.params[:1]}
     sliders = {s.key.removesuffix("_slider") for s in at.slider}  # (Streamlit's: own keys)
     assert sliders | own == {p.name for p in act.params} | {"x_range"}
     latex = " ".join(el.proto.body for el in at.get("latex"))
@@ -255,12 +256,11 @@ def test_where_tensorflow_takes_the_x_le_0_side_the_switch_names_it_there():
 
 
 def test_a_parameter_two_views_share_keeps_its_value_and_its_place_in_the_address_bar(app):
-    # Softplus's β is one of Streamlit's sliders, SiLU's β the chart element's: one
-    # value under one name, in the address bar on either view, run after run (Streamlit
-    # forgets a widget's own value once the widget is off the page).
+    # Softplus and SiLU both have a β: one value under one name, in the address bar on
+    # either view, run after run; Softplus's threshold (one of Streamlit's sliders, which
+    # forget their value once off the page) waits for it on another view.
     app.query_params["act"] = "softplus"
-    at = app.run()
-    at.slider(key="beta_slider").set_value(3.0).run()
+    at = move_leak(app.run(), 3.0, "beta")
     at.slider(key="threshold_slider").set_value(5.0).run()
     assert at.query_params["beta"] == "3" and at.query_params["threshold"] == "5"
     at.selectbox(key="act").set_value("silu").run()
@@ -274,7 +274,7 @@ def test_a_parameter_two_views_share_keeps_its_value_and_its_place_in_the_addres
         assert "SiLU / Swish (beta=4)" in _names(chart_specs(at)[0])
     at.selectbox(key="act").set_value("elu").run()
     at.selectbox(key="act").set_value("softplus").run()
-    assert at.slider(key="beta_slider").value == 4.0
-    assert at.slider(key="threshold_slider").value == 5.0
+    assert at.session_state["beta"] == 4.0 and at.slider(key="threshold_slider").value == 5.0
+    assert "Softplus (beta=4, threshold=5)" in _names(chart_specs(at)[0])
     assert at.query_params["beta"] == "4" and at.query_params["threshold"] == "5"
     assert not at.exception and not at.warning

@@ -186,15 +186,16 @@ def test_a_move_in_a_built_view_builds_no_figures(app, builds):
     assert json.loads(_data(at))["slider"]["value"] == 0.1  # told once, on the first run
 
 
-# The catalogue's one-parameter activations: the same slider, their own steps.
-ONE_PARAMETER = [
+# The catalogue's activations with parameters: the first has the same slider, and steps
+# of its own (at the other parameters' values).
+FIRST_PARAMETER = [
     (k, a.params[0])
     for k, a in registry.REGISTRY.items()
-    if len(a.params) == 1 and k not in ("relu", "leaky_relu")  # (the article's view)
+    if a.params and k not in ("relu", "leaky_relu")  # (the article's view)
 ]
 
 
-@pytest.mark.parametrize(("key", "p"), ONE_PARAMETER, ids=[k for k, _ in ONE_PARAMETER])
+@pytest.mark.parametrize(("key", "p"), FIRST_PARAMETER, ids=[k for k, _ in FIRST_PARAMETER])
 def test_a_catalogue_parameters_steps_are_what_the_page_draws_at_each_value(app, key, p):
     app.query_params["act"] = key
     at = app.run()
