@@ -23,7 +23,9 @@ def _other_sliders(others, url: urlstate.Link) -> dict[str, float]:
         return params
     for column, p in zip(st.columns(2 * len(others)), others, strict=False):
         widget = f"{p.name}_slider"
-        st.session_state[widget] = params[p.name] = param_slider.value(p, url)
+        params[p.name] = param_slider.value(p, url, element=False)
+        if st.session_state.get(widget) != params[p.name]:  # a repair, or back on the view
+            st.session_state[widget] = params[p.name]
         column.slider(
             p.label, p.min, p.max, step=p.step, key=widget, help=p.help,
             on_change=_copy, args=(widget, p.name),
@@ -41,7 +43,8 @@ def show(key: str, convention: str) -> None:
     first = act.params[0] if act.params else None
     params = {first.name: param_slider.value(first, url)} if first else {}
     params |= _other_sliders(act.params[1:], url)
-    # The x-range beside the element's slider (chart.css), as in the article's view.
+    # The x-range beside the element's slider if there is one (chart.css), as in the
+    # article's view.
     x_range = common.x_range_slider(st.container(key="x_range_box") if first else st)
     url.check("x_range", urlstate.check_x_range(url.values("x_range"), tuple(x_range)))
     link.settle((key, *params.values(), tuple(x_range), convention))

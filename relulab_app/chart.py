@@ -9,7 +9,7 @@ changed, keeping any zoom or pan (see ``relulab_app/webchart/chart.js``).
 What reaches the browser is numbers and labels the server computed (figures from
 :mod:`relulab_app.figures`, encoded by :mod:`relulab_app.wire`); nothing a student types or
 puts in a URL goes into the payload except as numbers the library produced. A view's
-one parameter (the article's leak, ELU's α) has the element's own slider: its payloads
+parameter (the article's leak, ELU's α) can be the element's own slider: its payloads
 at every value arrive at once, so a move is drawn in the browser before the server's
 rerun updates the rest (:mod:`relulab_app.param_slider`).
 """

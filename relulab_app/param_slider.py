@@ -1,7 +1,8 @@
-"""The chart element's own slider for a view's one parameter (the article's leak, ELU's
-α, ...): a move is drawn in the browser from the payloads at every value the slider can
-take (the steps), then reported as the element's state; the server's rerun updates the
-rest of the view. The value stays in the address bar under the parameter's name.
+"""The chart element's own slider for a view's parameter (the article's leak, ELU's α,
+the first of a catalogue activation's): a move is drawn in the browser from the
+payloads at every value the slider can take (the steps), then reported as the element's
+state; the server's rerun updates the rest of the view. The value stays in the address
+bar under the parameter's name.
 
 A view asks :func:`value` for this run's value, then draws with :func:`draw` and a
 pure ``build(view, value) -> payload``, which the steps are made of."""
@@ -34,11 +35,12 @@ def values(p: Param) -> tuple[float, ...]:
     return tuple(round(p.min + i * p.step, 10) for i in range(n + 1))
 
 
-def value(p: Param, url: urlstate.Link) -> float:
+def value(p: Param, url: urlstate.Link, *, element: bool = True) -> float:
     """The parameter's value: the link's on a session's first run, the slider's after,
     or what a question, a preset or a repair set; kept in the address bar. When the
     server set it, the element's slider is told to follow (a count it has not seen
-    yet). Called before the slider is drawn (Streamlit's too, of the same key)."""
+    yet). Called before the slider is drawn; ``element=False`` for a parameter that is
+    one of Streamlit's sliders (the same link and address bar, no element's state)."""
     check = functools.partial(urlstate.check_number, p.name, bounds=(p.min, p.max), step=p.step)
     if url.unread:
         raw = url.values(p.name)
@@ -50,7 +52,7 @@ def value(p: Param, url: urlstate.Link) -> float:
             st.session_state[p.name] = p.default if fixed is None else fixed
     v = float(st.session_state.setdefault(p.name, p.default))
     url.check(p.name, check(url.values(p.name), v))
-    if v != st.session_state.get(_key(p, "shown")):
+    if element and v != st.session_state.get(_key(p, "shown")):
         st.session_state[_key(p, "shown")] = v
         told = st.session_state.get(_key(p, "told"), (None, 0))[1] + 1
         st.session_state[_key(p, "told")] = (v, told)

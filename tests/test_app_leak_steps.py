@@ -217,3 +217,25 @@ def test_a_catalogue_parameters_steps_are_what_the_page_draws_at_each_value(app,
         fresh.query_params[p.name] = f"{value:g}"
         (drawn,) = chart_steps(fresh.run())
         assert drawn["values"] == [value] and drawn["payloads"] == [step], value
+
+
+def test_softplus_beta_steps_follow_its_threshold(app):
+    # Softplus's threshold (one of Streamlit's sliders) is part of what β's steps are
+    # built at: a threshold move sends this β's payload alone, at the new threshold; the
+    # next β move, every step at it.
+    app.query_params["act"] = "softplus"
+    at = move_leak(app.run(), 2.0, "beta")
+    assert len(chart_steps(at)[0]["values"]) == 50
+    at.slider(key="threshold_slider").set_value(3.0).run()
+    (steps,) = chart_steps(at)
+    assert steps["values"] == [2.0] and at.query_params["threshold"] == "3"
+    at = move_leak(at, 2.5, "beta")
+    (steps,) = chart_steps(at)
+    assert len(steps["values"]) == 50
+    act = registry.REGISTRY["softplus"]
+    for value in (0.5, 2.5, 5.0):
+        step = steps["payloads"][steps["values"].index(value)]
+        line = trace(step["charts"][0], step["charts"][0]["data"][0]["name"])
+        assert line["name"] == f"Softplus (beta={value:g}, threshold=3)"
+        want = act(line["x"].astype(float), beta=value, threshold=3.0)
+        np.testing.assert_allclose(line["y"], want, rtol=1e-6, atol=1e-6)  # as sent
