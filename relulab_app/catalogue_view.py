@@ -12,29 +12,18 @@ from relulab_app import chart, common, figures, link, param_slider, quiz_view, u
 
 def _other_sliders(others, url: urlstate.Link) -> dict[str, float]:
     """Streamlit's sliders, for the parameters after the first (Softplus's threshold),
-    half the page wide. Each value lives under the parameter's name, as the element's
-    slider keeps its own, and goes to the address bar the same way
-    (:func:`param_slider.value`); the slider has a key of its own, copied to that name
-    when moved. Streamlit forgets a widget's value once it is off the page, and its URL
-    binding drops the value too: another view with a parameter of the same name would
-    lose it."""
-    params = {}
+    half the page wide. Their values go to the address bar as the element's slider's do
+    (:func:`param_slider.value`), and are kept while the view is away (``persist_state``:
+    Streamlit would otherwise forget them)."""
     if not others:
-        return params
+        return {}
+    params = {}
     for column, p in zip(st.columns(2 * len(others)), others, strict=False):
-        widget = f"{p.name}_slider"
-        params[p.name] = param_slider.value(p, url, element=False)
-        if st.session_state.get(widget) != params[p.name]:  # a repair, or back on the view
-            st.session_state[widget] = params[p.name]
-        column.slider(
-            p.label, p.min, p.max, step=p.step, key=widget, help=p.help,
-            on_change=_copy, args=(widget, p.name),
-        )  # fmt: skip
+        param_slider.value(p, url, element=False)
+        params[p.name] = column.slider(
+            p.label, p.min, p.max, step=p.step, key=p.name, help=p.help, persist_state="page"
+        )
     return params
-
-
-def _copy(widget: str, name: str) -> None:
-    st.session_state[name] = st.session_state[widget]
 
 
 def show(key: str, convention: str) -> None:
@@ -52,9 +41,7 @@ def show(key: str, convention: str) -> None:
     entries = [(act, params)]
     font, asked = common.font_size(), common.quiz_changes_charts()
     if first is None or asked:  # drawn as the server makes it
-        figs = figures.catalogue_figures(entries, x_range, convention, font_size=font)
-        hover = figures.catalogue_hover(entries, x_range, convention)
-        payload = common.pair_payload(*figs, hover, x_range)
+        payload = common.pair_payload(*_figures(entries, x_range, convention, font), x_range)
     if first is None:
         chart.chart_pair(chart.pack([payload]))
     else:  # a question's charts: this value's payload alone; moves wait for the server
@@ -74,6 +61,13 @@ def show(key: str, convention: str) -> None:
     common.copy_as_code(key, params)
 
 
+def _figures(entries, x_range, convention: str, font: int):
+    """The two figures and hover curves of ``entries``: the one way they are made, for
+    this run's charts and for every step alike."""
+    figs = figures.catalogue_figures(entries, x_range, convention, font_size=font)
+    return (*figs, figures.catalogue_hover(entries, x_range, convention))
+
+
 def _step(view: tuple, value: float) -> dict:
     """The chart payload of ``view`` (activation, x-range, convention, font size, present
     mode, the other parameters' (name, value)) at its first parameter's ``value``, as no
@@ -81,6 +75,4 @@ def _step(view: tuple, value: float) -> dict:
     key, x_range, convention, font, present, others = view
     act = registry.get(key)
     entries = [(act, {act.params[0].name: value, **dict(others)})]
-    figs = figures.catalogue_figures(entries, x_range, convention, font_size=font)
-    hover = figures.catalogue_hover(entries, x_range, convention)
-    return common.plain_pair(*figs, hover, x_range, present)
+    return common.plain_pair(*_figures(entries, x_range, convention, font), x_range, present)

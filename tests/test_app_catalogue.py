@@ -37,7 +37,7 @@ def test_each_activation_opens_from_its_url(app, key):
     (steps,) = chart_steps(at)
     own = {steps["slider"]["name"]} if steps["slider"] else set()
     assert own == {p.name for p in act.params[:1]}
-    sliders = {s.key.removesuffix("_slider") for s in at.slider}  # (Streamlit's: own keys)
+    sliders = {s.key for s in at.slider}
     assert sliders | own == {p.name for p in act.params} | {"x_range"}
     latex = " ".join(el.proto.body for el in at.get("latex"))
     assert act.latex in latex and act.latex_deriv in latex
@@ -261,7 +261,7 @@ def test_a_parameter_two_views_share_keeps_its_value_and_its_place_in_the_addres
     # forget their value once off the page) waits for it on another view.
     app.query_params["act"] = "softplus"
     at = move_leak(app.run(), 3.0, "beta")
-    at.slider(key="threshold_slider").set_value(5.0).run()
+    at.slider(key="threshold").set_value(5.0).run()
     assert at.query_params["beta"] == "3" and at.query_params["threshold"] == "5"
     at.selectbox(key="act").set_value("silu").run()
     for x_range in ((-4.0, 4.0), (-3.0, 3.0)):
@@ -274,7 +274,7 @@ def test_a_parameter_two_views_share_keeps_its_value_and_its_place_in_the_addres
         assert "SiLU / Swish (beta=4)" in _names(chart_specs(at)[0])
     at.selectbox(key="act").set_value("elu").run()
     at.selectbox(key="act").set_value("softplus").run()
-    assert at.session_state["beta"] == 4.0 and at.slider(key="threshold_slider").value == 5.0
+    assert at.session_state["beta"] == 4.0 and at.slider(key="threshold").value == 5.0
     assert "Softplus (beta=4, threshold=5)" in _names(chart_specs(at)[0])
     assert at.query_params["beta"] == "4" and at.query_params["threshold"] == "5"
     assert not at.exception and not at.warning

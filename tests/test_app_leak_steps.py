@@ -226,7 +226,7 @@ def test_softplus_beta_steps_follow_its_threshold(app):
     app.query_params["act"] = "softplus"
     at = move_leak(app.run(), 2.0, "beta")
     assert len(chart_steps(at)[0]["values"]) == 50
-    at.slider(key="threshold_slider").set_value(3.0).run()
+    at.slider(key="threshold").set_value(3.0).run()
     (steps,) = chart_steps(at)
     assert steps["values"] == [2.0] and at.query_params["threshold"] == "3"
     at = move_leak(at, 2.5, "beta")
