@@ -196,6 +196,12 @@ def test_compares_chips_all_show_clear_of_the_fade(browser, app_server, size):
     for query, n in zip(COMPARED, (4, 8), strict=True):
         ctx, pg = _open(browser, f"{app_server}/?act=compare{query}", size)
         try:
+            # The charts can be drawn a moment before the picker's chips: wait for them.
+            pg.wait_for_function(
+                f"document.querySelectorAll("
+                f"'[data-testid=\"stMultiSelectTagsContainer\"] span > button').length === {n}",
+                timeout=30_000,
+            )
             row, chips, scrolls = pg.evaluate(
                 """() => {
                   const row = document.querySelector('[data-testid="stMultiSelectTagsContainer"]');

@@ -459,14 +459,18 @@ def test_a_simulated_teacher_opening_a_class_looks_like_a_real_browser(browser):
     )
 
 
+# A typed number's question, then a picked choice's (relulab_app.quiz.KIND_TITLES).
+ASKED = ("f(x) at a point", "Which np.where branch")
+
+
 @pytest.mark.browser
 def test_a_simulated_answer_looks_like_a_real_browser_answer(browser):
     # A student answers: picks a choice (a rerun) or types a number (committed when the
     # field loses focus to the Send button: a rerun), then Send (a rerun with the
     # button's trigger). A person's click holds the button down ~0.1 s, so the commit and
     # the click go as two requests (Playwright's instant click would send one). The
-    # teacher (simulated) asks until both kinds have come up.
-    kinds: set[str] = set()
+    # teacher (simulated) asks one question of each kind from the class menu.
+    kinds: list[str] = []
     with serve(ROOT / "app.py") as (url, _pid), _Loop() as call, call.session(url) as teacher:
         call(teacher.open())
         call(teacher.open_block("class_menu"))
@@ -480,15 +484,14 @@ def test_a_simulated_answer_looks_like_a_real_browser_answer(browser):
                 frames = _record(page)
                 page.goto(f"{url}/?class={code}")
                 page.wait_for_selector(READY, timeout=60_000)
-                for seq in range(1, 41):  # kinds are drawn at random: 40 draws miss one ~never
-                    call(teacher.click(load.ASK))
-                    kind = _answer_both(call, page, frames, student, seq, kinds)
-                    kinds.add(kind)
-                    if {"number", "choice"} <= kinds:
-                        break
+                for seq, title in enumerate(ASKED, start=1):
+                    call(teacher.open_block("class_next"))
+                    call(teacher.set_value("class_kind", title))
+                    call(teacher.press("class_ask_bank"))
+                    kinds.append(_answer_both(call, page, frames, student, seq))
         finally:
             context.close()
-    assert {"number", "choice"} <= kinds
+    assert kinds == ["number", "choice"]
 
 
 def _uncached(msg: BackMsg) -> dict:
@@ -501,15 +504,15 @@ def _uncached(msg: BackMsg) -> dict:
     return fields
 
 
-def _answer_both(call, page, frames, student: SimSession, seq: int, done: set[str]) -> str:
-    """Question `seq` reaches both students (their news element's next ask); unless its kind
-    is in `done`, both answer it the same way and send the same requests."""
+def _answer_both(call, page, frames, student: SimSession, seq: int) -> str:
+    """Question `seq` reaches both students (their news element's next ask); both answer
+    it the same way and send the same requests."""
     page.get_by_text(f"question {seq}:", exact=False).first.wait_for(timeout=20_000)
     page.wait_for_selector(READY, timeout=20_000)
     assert call(student.wait_for(lambda: load.answer_box(student, seq - 1) is not None, 20))
     _, box = load.answer_box(student, seq - 1)
     kind = {"radio": "choice", "sketch": "sketch"}.get(box.kind, "number")
-    if kind in done or kind == "sketch":  # sketches: test_browser_sketch.py
+    if kind == "sketch":  # sketches: test_browser_sketch.py
         return kind
     start = len(frames)
     if kind == "number":
