@@ -78,8 +78,6 @@ class _Class:
     seen_seq: int = 0  # the last question this page posed
     ended: bool = False
     missing: str | None = None  # a code that names no class
-    shown: classroom.Poll | None = None  # the poll the student's panel shows
-    shown_mine: float | str | None = None  # and this student's answer to it
     show_join: bool = True  # the teacher's join screen
     seconds: int = 0  # the countdown for the next questions (0: none)
     candidate: quiz.Question | None = None  # the teacher's next question from the bank
@@ -782,13 +780,21 @@ def _take(poll: classroom.Poll | None) -> bool:
 
 
 def _take_news() -> None:
-    """The news element's callback, before the page's run: a new question is posed in
-    this run, which then draws it (one run of the page per question)."""
+    """The news element's callback, before the run. A new question or its reveal sets
+    and unhides parts of the whole page, and so does the class's end: the whole page
+    runs, posing it. A lock or the time up changes the answer box alone: the class
+    panel's fragment, where the element is, runs alone (a third of the page's cost)."""
     s = _state()
     if s.code is None or s.token is not None:  # a trigger from a page that left the class
         return
-    with contextlib.suppress(classroom.ClassroomError):
-        _take(_store().current(s.code))  # (else this run's own read says what is wrong)
+    try:
+        whole = _take(_store().current(s.code))
+    except classroom.NoSuchClass:
+        whole = True
+    except classroom.ClassroomError:
+        whole = False  # the panel's own read says what is wrong
+    if whole:
+        st.rerun(scope="app")
 
 
 @st.fragment
@@ -799,6 +805,7 @@ def _student_live() -> None:
     poll, mine = got
     if _take(poll):  # found by a Send's run, or a reload's: the whole page poses it
         st.rerun(scope="app")
+    news.watch(s.code, poll, _take_news)  # its countdown above the question
     if poll is None:
         st.info(f"You are in class {s.code}. The teacher's question will appear here.")
         return
@@ -810,7 +817,6 @@ def _student_live() -> None:
     if _answer_box(box, q, poll, _shown(q, poll, mine)):
         with contextlib.suppress(classroom.ClassroomError):
             mine = _store().my_answer(s.code, s.session)  # what the Send stored
-    s.shown, s.shown_mine = poll, mine
     seq, sent_note = st.session_state.get(_SENT_NOTE, (None, None))
     typed = st.session_state.get(f"class_in_{poll.seq}")
     stored = _shown(q, poll, mine)
@@ -868,8 +874,4 @@ def panel() -> None:
         return
     if error := st.session_state.pop(_ERROR, None):
         st.warning(error, icon=":material/cloud_off:")
-    clock = st.empty()  # the news element's countdown, above the question
     _student_live()
-    if not s.ended:
-        with clock:
-            news.watch(s.code, s.shown, _take_news)

@@ -1,11 +1,13 @@
 """A student's page learns of its class's news from a plain HTTP GET, not from a rerun.
 
 The page's news element (webchart/news.js) asks ``/api/class/<code>/news`` every
-:data:`EVERY` seconds and reruns the page only when the answer differs from what the
+:data:`EVERY` seconds and asks for a run only when the answer differs from what the
 page shows (:func:`relulab_app.classroom.news`: a new question, its reveal, a lock or a
-countdown). A timed fragment rerun did this before, a script run per student every 2 s
-whether or not anything had changed: a third of a core for 100 idle students, and the
-queue every question's arrival then waited behind (docs/performance.md, "Class news").
+countdown): of the class panel's fragment, which it is in, or of the whole page when
+the news changes more than the panel (relulab_app/classroom_view.py). A timed
+fragment rerun did this before, a script run per student every 2 s whether or not
+anything had changed: a third of a core for 100 idle students, and the queue every
+question's arrival then waited behind (docs/performance.md, "Class news").
 The element also counts a countdown down in the browser, which a rerun per second
 would cost as much again. The route is served beside the page by ``st.App`` (app.py).
 """
@@ -63,8 +65,8 @@ def _element():
 
 def watch(code: str, poll: classroom.Poll | None, on_news: Callable[[], None]) -> None:
     """The news element of class ``code`` on a page that shows ``poll``: ``on_news``
-    runs (before the page's rerun) when the class has news; while a countdown runs,
-    the element shows the seconds left."""
+    runs (before the rerun of the fragment it is in, or of the page) when the class
+    has news; while a countdown runs, the element shows the seconds left."""
     left = None
     if poll is not None and poll.deadline is not None and poll.closed_why(time.time()) is None:
         left = round(poll.deadline - time.time(), 1)

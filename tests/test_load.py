@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import load  # noqa: E402
-from simclient import SimSession, describe, js_number, rerun_fields  # noqa: E402
+from simclient import Run, SimSession, describe, js_number, rerun_fields  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -578,9 +578,11 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
     # 16 students' pages in a class: idle for more than one news interval, they make no
     # run at all; when the teacher asks, each takes the question with one run of the
     # whole page, which its news element asks for (relulab_app/news.py), and its next
-    # ask, which finds nothing new, makes no other.
+    # ask, which finds nothing new, makes no other. A lock changes the answer box alone:
+    # each page takes it with one run of its class panel, which sends no chart; the
+    # class's end, with a run of the whole page.
 
-    async def lesson(url: str) -> tuple[list[int], list[list[int]]]:
+    async def lesson(url: str) -> tuple[list[int], list[list[int]], list[Run], list[Run]]:
         async with SimSession(url) as t:
             for step in (t.open, lambda: t.open_block("class_menu")):
                 await step()
@@ -602,9 +604,28 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
                     await asyncio.sleep(1.25 * load.REFRESH)  # its next ask: nothing new
                     return [r.status for r in p.auto_runs]
 
-                return idle, list(await asyncio.gather(*(runs(p) for p in pages)))
+                taken = list(await asyncio.gather(*(runs(p) for p in pages)))
+                for p in pages:
+                    assert p.auto_runs[0].charts  # the question's run is the whole page's
+                assert (await t.click("Lock answers")).ok
+                await asyncio.gather(
+                    *(p.wait_for(lambda p=p: len(p.auto_runs) > 1, 15) for p in pages)
+                )
+                locks = [p.auto_runs[-1] for p in pages]
+                await t.open_block("class_menu")
+                assert (await t.click("End the class")).ok
+                await asyncio.gather(
+                    *(p.wait_for(lambda p=p: len(p.auto_runs) > 2, 15) for p in pages)
+                )
+                return idle, taken, locks, [p.auto_runs[-1] for p in pages]
 
     with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
-        idle, runs = _in_thread(asyncio.run, lesson(url))
+        idle, runs, locks, ends = _in_thread(asyncio.run, lesson(url))
     assert idle == [0] * 16
     assert runs == [[ForwardMsg.FINISHED_SUCCESSFULLY]] * 16
+    for run in locks:
+        assert run.ok and not run.charts
+        assert any(t.startswith("Answers closed") for t in run.texts), run.texts
+    for run in ends:  # the end unhides what the question hid: the whole page runs
+        assert run.ok and run.charts
+        assert any("has ended" in t for t in run.texts), run.texts
