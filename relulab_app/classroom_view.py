@@ -780,15 +780,19 @@ def _take(poll: classroom.Poll | None) -> bool:
 
 
 def _take_news() -> None:
-    """The news element's callback, before the run. A new question or its reveal sets
+    """The news element's callback, before the run. A quiz's question or its reveal sets
     and unhides parts of the whole page, and so does the class's end: the whole page
-    runs, posing it. A lock or the time up changes the answer box alone: the class
-    panel's fragment, where the element is, runs alone (a third of the page's cost)."""
+    runs, posing it. A lock, the time up, or a question the teacher wrote in place of
+    another (or of none) changes the class panel alone: its fragment, where the element
+    is, runs alone (a third of the page's cost)."""
     s = _state()
     if s.code is None or s.token is not None:  # a trigger from a page that left the class
         return
     try:
-        whole = _take(_store().current(s.code))
+        poll = _store().current(s.code)
+        alone = quiz_view.class_panel_alone()  # before the news, then after it
+        whole = _take(poll) and not (alone and quiz_view.class_panel_alone())
+        quiz_view.apply_pending()  # a callback's: before any widget
     except classroom.NoSuchClass:
         whole = True
     except classroom.ClassroomError:

@@ -173,6 +173,14 @@ def class_revealed() -> bool:
     return s.in_class and s.revealed
 
 
+def class_panel_alone() -> bool:
+    """Whether the page's question, if any, is a class's that sets, hides and marks
+    nothing (a question the teacher wrote): what the page shows outside the class panel
+    is then the same without it, and a change of it changes that panel alone."""
+    q, s = current(), _session()
+    return q is None or (s.in_class and not (q.show or q.hides or q.reveal))
+
+
 def stop_class_question() -> None:
     s = _session()
     s.in_class = False

@@ -39,6 +39,8 @@ from simclient import Run, SimSession, describe, js_number, rerun_fields  # noqa
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from relulab_app import classroom, quiz  # noqa: E402
+
 
 def _in_thread(fn: Callable[..., Any], *args: Any, timeout: float = 240) -> Any:
     """``fn(*args)`` in a daemon thread (Playwright's sync API holds this thread's event
@@ -629,3 +631,47 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
     for run in ends:  # the end unhides what the question hid: the whole page runs
         assert run.ok and run.charts
         assert any("has ended" in t for t in run.texts), run.texts
+
+
+def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, monkeypatch):
+    # A question the teacher wrote sets, hides and marks nothing: a page whose question
+    # (if any) is such a one takes the next such one, and its reveal, with a run of its
+    # class panel alone (no chart sent). After a quiz's question, which hides parts of
+    # the page, the whole page runs, unhiding them. The teacher is the store's own API.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    store = classroom.store_from_env()
+    code, token = store.open_class()
+    hiding = quiz.make("df_at_x", 3)  # it hides the f′ chart until answered
+    assert hiding.hides
+    asks = [
+        lambda: store.ask(code, token, "own-1", "number", (), 1.0, prompt="One?"),
+        lambda: store.ask(code, token, "own-2", "number", (), 2.0, prompt="Two?"),
+        lambda: store.reveal(code, token),
+        lambda: store.ask(code, token, hiding.id, "number", (), float(hiding.answer)),
+        lambda: store.ask(code, token, "own-3", "number", (), 3.0, prompt="Three?"),
+        lambda: store.ask(code, token, "own-4", "number", (), 4.0, prompt="Four?"),
+    ]
+
+    async def lesson(url: str) -> list[list[bool]]:
+        async with contextlib.AsyncExitStack() as stack:
+            pages = [
+                await stack.enter_async_context(SimSession(url, f"class={code}")) for _ in range(2)
+            ]
+            for p in pages:
+                assert (await p.open()).ok
+            whole = []
+            for n, ask in enumerate(asks, start=1):
+                ask()
+                await asyncio.gather(
+                    *(p.wait_for(lambda p=p, n=n: len(p.auto_runs) >= n, 15) for p in pages)
+                )
+                assert all(len(p.auto_runs) == n and p.auto_runs[-1].ok for p in pages)
+                whole.append([bool(p.auto_runs[-1].charts) for p in pages])
+            return whole
+
+    with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
+        whole = _in_thread(asyncio.run, lesson(url))
+    # own-1 (after none), own-2, its reveal: the panel; the quiz's: the whole page; own-3,
+    # which unhides what it hid: the whole page; own-4: the panel.
+    assert whole == [[False] * 2, [False] * 2, [False] * 2, [True] * 2, [True] * 2, [False] * 2]
