@@ -50,7 +50,7 @@ INTRO = (
 )
 
 link.apply_pending()  # a repair decided on the previous run, before any widget exists
-quiz_view.apply_pending()  # likewise a class's question, from the news callback or a fragment
+quiz_view.apply_pending()  # likewise a class's question, found by a fragment's run
 lab_view.seed(link.current())
 quiz_view.seed(link.current())
 classroom_view.seed(link.current())

@@ -156,6 +156,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
     finished_at: float = 0.0  # time.perf_counter() when its script_finished arrived
+    whole: bool = False  # the whole page ran, not only fragments
 
     @property
     def ok(self) -> bool:
@@ -295,7 +296,7 @@ class SimSession:
         async with self._lock:
             fragment = ""
             if key is not None:
-                w = self._find(key)
+                w = self.find(key)
                 if w.kind not in kinds:
                     raise TypeError(f"{key!r} is a {w.kind}, not one of {kinds}")
                 w.state, fragment = _state(w, value), w.fragment_id
@@ -318,7 +319,7 @@ class SimSession:
         """Click the button with widget key `key` (where two buttons share a label)."""
         t0 = time.perf_counter()
         async with self._lock:
-            b = self._find(key)
+            b = self.find(key)
             msg = self.back_msg(b.fragment_id)
             msg.rerun_script.widget_states.widgets.append(WidgetState(id=b.id, trigger_value=True))
             return await self._request(msg, t0)
@@ -328,7 +329,7 @@ class SimSession:
         `value`, as its script's setTriggerValue does (the sketch element's "sent")."""
         t0 = time.perf_counter()
         async with self._lock:
-            return await self._request(self._fired(self._find(key), event, value), t0)
+            return await self._request(self._fired(self.find(key), event, value), t0)
 
     def _fired(self, w: Widget, event: str, value) -> BackMsg:
         msg = self.back_msg(w.fragment_id)
@@ -370,7 +371,8 @@ class SimSession:
         at = self._shown[shown][1]
         return payloads[min(range(len(values)), key=lambda i: abs(values[i] - at))]
 
-    def _find(self, key: str) -> Widget:
+    def find(self, key: str) -> Widget:
+        """The widget with key (or URL key) `key`, or the chart element's slider named so."""
         for w in self.widgets.values():
             if w.url_key == key or w.id.endswith(f"-{key}"):
                 return w
@@ -512,6 +514,7 @@ class SimSession:
             if not fm.metadata.run.fragment_ids:
                 # A full run: the frontend clears every timer; the run re-registers the
                 # fragments it draws, each with a fresh timer.
+                run.whole = True
                 self._timers.clear()
                 self._timers_changed.set()
         elif kind == "delta":

@@ -477,6 +477,8 @@ def _read(call):
         s.ended = True
         if s.token is None:
             quiz_view.stop_class_question()
+            if common.fragment_run():  # the panel alone (a Send's): the page unhides too
+                st.rerun(scope="app")
         gone = EXPIRED if s.token else NO_SUCH.format(code=s.code)
         st.warning(ENDED if isinstance(err, classroom.Ended) else gone)
     except classroom.ClassroomError:
@@ -782,9 +784,10 @@ def _take(poll: classroom.Poll | None) -> bool:
 def _take_news() -> None:
     """The news element's callback, before the run. A quiz's question or its reveal sets
     and unhides parts of the whole page, and so does the class's end: the whole page
-    runs, posing it. A lock, the time up, or a question the teacher wrote in place of
-    another (or of none) changes the class panel alone: its fragment, where the element
-    is, runs alone (a third of the page's cost)."""
+    runs, posing it. A lock, the time up, or a question the teacher wrote (or its
+    reveal) where the page's question was none or another written one, changes the
+    class panel alone: its fragment, where the element is, runs alone (a third of the
+    page's cost). So does a store that cannot be read: the panel says so."""
     s = _state()
     if s.code is None or s.token is not None:  # a trigger from a page that left the class
         return
@@ -804,12 +807,18 @@ def _take_news() -> None:
 @st.fragment
 def _student_live() -> None:
     s = _state()
+    # The news element first, its countdown above the question; drawn whatever the read
+    # below finds, so that the page keeps asking through a store's outage.
+    watch = st.empty()
     if (got := _read(lambda store: store.for_student(s.code, s.session))) is _FAILED:
+        with watch:
+            news.watch(s.code, news.UNREAD, _take_news)
         return
     poll, mine = got
     if _take(poll):  # found by a Send's run, or a reload's: the whole page poses it
         st.rerun(scope="app")
-    news.watch(s.code, poll, _take_news)  # its countdown above the question
+    with watch:
+        news.watch(s.code, poll, _take_news)
     if poll is None:
         st.info(f"You are in class {s.code}. The teacher's question will appear here.")
         return

@@ -63,16 +63,26 @@ def _element():
     )
 
 
-def watch(code: str, poll: classroom.Poll | None, on_news: Callable[[], None]) -> None:
-    """The news element of class ``code`` on a page that shows ``poll``: ``on_news``
-    runs (before the rerun of the fragment it is in, or of the page) when the class
-    has news; while a countdown runs, the element shows the seconds left."""
+# What a page shows when it could not read its class (the store is down): any news the
+# route gives differs from it, so the page asks for a run again until one reads it.
+UNREAD = "unread"
+
+
+def watch(code: str, poll: classroom.Poll | str | None, on_news: Callable[[], None]) -> None:
+    """The news element of class ``code`` on a page that shows ``poll`` (or
+    :data:`UNREAD`): ``on_news`` runs (before the rerun of the fragment it is in, or of
+    the page) when the class has news; while a countdown runs, the element shows the
+    seconds left."""
     left = None
+    if isinstance(poll, str):
+        news, poll = poll, None
+    else:
+        news = classroom.news(poll)
     if poll is not None and poll.deadline is not None and poll.closed_why(time.time()) is None:
         left = round(poll.deadline - time.time(), 1)
     data = {
         "url": PATH.format(code=code),
-        "news": classroom.news(poll),
+        "news": news,
         "every": EVERY,
         "left": left,
     }

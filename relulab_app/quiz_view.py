@@ -143,8 +143,8 @@ def current() -> quiz.Question | None:
 
 
 def set_class_question(q: quiz.Question, revealed: bool) -> None:
-    """A student's page: the class's question, posed (from the news element's callback
-    or a fragment, before the page's run)."""
+    """A student's page: the class's question, to pose (from the news element's
+    callback, or from a fragment for the page's next run)."""
     s = _session()
     # Widgets exist now: pose it, and set what its reveal sets, before they do next run.
     s.reveal_pending = revealed and not (s.revealed and s.question == q)
@@ -153,8 +153,8 @@ def set_class_question(q: quiz.Question, revealed: bool) -> None:
 
 
 def apply_pending() -> None:
-    """At the top of a run, before any widget: pose (or reveal) a question set from a
-    callback or a fragment."""
+    """Before any widget (at the top of a run, or in a callback): pose (or reveal) a
+    question set from a callback or a fragment."""
     s = _session()
     if s.pose_pending and s.question is not None:
         s.pose_pending = False
@@ -178,6 +178,8 @@ def class_panel_alone() -> bool:
     nothing (a question the teacher wrote): what the page shows outside the class panel
     is then the same without it, and a change of it changes that panel alone."""
     q, s = current(), _session()
+    if st.session_state.get(_LAB_OPENED):  # the next question's posing closes that lab
+        return False
     return q is None or (s.in_class and not (q.show or q.hides or q.reveal))
 
 

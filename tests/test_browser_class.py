@@ -193,6 +193,7 @@ def test_a_phone_takes_news_without_refreshing_and_counts_down(browser, tmp_path
         phone.emulate_media(color_scheme="dark")
         phone.wait_for_function(DARK, timeout=10_000)
         phone.screenshot(path=str(SHOTS / "class-countdown-phone-dark.png"))
+        assert clock.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 20
         phone.wait_for_function(
             "() => /Time left: [1-4] s/.test(document.querySelector('.rl-clock')?.innerText)",
             timeout=10_000,
@@ -204,3 +205,34 @@ def test_a_phone_takes_news_without_refreshing_and_counts_down(browser, tmp_path
         assert phone.locator('[data-testid="stException"]').count() == 0
         context.close()
         teacher.context.close()
+
+
+def test_a_students_page_keeps_asking_through_the_stores_outage(browser, tmp_path, monkeypatch):
+    # The class's Redis stops mid-lesson (a service restart): the phone says the class
+    # cannot be reached, and keeps asking for news, so that once Redis is back the
+    # teacher's next question reaches it by itself, without a reload.
+    from conftest import RedisServer, redis_server_path
+
+    from relulab_app import classroom
+
+    redis = RedisServer(
+        redis_server_path(), free_port(), "--appendonly", "yes", "--dir", str(tmp_path)
+    )
+    redis.start()
+    monkeypatch.setenv("RELULAB_REDIS_URL", redis.url)
+    try:
+        store = classroom.RedisStore(redis.url)
+        code, token = store.open_class()
+        store.ask(code, token, "own-1", "number", (), 1.0, prompt="First: relu(1)?")
+        with serve(ROOT / "app.py") as (url, _pid):
+            phone = _open(browser, f"{url}/?class={code}", phone=True)
+            _wait_text(phone, r"First: relu\(1\)\?")
+            redis.stop()
+            _wait_text(phone, "cannot be reached")  # its news route answers 503: one run
+            redis.start()
+            store.ask(code, token, "own-2", "number", (), 2.0, prompt="Second: relu(2)?")
+            _wait_text(phone, r"Second: relu\(2\)\?")
+            assert phone.locator('[data-testid="stException"]').count() == 0
+            phone.context.close()
+    finally:
+        redis.stop()

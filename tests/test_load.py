@@ -581,8 +581,8 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
     # run at all; when the teacher asks, each takes the question with one run of the
     # whole page, which its news element asks for (relulab_app/news.py), and its next
     # ask, which finds nothing new, makes no other. A lock changes the answer box alone:
-    # each page takes it with one run of its class panel, which sends no chart; the
-    # class's end, with a run of the whole page.
+    # each page takes it with one run of its class panel; the class's end, with a run of
+    # the whole page.
 
     async def lesson(url: str) -> tuple[list[int], list[list[int]], list[Run], list[Run]]:
         async with SimSession(url) as t:
@@ -608,7 +608,7 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
 
                 taken = list(await asyncio.gather(*(runs(p) for p in pages)))
                 for p in pages:
-                    assert p.auto_runs[0].charts  # the question's run is the whole page's
+                    assert p.auto_runs[0].whole  # the question's run is the whole page's
                 assert (await t.click("Lock answers")).ok
                 await asyncio.gather(
                     *(p.wait_for(lambda p=p: len(p.auto_runs) > 1, 15) for p in pages)
@@ -626,17 +626,17 @@ def test_a_class_page_runs_once_per_question_and_never_while_idle(tmp_path):
     assert idle == [0] * 16
     assert runs == [[ForwardMsg.FINISHED_SUCCESSFULLY]] * 16
     for run in locks:
-        assert run.ok and not run.charts
+        assert run.ok and not run.whole
         assert any(t.startswith("Answers closed") for t in run.texts), run.texts
     for run in ends:  # the end unhides what the question hid: the whole page runs
-        assert run.ok and run.charts
+        assert run.ok and run.whole
         assert any("has ended" in t for t in run.texts), run.texts
 
 
 def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, monkeypatch):
     # A question the teacher wrote sets, hides and marks nothing: a page whose question
     # (if any) is such a one takes the next such one, and its reveal, with a run of its
-    # class panel alone (no chart sent). After a quiz's question, which hides parts of
+    # class panel alone. After a quiz's question, which hides parts of
     # the page, the whole page runs, unhiding them. The teacher is the store's own API.
     monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
     monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
@@ -653,7 +653,7 @@ def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, mo
         lambda: store.ask(code, token, "own-4", "number", (), 4.0, prompt="Four?"),
     ]
 
-    async def lesson(url: str) -> list[list[bool]]:
+    async def lesson(url: str) -> tuple[list[list[bool]], Run]:
         async with contextlib.AsyncExitStack() as stack:
             pages = [
                 await stack.enter_async_context(SimSession(url, f"class={code}")) for _ in range(2)
@@ -667,11 +667,54 @@ def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, mo
                     *(p.wait_for(lambda p=p, n=n: len(p.auto_runs) >= n, 15) for p in pages)
                 )
                 assert all(len(p.auto_runs) == n and p.auto_runs[-1].ok for p in pages)
-                whole.append([bool(p.auto_runs[-1].charts) for p in pages])
-            return whole
+                whole.append([p.auto_runs[-1].whole for p in pages])
+            # The class ends under a quiz's question, and a student's Send meets the end
+            # before the page's news does: the panel's run becomes the whole page's.
+            again = quiz.make("df_at_x", 4)
+            store.ask(code, token, again.id, "number", (), float(again.answer))
+            p = pages[0]
+            assert await p.wait_for(lambda: load.answer_box(p, 5) is not None, 15)
+            store.close(code, token)
+            _, box = load.answer_box(p, 5)
+            sent = await p.submit(box.id.rsplit("-", 1)[1], "0.5", load.SEND)
+            return whole, sent
 
     with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
-        whole = _in_thread(asyncio.run, lesson(url))
+        whole, sent = _in_thread(asyncio.run, lesson(url))
     # own-1 (after none), own-2, its reveal: the panel; the quiz's: the whole page; own-3,
     # which unhides what it hid: the whole page; own-4: the panel.
     assert whole == [[False] * 2, [False] * 2, [False] * 2, [True] * 2, [True] * 2, [False] * 2]
+    assert sent.ok and sent.whole and any("has ended" in t for t in sent.texts), sent.texts
+
+
+def test_a_written_question_closes_the_lab_a_quiz_question_opened(tmp_path, monkeypatch):
+    # The quiz's "Dead units in the lab" opens the lab; the student turns the quiz off,
+    # the lab stays open. A question the teacher writes then arrives with a run of the
+    # whole page, whose posing closes the lab the quiz opened (as every next question
+    # does), not of the class panel alone, which would leave it open on screen.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    store = classroom.store_from_env()
+    code, token = store.open_class()
+    title = f"**Question {{}}: {quiz.KIND_TITLES['dead_units']}**"
+
+    async def lesson(url: str) -> Run:
+        async with SimSession(url, f"quiz=1&class={code}") as p:
+            run = await p.open()
+            for n in range(1, len(quiz.KINDS) + 1):  # each kind comes once in a round
+                if any(t.startswith(title.format(n)) for t in run.texts):
+                    break
+                run = await p.click("Another question")
+            else:
+                raise AssertionError("no lab question in a round of the quiz")
+            assert p.find("lab").shown
+            run = await p.set_value("quiz", False)
+            assert p.find("lab").shown  # a question it opened, now gone
+            store.ask(code, token, "own-1", "number", (), 1.0, prompt="One?")
+            assert await p.wait_for(lambda: len(p.auto_runs) >= 1, 15)
+            assert not p.find("lab").shown
+            return p.auto_runs[-1]
+
+    with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
+        arrival = _in_thread(asyncio.run, lesson(url))
+    assert arrival.ok and arrival.whole

@@ -1,7 +1,8 @@
 // ReLU Lab's class news (relulab_app/news.py): a student's page asks the server with a
 // plain GET, every few seconds, whether its class has news (a question, the reveal, a
-// lock, a countdown), and reruns the page only when it has. It also counts a countdown
-// down here, in the browser, and reruns the page once when the time is up.
+// lock, a countdown), and asks for a run only when it has (of the class panel it sits
+// in, or of the whole page: the panel's callback decides). It also counts a countdown
+// down here, in the browser, and asks for one run when the time is up.
 //
 // Payload (data): url (relative to the page), news (what the page shows), every
 // (seconds between asks), left (seconds until the answers close, or null).
