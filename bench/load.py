@@ -358,6 +358,10 @@ TEACHER_LAG = 2.0  # seconds, the target
 OPEN_CLASS = "Open a class (for the teacher)"
 ASK = "Ask the next question"
 SKETCH_KIND = "Sketch the derivative"  # relulab_app.quiz.KIND_TITLES["sketch_df"]
+# The class's questions, the same in every run (relulab_app.quiz.KIND_TITLES): a typed
+# number under a hidden f′ chart, then two picks, one of them over four compared curves.
+# The bank's next question would be drawn at random, and kinds cost differently.
+KINDS = ("f′(x) at a point", "Which curve is Leaky ReLU", "What the leak does")
 SEND = "Send"
 TITLE = re.compile(r"(\d+) of (\d+) answered")
 QUESTION = re.compile(r"\*\*Question (\d+):")
@@ -392,7 +396,9 @@ class ClassPlan:
     ramp: float
     ask_at: list[float]  # seconds after the class opened: question k asked at ask_at[k-1]
     seed: int = 1
-    kind: str = ""  # a kind's title, chosen in the teacher's menu; "": the next question
+    # The kinds' titles, chosen in the teacher's menu in turn; none: the bank's next
+    # question, whose kind the server draws at random for each class.
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -460,11 +466,11 @@ async def class_teacher(url: str, state: ClassState, res: ClassResult) -> None:
                 return
             state.opened.set()
             res.refresh = min(t.intervals.values(), default=float("nan"))
-            for at in plan.ask_at:
+            for k, at in enumerate(plan.ask_at):
                 await asyncio.sleep(max(0.0, state.t0 + at - time.perf_counter()))
-                if plan.kind:  # Choose or write a question -> the kind -> Ask the class
+                if plan.kinds:  # Choose or write a question -> the kind -> Ask the class
                     await t.open_block("class_next")
-                    await t.set_value("class_kind", plan.kind)
+                    await t.set_value("class_kind", plan.kinds[k % len(plan.kinds)])
                     run = await t.press("class_ask_bank")
                 else:
                     run = await t.click(ASK)
@@ -655,13 +661,18 @@ def class_scenario(args, plain: dict[str, float]) -> tuple[bool, list[dict]]:
     the plain slider scenario's rerun p95 for the same students in this run (and the
     ratio to the floor page's, ``plain["floor"]``)."""
     ask_at = [0.0] + [args.ramp + k * args.class_gap for k in range(1, args.questions)]
-    plan = ClassPlan(args.students, args.ramp, ask_at, kind=SKETCH_KIND if args.sketch else "")
+    kinds = (SKETCH_KIND,) if args.sketch else KINDS
+    plan = ClassPlan(args.students, args.ramp, ask_at, kinds=kinds)
     print(
         f"class: 1 teacher, {args.students} students arriving over {args.ramp:g} s, "
         f"questions asked at {', '.join(f'{a:g}' for a in ask_at)} s, "
         f"{THINK[0]:g}-{THINK[1]:g} s to answer; students' pages ask for news every "
         f"{REFRESH:g} s, the teacher's chart refreshes every 1 s"
-        + (" (every question a sketch: 200 points sent by each student)" if args.sketch else ""),
+        + (
+            " (every question a sketch: 200 points sent by each student)"
+            if args.sketch
+            else f" (in turn: {', '.join(KINDS)})"
+        ),
         flush=True,
     )
     ok, out = True, []
