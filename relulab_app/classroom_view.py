@@ -469,7 +469,8 @@ def _reveal_to_class() -> None:
 
 def _read(call):
     """``call(store)`` for a live panel; if the class has ended or the store is down, a
-    message in its place and ``_FAILED``."""
+    message in its place and ``_FAILED`` (a student's panel run alone that meets the
+    class's end reruns the whole page instead, which unhides what a question hid)."""
     try:
         return call(_store())
     except classroom.NoSuchClass as err:
@@ -807,8 +808,8 @@ def _take_news() -> None:
 @st.fragment
 def _student_live() -> None:
     s = _state()
-    # The news element first, its countdown above the question; drawn whatever the read
-    # below finds, so that the page keeps asking through a store's outage.
+    # The news element first, its countdown above the question; drawn too when the read
+    # below fails, so that the page keeps asking through a store's outage.
     watch = st.empty()
     if (got := _read(lambda store: store.for_student(s.code, s.session))) is _FAILED:
         with watch:

@@ -63,8 +63,9 @@ def _element():
     )
 
 
-# What a page shows when it could not read its class (the store is down): any news the
-# route gives differs from it, so the page asks for a run again until one reads it.
+# What a page shows when it could not read its class (the store is down, or the class
+# has just ended): any news the route gives differs from it, so the page asks for a run
+# again until one reads it (or, for the end, runs whole and leaves the class).
 UNREAD = "unread"
 
 

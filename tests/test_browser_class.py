@@ -228,7 +228,7 @@ def test_a_students_page_keeps_asking_through_the_stores_outage(browser, tmp_pat
             phone = _open(browser, f"{url}/?class={code}", phone=True)
             _wait_text(phone, r"First: relu\(1\)\?")
             redis.stop()
-            _wait_text(phone, "cannot be reached")  # its news route answers 503: one run
+            _wait_text(phone, "cannot be reached")  # its news route answers 503: a run
             redis.start()
             store.ask(code, token, "own-2", "number", (), 2.0, prompt="Second: relu(2)?")
             _wait_text(phone, r"Second: relu\(2\)\?")

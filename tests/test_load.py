@@ -653,7 +653,7 @@ def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, mo
         lambda: store.ask(code, token, "own-4", "number", (), 4.0, prompt="Four?"),
     ]
 
-    async def lesson(url: str) -> tuple[list[list[bool]], Run]:
+    async def lesson(url: str) -> list[list[bool]]:
         async with contextlib.AsyncExitStack() as stack:
             pages = [
                 await stack.enter_async_context(SimSession(url, f"class={code}")) for _ in range(2)
@@ -668,22 +668,36 @@ def test_a_question_the_teacher_wrote_changes_the_class_panel_alone(tmp_path, mo
                 )
                 assert all(len(p.auto_runs) == n and p.auto_runs[-1].ok for p in pages)
                 whole.append([p.auto_runs[-1].whole for p in pages])
-            # The class ends under a quiz's question, and a student's Send meets the end
-            # before the page's news does: the panel's run becomes the whole page's.
-            again = quiz.make("df_at_x", 4)
-            store.ask(code, token, again.id, "number", (), float(again.answer))
-            p = pages[0]
-            assert await p.wait_for(lambda: load.answer_box(p, 5) is not None, 15)
-            store.close(code, token)
-            _, box = load.answer_box(p, 5)
-            sent = await p.submit(box.id.rsplit("-", 1)[1], "0.5", load.SEND)
-            return whole, sent
+            return whole
 
     with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
-        whole, sent = _in_thread(asyncio.run, lesson(url))
+        whole = _in_thread(asyncio.run, lesson(url))
     # own-1 (after none), own-2, its reveal: the panel; the quiz's: the whole page; own-3,
     # which unhides what it hid: the whole page; own-4: the panel.
     assert whole == [[False] * 2, [False] * 2, [False] * 2, [True] * 2, [True] * 2, [False] * 2]
+
+
+def test_a_send_that_meets_the_classs_end_runs_the_whole_page(tmp_path, monkeypatch):
+    # The class ends under a quiz's question that hides the f′ chart, and a student's
+    # Send meets the end before the page's next news ask (4 s away): the panel's run
+    # becomes the whole page's, which says so and shows the chart again.
+    monkeypatch.delenv("RELULAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("RELULAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    store = classroom.store_from_env()
+    code, token = store.open_class()
+    hiding = quiz.make("df_at_x", 4)
+    store.ask(code, token, hiding.id, "number", (), float(hiding.answer))
+
+    async def lesson(url: str) -> Run:
+        async with SimSession(url, f"class={code}") as p:
+            assert (await p.open()).ok
+            assert await p.wait_for(lambda: load.answer_box(p, 0) is not None, 15)
+            _, box = load.answer_box(p, 0)
+            store.close(code, token)
+            return await p.submit(box.id.rsplit("-", 1)[1], "0.5", load.SEND)
+
+    with serve(ROOT / "app.py", log=tmp_path / "log") as (url, _pid):
+        sent = _in_thread(asyncio.run, lesson(url))
     assert sent.ok and sent.whole and any("has ended" in t for t in sent.texts), sent.texts
 
 

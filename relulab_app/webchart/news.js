@@ -18,8 +18,8 @@ async function ask(state) {
   try {
     const reply = await fetch(new URL(state.data.url, location.href), { cache: "no-store" });
     const text = reply.ok ? (await reply.text()).trim() : "";
-    // A store that is down, or a server without the route: one rerun, whose own read
-    // says so on the page.
+    // A store that is down, or a server without the route: a run, whose own read says
+    // so on the page (and again every few asks, below, until a read succeeds).
     const news = NEWS.test(text) ? text : `unreadable-${reply.status}`;
     state.since += 1;
     // A fired run whose page still shows the old news (its read of the class failed,
