@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-LEAK_BOUNDS = (0.0, 1.0)
-LEAK_STEP = 0.01
-LEAK_DEFAULT = 0.1
+from relulab.catalogue import LEAK
+
+# The leak slider's, from its record (the lab's leak takes the same bounds and step).
+LEAK_BOUNDS = (LEAK.min, LEAK.max)
+LEAK_STEP = LEAK.step
+LEAK_DEFAULT = LEAK.default
 X_BOUNDS = (-60.0, 60.0)  # wide enough for every article value, 50.2 included
 X_STEP = 0.5
 X_DEFAULT = (-5.0, 5.0)
@@ -45,24 +48,21 @@ def _snap(value: float, step: float) -> float:
     return round(round(value / step) * step, 10)
 
 
-def check_leak(raw: list[str], got: float) -> Repair | None:
-    """What to do about ``leak`` given the URL's raw values and the slider's value.
-
-    >>> check_leak([], 0.1) is None, check_leak(["0.25"], 0.25) is None
-    (True, True)
-    >>> check_leak(["abc"], 0.1).notice
-    'The link’s leak is not a finite number; using 0.1.'
-    >>> check_leak(["0.123"], 0.123)
-    Repair(value=0.12, notice='The link’s leak 0.123 was rounded to the slider step: 0.12.')
-    """
-    return check_number("leak", raw, got, LEAK_BOUNDS, LEAK_STEP)
-
-
 def check_number(
     name: str, raw: list[str], got: float, bounds: tuple[float, float], step: float
 ) -> Repair | None:
-    """Like :func:`check_leak`, for any numeric slider (the catalogue's parameters).
+    """What to do about the numeric slider ``name`` (the leak, a catalogue parameter)
+    given the URL's raw values and the slider's value ``got``.
 
+    >>> leak = ("leak", (0.0, 1.0), 0.01)
+    >>> check_number(leak[0], [], 0.1, *leak[1:]) is None
+    True
+    >>> check_number(leak[0], ["0.25"], 0.25, *leak[1:]) is None
+    True
+    >>> check_number(leak[0], ["abc"], 0.1, *leak[1:]).notice
+    'The link’s leak is not a finite number; using 0.1.'
+    >>> check_number(leak[0], ["0.123"], 0.123, *leak[1:])
+    Repair(value=0.12, notice='The link’s leak 0.123 was rounded to the slider step: 0.12.')
     >>> check_number("alpha", ["9"], 1.0, (0.0, 3.0), 0.05).notice
     'The link’s alpha 9 is outside 0–3; using 1.'
     """
@@ -190,7 +190,7 @@ class Link:
     >>> link = Link({"leak": ["abc"], "act": ["elu"]})
     >>> link.values("leak"), link.values("kink")
     (['abc'], [])
-    >>> link.check("leak", check_leak(link.values("leak"), 0.1))
+    >>> link.check("leak", check_number("leak", link.values("leak"), 0.1, LEAK_BOUNDS, LEAK_STEP))
     >>> link.settle()  # nothing for the widget to take: the slider kept its default
     False
     >>> link.values("leak")  # read once
